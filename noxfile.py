@@ -1,0 +1,145 @@
+"""Every task a person or CI runs on hello-platform: `nox -l` lists them.
+
+Python dependencies come from uv.lock (one dependency group per session);
+the infra and workflow tools come from mise.toml, built from the Go module
+proxy into a cache outside the repo when they are not already on PATH.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import tomllib
+from pathlib import Path
+
+import nox
+
+nox.needs_version = ">=2025.10"
+nox.options.default_venv_backend = "uv"
+nox.options.reuse_venv = "yes"
+nox.options.error_on_missing_interpreters = True
+nox.options.sessions = ["lint", "tests", "smoke", "infra", "workflows"]
+
+ROOT = Path(__file__).parent
+SERVICE = ROOT / "services" / "hello"
+BUILD = ROOT / "build"
+TOOLS_CACHE = Path(
+    os.environ.get("HELLO_TOOLS_CACHE", Path.home() / ".cache" / "hello-platform" / "tools")
+)
+
+# Where each pinned tool's command is built from, for machines without mise.
+GO_TOOLS = {
+    "opentofu": ("tofu", "github.com/opentofu/opentofu/cmd/tofu"),
+    "terragrunt": ("terragrunt", "github.com/gruntwork-io/terragrunt"),
+    "tflint": ("tflint", "github.com/terraform-linters/tflint"),
+    "terraform-docs": ("terraform-docs", "github.com/terraform-docs/terraform-docs"),
+    "actionlint": ("actionlint", "github.com/rhysd/actionlint/cmd/actionlint"),
+}
+
+
+def install_groups(session: nox.Session, *groups: str) -> None:
+    """Installs the locked dependency groups (and the workspace packages they name)."""
+    session.run_install(
+        "uv",
+        "sync",
+        "--locked",
+        "--no-default-groups",
+        *(f"--group={group}" for group in groups),
+        env={"UV_PROJECT_ENVIRONMENT": session.virtualenv.location},
+        silent=True,
+    )
+
+
+def pinned_versions() -> dict[str, str]:
+    with (ROOT / "mise.toml").open("rb") as file:
+        tools: dict[str, str] = tomllib.load(file)["tools"]
+    return tools
+
+
+def tool(session: nox.Session, name: str) -> str:
+    """Path to the pinned version of a Go-built tool, building it on first use."""
+    command, package = GO_TOOLS[name]
+    version = pinned_versions()[name]
+    on_path = shutil.which(command)
+    if on_path and version in _version_output(on_path):
+        return on_path
+    cache = TOOLS_CACHE / name / version
+    binary = cache / "bin" / command
+    if binary.exists():
+        return str(binary)
+    if not shutil.which("go"):
+        session.error(f"{name} {version} is not on PATH and Go is missing to build it")
+    session.log(f"building {name} {version} from the Go module proxy into {cache} (first use only)")
+    module = cache / "module"
+    module.mkdir(parents=True, exist_ok=True)
+    go_env = {"GOBIN": str(cache / "bin"), "GOFLAGS": "-mod=mod"}
+    # A scratch module avoids `go install pkg@version`, which needs the proxy's version
+    # list; the proxy here serves some tools' versions but not their lists.
+    if not (module / "go.mod").exists():
+        session.run("go", "mod", "init", f"tools.local/{name}", external=True, env=go_env, silent=True)
+    with session.chdir(module):
+        session.run("go", "get", f"{package}@v{version}", external=True, env=go_env, silent=True)
+        session.run("go", "install", package, external=True, env=go_env)
+    return str(binary)
+
+
+def _version_output(path: str) -> str:
+    for flag in ("--version", "version"):
+        result = subprocess.run([path, flag], capture_output=True, text=True, check=False)
+        if result.returncode == 0:
+            return result.stdout + result.stderr
+    return ""
+
+
+def git_sha() -> str:
+    return subprocess.run(
+        ["git", "rev-parse", "HEAD"], cwd=ROOT, capture_output=True, text=True, check=True
+    ).stdout.strip()
+
+
+@nox.session
+def lint(session: nox.Session) -> None:
+    """ruff (lint and format check) and mypy over all Python in the repo."""
+    install_groups(session, "lint", "workflows", "infra")
+    fix = "--fix" in session.posargs
+    session.run("ruff", "check", *(["--fix"] if fix else []), ".")
+    session.run("ruff", "format", *([] if fix else ["--check"]), ".")
+    session.run("mypy", *_typed_sources())
+
+
+def _typed_sources() -> list[str]:
+    candidates = [
+        "noxfile.py",
+        "services/hello/src",
+        "services/hello/gunicorn.conf.py",
+        "services/hello/tests",
+        "infra/release/src",
+        "infra/release/tests",
+        "infra/tests",
+        ".github/tests",
+    ]
+    return [path for path in candidates if (ROOT / path).exists()]
+
+
+@nox.session
+def tests(session: nox.Session) -> None:
+    """Unit tests with coverage: the service, then the release tool. Posargs go to pytest."""
+    install_groups(session, "tests")
+    session.run(
+        "pytest",
+        "services/hello/tests/unit",
+        "--cov=hello",
+        "--cov-report=term-missing",
+        "--cov-fail-under=95",
+        *session.posargs,
+    )
+    if (ROOT / "infra" / "release" / "tests").exists():
+        session.run(
+            "pytest",
+            "infra/release/tests",
+            "--cov=hello_release",
+            "--cov-report=term-missing",
+            "--cov-fail-under=90",
+            *session.posargs,
+        )

@@ -1,0 +1,50 @@
+"""gunicorn settings for the hello service; every value can be tuned from the environment.
+
+ECS stops a task with SIGTERM, waits the container's stopTimeout (30 s in
+infra/modules/ecs-service), then sends SIGKILL. gunicorn's graceful_timeout must
+stay below that so in-flight requests finish before the kill.
+"""
+
+import os
+
+from hello.logs import GUNICORN_LOGCONFIG
+
+
+def _int_env(name: str, default: int) -> int:
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise SystemExit(f"{name} must be a whole number, got {raw!r}") from None
+    if value < 1:
+        raise SystemExit(f"{name} must be at least 1, got {value}")
+    return value
+
+
+wsgi_app = "hello.wsgi:app"
+bind = f"0.0.0.0:{_int_env('PORT', 8000)}"
+
+# Threads let one worker keep ALB keep-alive connections open and serve while
+# another request waits; processes give real parallelism across vCPUs.
+worker_class = "gthread"
+workers = _int_env("WEB_CONCURRENCY", 2 * len(os.sched_getaffinity(0)) + 1)
+threads = _int_env("GUNICORN_THREADS", 4)
+
+# Longer than the ALB idle timeout (60 s), so the ALB, not gunicorn, closes idle connections.
+keepalive = _int_env("GUNICORN_KEEPALIVE", 75)
+timeout = _int_env("GUNICORN_TIMEOUT", 30)
+graceful_timeout = _int_env("GUNICORN_GRACEFUL_TIMEOUT", 20)
+
+# The worker heartbeat file lives in memory, which also works with a read-only root filesystem.
+worker_tmp_dir = "/dev/shm"
+
+limit_request_line = 4094
+limit_request_fields = 50
+limit_request_field_size = 8190
+
+accesslog = "-"
+access_log_format = '%(h)s "%(r)s" %(s)s %(B)s %(M)s "%({x-amzn-trace-id}i)s"'
+logconfig_dict = GUNICORN_LOGCONFIG
+forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1,::1")

@@ -1,0 +1,105 @@
+"""JSON logs on stdout, one object per line, for both the app and gunicorn."""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+from datetime import UTC, datetime
+from typing import Any
+
+from flask import has_request_context, request
+
+TRACE_HEADER = "X-Amzn-Trace-Id"
+
+# gunicorn access-log atoms worth keeping, by the name they get in the log line.
+_ACCESS_FIELDS = {
+    "remote_addr": "h",
+    "method": "m",
+    "path": "U",
+    "query": "q",
+    "protocol": "H",
+    "status": "s",
+    "bytes": "B",
+    "duration_ms": "M",
+    "user_agent": "a",
+    "referer": "f",
+}
+
+
+class JsonFormatter(logging.Formatter):
+    """Formats any record as one JSON object; gunicorn access records get HTTP fields."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        entry: dict[str, Any] = {
+            "time": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
+            "level": record.levelname,
+            "logger": record.name,
+        }
+        if record.name == "gunicorn.access" and isinstance(record.args, dict):
+            entry["message"] = "request"
+            entry.update(_access_fields(record.args))
+        else:
+            entry["message"] = record.getMessage()
+        trace_id = getattr(record, "trace_id", None)
+        if trace_id:
+            entry["trace_id"] = trace_id
+        if record.exc_info:
+            entry["exception"] = self.formatException(record.exc_info)
+        return json.dumps(entry, default=str)
+
+
+def _access_fields(atoms: dict[str, Any]) -> dict[str, Any]:
+    fields: dict[str, Any] = {}
+    for name, atom in _ACCESS_FIELDS.items():
+        value = atoms.get(atom)
+        if value not in (None, "-", ""):
+            fields[name] = value
+    for number in ("status", "bytes", "duration_ms"):
+        if number in fields:
+            try:
+                fields[number] = int(fields[number])
+            except (TypeError, ValueError):
+                pass
+    trace_id = atoms.get("{x-amzn-trace-id}i")
+    if trace_id not in (None, "-", ""):
+        fields["trace_id"] = trace_id
+    return fields
+
+
+class RequestTraceFilter(logging.Filter):
+    """Adds the ALB trace id of the current request to app log records."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if has_request_context():
+            record.trace_id = request.headers.get(TRACE_HEADER)
+        return True
+
+
+def configure_logging() -> None:
+    """Sends the package's logs (Flask's app logger included) to stdout as JSON."""
+    handler = logging.StreamHandler(sys.stdout)
+    handler.setFormatter(JsonFormatter())
+    handler.addFilter(RequestTraceFilter())
+    package_logger = logging.getLogger("hello")
+    package_logger.handlers[:] = [handler]
+    package_logger.setLevel(logging.INFO)
+    package_logger.propagate = False
+
+
+GUNICORN_LOGCONFIG: dict[str, Any] = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"json": {"()": "hello.logs.JsonFormatter"}},
+    "handlers": {
+        "stdout": {
+            "class": "logging.StreamHandler",
+            "formatter": "json",
+            "stream": "ext://sys.stdout",
+        }
+    },
+    "loggers": {
+        "gunicorn.error": {"handlers": ["stdout"], "level": "INFO", "propagate": False},
+        "gunicorn.access": {"handlers": ["stdout"], "level": "INFO", "propagate": False},
+    },
+}
