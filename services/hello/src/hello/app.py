@@ -41,7 +41,12 @@ def create_app(settings: Settings | None = None) -> Flask:
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException) -> tuple[Response, int]:
         code = error.code or 500
-        return _error_body(code, error.name, error.description), code
+        response = _error_body(code, error.name, error.description)
+        # Keep headers the error carries, such as Allow on a 405.
+        for name, value in error.get_headers():
+            if name.lower() != "content-type":
+                response.headers[name] = value
+        return response, code
 
     @app.errorhandler(Exception)
     def unexpected_error(error: Exception) -> tuple[Response, int]:
