@@ -8,6 +8,7 @@ proxy into a cache outside the repo when they are not already on PATH.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import tomllib
@@ -143,3 +144,47 @@ def tests(session: nox.Session) -> None:
             "--cov-fail-under=90",
             *session.posargs,
         )
+
+
+@nox.session
+def workflows(session: nox.Session) -> None:
+    """actionlint (with shellcheck) and zizmor on .github/, then pytest on the parsed workflows."""
+    install_groups(session, "workflows")
+    shellcheck = shutil.which("shellcheck")
+    if not shellcheck:
+        session.error(
+            "shellcheck is not on PATH, and actionlint needs it to check run: scripts; "
+            "install it (apt-get install shellcheck, or brew install shellcheck) and rerun"
+        )
+    session.log(f"actionlint (shellcheck: {shellcheck}) on .github/workflows")
+    session.run(tool(session, "actionlint"), f"-shellcheck={shellcheck}", external=True)
+    _zizmor(session)
+    session.run("pytest", ".github/tests", *session.posargs)
+
+
+ZIZMOR_TOKEN_VARIABLES = ("GH_TOKEN", "GITHUB_TOKEN", "ZIZMOR_GITHUB_TOKEN")
+
+
+def _zizmor(session: nox.Session) -> None:
+    """zizmor at its default persona; its online audits run only when a GitHub token is set."""
+    online = any(os.environ.get(name) for name in ZIZMOR_TOKEN_VARIABLES)
+    command = [
+        str(Path(session.bin) / "zizmor"),
+        *([] if online else ["--offline"]),
+        "--strict-collection", "--verbose", "--no-progress", "--color=never", ".",
+    ]  # fmt: skip
+    session.log(" ".join(["zizmor", *command[1:]]))
+    result = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, check=False)
+    # The verbose log names every audit zizmor scheduled and every one it skipped.
+    ran = set(re.findall(r"scheduling ([\w-]+) on ", result.stderr))
+    skipped = re.findall(r"skipping ([\w-]+): can't run without a GitHub API token", result.stderr)
+    print(result.stdout, end="")
+    session.log(f"zizmor ran {len(ran)} audits")
+    if skipped:
+        session.log(
+            f"zizmor skipped its {len(skipped)} online audits ({', '.join(skipped)}): "
+            "no GitHub token; set GH_TOKEN to run them"
+        )
+    if result.returncode != 0:
+        print(result.stderr[-4000:], end="")
+        session.error(f"zizmor failed (exit {result.returncode})")
