@@ -7,11 +7,14 @@ proxy into a cache outside the repo when they are not already on PATH.
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
 import subprocess
+import tempfile
 import tomllib
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
 import nox
@@ -146,6 +149,217 @@ def tests(session: nox.Session) -> None:
         )
 
 
+# --- the image -----------------------------------------------------------------------------
+
+IMAGE_NAME = "hello"
+PLATFORM = "linux/amd64"
+DOCKERFILE = SERVICE / "Dockerfile"
+REQUIREMENTS = SERVICE / "requirements.txt"
+EXPORT_REQUIREMENTS = [
+    "uv", "export", "--frozen", "--package=hello", "--no-dev", "--no-emit-workspace",
+    "--format=requirements-txt",
+]  # fmt: skip
+
+
+@dataclass(frozen=True)
+class BuiltImage:
+    tag: str
+    image_id: str
+    revision: str
+
+
+def default_base_image() -> str:
+    """The BASE_IMAGE default named in the Dockerfile: its one source."""
+    match = re.search(r"^ARG BASE_IMAGE=(\S+)$", DOCKERFILE.read_text(), re.MULTILINE)
+    if not match:
+        raise RuntimeError(f"{DOCKERFILE} has no 'ARG BASE_IMAGE=<image>' line")
+    return match.group(1)
+
+
+def docker_env() -> dict[str, str]:
+    """Uses the classic builder where the docker client has no buildx plugin."""
+    buildx = subprocess.run(["docker", "buildx", "version"], capture_output=True, check=False)
+    return {} if buildx.returncode == 0 else {"DOCKER_BUILDKIT": "0"}
+
+
+def docker_ok(*args: str) -> bool:
+    return subprocess.run(["docker", *args], capture_output=True, check=False).returncode == 0
+
+
+def base_image(session: nox.Session) -> str:
+    """The public base if it is here or can be pulled, else a local stand-in built from Debian."""
+    base = default_base_image()
+    if docker_ok("image", "inspect", base):
+        return base
+    session.log(f"pulling {base} ...")
+    if docker_ok("pull", "--platform", PLATFORM, base):
+        return base
+    standin = standin_tag(base)
+    session.warn(
+        f"{base} cannot be pulled (no registry reachable); building on {standin}, a local "
+        "stand-in made from Debian packages with debootstrap, not the public image"
+    )
+    if not docker_ok("image", "inspect", standin):
+        build_standin(session, base, standin)
+    return standin
+
+
+def standin_tag(base: str) -> str:
+    return f"local-standin/{base.replace('/', '-')}"
+
+
+def build_standin(session: nox.Session, base: str, tag: str) -> None:
+    suite = base.rsplit("-", 1)[-1]  # python:3.13-slim-trixie -> trixie
+    if not shutil.which("debootstrap"):
+        session.error("debootstrap is missing: `apt-get install debootstrap` (needed offline)")
+    mirror = debian_mirror()
+    session.log(f"debootstrap {suite} from {mirror} (about 35 s) ...")
+    with tempfile.TemporaryDirectory(prefix="standin-") as tmp:
+        rootfs = Path(tmp) / "rootfs"
+        session.run(
+            "debootstrap", "--variant=minbase",
+            "--include=python3,python3-venv,ca-certificates",
+            suite, str(rootfs), mirror,
+            external=True, silent=True,
+        )  # fmt: skip
+        # The host's extra CA certificates, so pip inside builds trusts the host's TLS proxy.
+        host_cas = Path("/usr/local/share/ca-certificates")
+        if host_cas.is_dir():
+            shutil.copytree(host_cas, rootfs / host_cas.relative_to("/"), dirs_exist_ok=True)
+        session.run("chroot", str(rootfs), "update-ca-certificates", external=True, silent=True)
+        (rootfs / "usr/local/bin/python").symlink_to("/usr/bin/python3")
+        for cache in ("var/cache/apt/archives", "var/lib/apt/lists"):
+            for entry in (rootfs / cache).glob("*"):
+                if entry.is_file():
+                    entry.unlink()
+        tar = subprocess.Popen(["tar", "-C", str(rootfs), "-c", "."], stdout=subprocess.PIPE)
+        subprocess.run(
+            ["docker", "import", "--platform", PLATFORM, "--change", 'CMD ["python3"]', "-", tag],
+            stdin=tar.stdout, check=True, capture_output=True,
+        )  # fmt: skip
+        if tar.wait() != 0:
+            session.error("could not pack the stand-in root filesystem")
+    session.log(f"built local stand-in base {tag}")
+
+
+def debian_mirror() -> str:
+    """The Debian mirror this machine's own apt sources name."""
+    sources = sorted(Path("/etc/apt").glob("sources.list.d/*")) + [Path("/etc/apt/sources.list")]
+    for source in sources:
+        if not source.is_file():
+            continue
+        for line in source.read_text().splitlines():
+            words = line.split()
+            if line.startswith("URIs:") and "security" not in line:
+                return words[1]
+            if words[:1] == ["deb"] and "security" not in line:
+                return next(word for word in words[1:] if "://" in word)
+    return "http://deb.debian.org/debian"
+
+
+def build_image(session: nox.Session, *, allow_dirty: bool) -> BuiltImage:
+    """Builds hello:<git sha> for linux/amd64 and records it in build/image.json."""
+    if not shutil.which("docker") or not docker_ok("info"):
+        session.error("no Docker engine answers: start one (see README) and try again")
+    try:
+        sha = git_sha()
+    except subprocess.CalledProcessError:
+        session.error("not a git checkout: the image tag is the commit SHA")
+    dirty = bool(git("status", "--porcelain"))
+    if dirty and not allow_dirty:
+        session.error("uncommitted changes: commit them, or pass --allow-dirty for a local image")
+    revision = f"{sha}-dirty" if dirty else sha
+    tag = f"{IMAGE_NAME}:{revision}"
+    session.run(
+        "docker", "build",
+        "--platform", PLATFORM,
+        "--build-arg", f"BASE_IMAGE={base_image(session)}",
+        "--build-arg", f"REVISION={revision}",
+        "--build-arg", f"VERSION={service_version()}",
+        "--build-arg", f"SOURCE={source_url()}",
+        "--tag", tag,
+        str(SERVICE),
+        external=True, env=docker_env(),
+    )  # fmt: skip
+    image_id = subprocess.run(
+        ["docker", "image", "inspect", "--format", "{{.Id}}", tag],
+        capture_output=True, text=True, check=True,
+    ).stdout.strip()  # fmt: skip
+    built = BuiltImage(tag=tag, image_id=image_id, revision=revision)
+    BUILD.mkdir(exist_ok=True)
+    (BUILD / "image.json").write_text(json.dumps(asdict(built), indent=2) + "\n")
+    session.log(f"image: {tag}")
+    session.log(f"id:    {image_id}")
+    return built
+
+
+def git(*args: str) -> str:
+    return subprocess.run(
+        ["git", *args], cwd=ROOT, capture_output=True, text=True, check=True
+    ).stdout.strip()
+
+
+def service_version() -> str:
+    with (SERVICE / "pyproject.toml").open("rb") as file:
+        version: str = tomllib.load(file)["project"]["version"]
+    return version
+
+
+def source_url() -> str:
+    if os.environ.get("GITHUB_REPOSITORY"):
+        server = os.environ.get("GITHUB_SERVER_URL", "https://github.com")
+        return f"{server}/{os.environ['GITHUB_REPOSITORY']}"
+    remote = subprocess.run(
+        ["git", "remote", "get-url", "origin"], cwd=ROOT, capture_output=True, text=True
+    )
+    return remote.stdout.strip() if remote.returncode == 0 else "unknown"
+
+
+def image_flags(session: nox.Session) -> bool:
+    """Reads the image sessions' one flag, --allow-dirty; anything else is an error."""
+    unknown = [arg for arg in session.posargs if arg != "--allow-dirty"]
+    if unknown:
+        session.error(f"unknown arguments {unknown}; the only one is --allow-dirty")
+    return "--allow-dirty" in session.posargs
+
+
+@nox.session(venv_backend="none")
+def image(session: nox.Session) -> None:
+    """Builds the amd64 image tagged with the git SHA (refuses a dirty tree unless --allow-dirty)."""
+    build_image(session, allow_dirty=image_flags(session))
+
+
+@nox.session
+def smoke(session: nox.Session) -> None:
+    """Builds the image and tests the running container with pytest-docker."""
+    install_groups(session, "smoke")
+    built = build_image(session, allow_dirty=True)
+    session.run(
+        "pytest", "services/hello/tests/smoke", *session.posargs,
+        env={"HELLO_IMAGE": built.tag, "HELLO_EXPECTED_REVISION": built.revision},
+    )  # fmt: skip
+
+
+@nox.session(venv_backend="none")
+def serve(session: nox.Session) -> None:
+    """Builds the image if needed and serves it on http://localhost:8000 until Ctrl-C."""
+    built = build_image(session, allow_dirty=True)
+    session.log("serving on http://localhost:8000 (Ctrl-C stops it)")
+    session.run(
+        "docker", "run", "--rm", "--name", f"{IMAGE_NAME}-serve",
+        "--publish", "127.0.0.1:8000:8000", "--read-only",
+        "--env", "HELLO_ENVIRONMENT=local", built.tag,
+        external=True,
+    )  # fmt: skip
+
+
+@nox.session
+def lock(session: nox.Session) -> None:
+    """Re-locks Python dependencies and re-exports the image's hashed requirements."""
+    session.run("uv", "lock", *session.posargs, external=True)
+    session.run(*EXPORT_REQUIREMENTS, f"--output-file={REQUIREMENTS}", external=True)
+
+
 @nox.session
 def workflows(session: nox.Session) -> None:
     """actionlint (with shellcheck) and zizmor on .github/, then pytest on the parsed workflows."""
@@ -188,3 +402,231 @@ def _zizmor(session: nox.Session) -> None:
     if result.returncode != 0:
         print(result.stderr[-4000:], end="")
         session.error(f"zizmor failed (exit {result.returncode})")
+
+
+# --- infra: OpenTofu modules and Terragrunt environments -------------------------------
+
+INFRA = ROOT / "infra"
+INFRA_MODULES = INFRA / "modules"
+INFRA_LIVE = INFRA / "live"
+INFRA_BUILD = BUILD / "infra"
+INFRA_ENVIRONMENTS = ("dev", "prod")
+# What `tofu init` says when it cannot reach the provider registry (offline machines).
+REGISTRY_UNREACHABLE = re.compile(
+    r"registry\.opentofu\.org|Failed to query available provider packages|"
+    r"could not connect|no such host|i/o timeout|connection refused",
+)
+
+
+def _infra_modules() -> list[Path]:
+    return sorted(path.parent for path in INFRA_MODULES.glob("*/main.tf"))
+
+
+def _infra_units(environment: str) -> list[Path]:
+    return sorted(path.parent for path in (INFRA_LIVE / environment).glob("*/terragrunt.hcl"))
+
+
+def _infra_environment(session: nox.Session) -> str:
+    """The one positional argument of `nox -s plan|apply -- <env>`."""
+    if len(session.posargs) != 1 or session.posargs[0] not in INFRA_ENVIRONMENTS:
+        session.error(
+            f"name exactly one environment: nox -s {session.name} -- "
+            f"{'|'.join(INFRA_ENVIRONMENTS)} (got {' '.join(session.posargs) or 'nothing'})"
+        )
+    return session.posargs[0]
+
+
+def _terragrunt_env(tofu: str) -> dict[str, str]:
+    """Terragrunt runs non-interactively with the pinned tofu."""
+    return {"TG_TF_PATH": tofu, "TG_NON_INTERACTIVE": "true", "TG_LOG_FORMAT": "bare"}
+
+
+def _offline_env(tofu: str) -> dict[str, str]:
+    """For checks that must not reach AWS: no credentials, no instance metadata lookups.
+
+    `terragrunt render` tries to read each dependency's outputs and, when that fails,
+    falls back to its mock_outputs; with no credentials it fails fast and touches nothing.
+    """
+    blank = {name: "" for name in os.environ if name.startswith("AWS_")}
+    return {
+        **_terragrunt_env(tofu),
+        **blank,
+        "AWS_EC2_METADATA_DISABLED": "true",
+        "AWS_CONFIG_FILE": os.devnull,
+        "AWS_SHARED_CREDENTIALS_FILE": os.devnull,
+    }
+
+
+@nox.session
+def infra(session: nox.Session) -> None:
+    """Offline checks of infra/: formatting, terragrunt validate and render, pytest on the
+    rendered configs, the deploy-time budget, tflint, checkov and module READMEs; tofu
+    validate too when the provider registry is reachable. `-- --fix` rewrites formatting
+    and README tables instead of checking them."""
+    install_groups(session, "infra")
+    fix = "--fix" in session.posargs
+    tofu = tool(session, "opentofu")
+    terragrunt = tool(session, "terragrunt")
+    tflint = tool(session, "tflint")
+    terraform_docs = tool(session, "terraform-docs")
+    INFRA_BUILD.mkdir(parents=True, exist_ok=True)
+    offline = _offline_env(tofu)
+
+    session.log("formatting: tofu fmt, terragrunt hcl fmt")
+    session.run(tofu, "fmt", "-recursive", *([] if fix else ["-check", "-diff"]), str(INFRA),
+                external=True)  # fmt: skip
+    session.run(terragrunt, "hcl", "fmt", *([] if fix else ["--check", "--diff"]),
+                "--working-dir", str(INFRA_LIVE), external=True, env=offline)  # fmt: skip
+
+    for environment in INFRA_ENVIRONMENTS:
+        session.log(f"terragrunt hcl validate (syntax, then inputs against variables): {environment}")
+        with session.chdir(INFRA_LIVE / environment):
+            session.run(terragrunt, "hcl", "validate", external=True, env=offline)
+            session.run(terragrunt, "hcl", "validate", "--inputs", external=True, env=offline)
+
+    _infra_render(session, terragrunt, offline)
+    session.run("pytest", "infra/tests", "-q", *(a for a in session.posargs if a != "--fix"))
+    session.log("deploy-time budget (rolling deploy, from the rendered ecs-service inputs)")
+    session.run("python", "infra/tests/deploy_budget.py", str(INFRA_BUILD / "deploy-budget.json"))
+
+    _infra_tflint(session, tflint)
+    _infra_checkov(session)
+    _infra_docs(session, terraform_docs, fix=fix)
+    _infra_validate(session, tofu)
+
+
+def _infra_render(session: nox.Session, terragrunt: str, env: dict[str, str]) -> None:
+    """`terragrunt render --json` of every unit into build/infra/rendered/<env>/<unit>.json."""
+    for environment in INFRA_ENVIRONMENTS:
+        target = INFRA_BUILD / "rendered" / environment
+        shutil.rmtree(target, ignore_errors=True)
+        target.mkdir(parents=True)
+        for unit in _infra_units(environment):
+            session.log(f"terragrunt render --json: {environment}/{unit.name}")
+            result = subprocess.run(
+                [terragrunt, "render", "--json", "--working-dir", str(unit)],
+                env={**os.environ, **env},
+                capture_output=True,
+                text=True,
+                check=False,
+            )
+            if result.returncode != 0:
+                print(result.stderr[-4000:], end="")
+                session.error(f"terragrunt render failed in {unit.relative_to(ROOT)}")
+            (target / f"{unit.name}.json").write_text(result.stdout)
+
+
+def _infra_tflint(session: nox.Session, tflint: str) -> None:
+    """tflint's bundled terraform ruleset (preset `all`, see .tflint.hcl) on every module."""
+    total = 0
+    for module in _infra_modules():
+        result = subprocess.run(
+            [tflint, f"--chdir={module}", f"--config={ROOT / '.tflint.hcl'}", "--format=json"],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        report = json.loads(result.stdout or "{}")
+        issues, errors = report.get("issues", []), report.get("errors", [])
+        for issue in issues:
+            where = issue["range"]
+            print(f"  {where['filename']}:{where['start']['line']}: {issue['rule']['name']}: "
+                  f"{issue['message']}")  # fmt: skip
+        for error in errors:
+            print(f"  error: {error.get('message', error)}")
+        if errors or (result.returncode != 0 and not issues):
+            print(result.stderr[-2000:], end="")
+            session.error(f"tflint could not lint {module.relative_to(ROOT)}")
+        total += len(issues)
+        session.log(f"tflint {module.name}: {len(issues)} issue(s)")
+    session.log(f"tflint: {total} issue(s) in {len(_infra_modules())} modules")
+    if total:
+        session.error("tflint found issues")
+
+
+def _infra_checkov(session: nox.Session) -> None:
+    """checkov over infra/modules; every skip is inline with its reason."""
+    out = INFRA_BUILD / "checkov"
+    session.run(
+        "checkov", "--directory", str(INFRA_MODULES), "--framework", "terraform",
+        "--skip-download", "--compact", "--quiet",
+        "--output", "cli", "--output", "json", "--output-file-path", f"console,{out}",
+        success_codes=[0, 1],
+    )  # fmt: skip
+    summary = json.loads((out / "results_json.json").read_text())["summary"]
+    session.log(
+        f"checkov: {summary['passed']} passed, {summary['failed']} failed, "
+        f"{summary['skipped']} skipped (inline, with reasons), "
+        f"{summary['parsing_errors']} parsing errors"
+    )
+    if summary["failed"] or summary["parsing_errors"]:
+        session.error("checkov found failures")
+
+
+def _infra_docs(session: nox.Session, terraform_docs: str, *, fix: bool) -> None:
+    """terraform-docs input/output tables between the README markers of each module."""
+    for module in _infra_modules():
+        session.run(
+            terraform_docs, "markdown", "table", "--output-file", "README.md",
+            "--output-mode", "inject", "--lockfile=false",
+            *([] if fix else ["--output-check"]), str(module),
+            external=True, silent=not fix,
+        )  # fmt: skip
+    session.log(f"terraform-docs: {len(_infra_modules())} module READMEs {'written' if fix else 'up to date'}")
+
+
+def _infra_validate(session: nox.Session, tofu: str) -> None:
+    """`tofu init -backend=false` + `tofu validate` per module, when the registry answers."""
+    work = INFRA_BUILD / "validate"
+    shutil.rmtree(work, ignore_errors=True)
+    env = {**os.environ, "TF_IN_AUTOMATION": "1", "TF_INPUT": "0",
+           "TF_PLUGIN_CACHE_DIR": str(TOOLS_CACHE.parent / "tofu-plugins")}  # fmt: skip
+    Path(env["TF_PLUGIN_CACHE_DIR"]).mkdir(parents=True, exist_ok=True)
+    for index, module in enumerate(_infra_modules()):
+        copy = work / module.name
+        shutil.copytree(module, copy)
+        session.log(f"tofu init -backend=false: {module.name}")
+        init = subprocess.run(
+            [tofu, "init", "-backend=false", "-input=false", "-no-color"],
+            cwd=copy, env=env, capture_output=True, text=True, check=False, timeout=300,
+        )  # fmt: skip
+        if init.returncode != 0:
+            output = init.stderr + init.stdout
+            if index == 0 and REGISTRY_UNREACHABLE.search(output):
+                first = next((line.strip() for line in output.splitlines() if line.strip()), "")
+                session.warn(
+                    "tofu init/validate skipped: provider registry unreachable "
+                    f"(tofu init -backend=false said: {first})"
+                )
+                return
+            print(output[-4000:], end="")
+            session.error(f"tofu init failed in {module.relative_to(ROOT)}")
+        with session.chdir(copy):
+            session.run(tofu, "validate", "-no-color", external=True, env=env)
+    session.log(f"tofu validate: {len(_infra_modules())} modules valid")
+
+
+@nox.session(venv_backend="none")
+def plan(session: nox.Session) -> None:
+    """`terragrunt run --all plan` in infra/live/<env>: `nox -s plan -- dev`. Read-only:
+    plans run with -lock=false, so the pull-request plan role needs no write access."""
+    environment = _infra_environment(session)
+    tofu = tool(session, "opentofu")
+    session.run(
+        tool(session, "terragrunt"), "run", "--all", "--working-dir", str(INFRA_LIVE / environment),
+        "--", "plan", "-lock=false", "-input=false",
+        external=True, env=_terragrunt_env(tofu),
+    )  # fmt: skip
+
+
+@nox.session(venv_backend="none")
+def apply(session: nox.Session) -> None:
+    """`terragrunt run --all apply` in infra/live/<env>: `nox -s apply -- prod`. Leaves out
+    the ci-roles unit, which an admin applies at bootstrap (docs/bootstrap.md)."""
+    environment = _infra_environment(session)
+    tofu = tool(session, "opentofu")
+    session.run(
+        tool(session, "terragrunt"), "run", "--all", "--working-dir", str(INFRA_LIVE / environment),
+        "--queue-exclude-dir", "ci-roles", "--", "apply", "-input=false",
+        external=True, env=_terragrunt_env(tofu),
+    )  # fmt: skip

@@ -39,6 +39,8 @@ graceful_timeout = _int_env("GUNICORN_GRACEFUL_TIMEOUT", 20)
 
 # The worker heartbeat file lives in memory, which also works with a read-only root filesystem.
 worker_tmp_dir = "/dev/shm"
+# No runtime control socket: nothing in ECS uses it and it would need a writable path.
+control_socket_disable = True
 
 limit_request_line = 4094
 limit_request_fields = 50

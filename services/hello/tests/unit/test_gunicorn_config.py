@@ -24,6 +24,7 @@ def test_defaults(monkeypatch: pytest.MonkeyPatch) -> None:
     assert config["bind"] == "0.0.0.0:8000"
     assert config["wsgi_app"] == "hello.wsgi:app"
     assert config["worker_tmp_dir"] == "/dev/shm"
+    assert config["control_socket_disable"] is True
     assert config["workers"] >= 3
     # ECS waits 30 s (stopTimeout) before SIGKILL; draining must finish first.
     assert config["graceful_timeout"] < 30

@@ -5,7 +5,10 @@ import json
 import logging
 import sys
 
+import pytest
 from flask.testing import FlaskClient
+from gunicorn.config import Config
+from gunicorn.glogging import Logger
 
 from hello.logs import GUNICORN_LOGCONFIG, JsonFormatter
 
@@ -84,7 +87,13 @@ def test_app_errors_are_logged_as_json_with_trace_id(client: FlaskClient) -> Non
     assert "RuntimeError: kaput" in error["exception"]
 
 
-def test_gunicorn_log_config_uses_the_json_formatter() -> None:
-    assert GUNICORN_LOGCONFIG["formatters"]["json"]["()"] == "hello.logs.JsonFormatter"
-    for name in ("gunicorn.error", "gunicorn.access"):
-        assert GUNICORN_LOGCONFIG["loggers"][name]["handlers"] == ["stdout"]
+def test_gunicorn_accepts_the_log_config_and_logs_json(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    config = Config()
+    config.set("logconfig_dict", GUNICORN_LOGCONFIG)
+    config.set("accesslog", "-")
+    logger = Logger(config)  # raises if gunicorn cannot apply the config
+    logger.error("worker %s booted", 7)
+    entry = json.loads(capsys.readouterr().out.splitlines()[-1])
+    assert entry == entry | {"logger": "gunicorn.error", "message": "worker 7 booted"}
