@@ -218,6 +218,9 @@ def test_deploy_prod_promotes_the_sha_deploy_dev_deployed() -> None:
     assert prod["environment"] == "prod"
     # The same job output, passed through, never recomputed from the commit.
     assert prod["env"]["SHA"] == "${{ needs.deploy-dev.outputs.sha }}"
+    # Where prod finds dev's registry and the role that reads dev's service.
+    assert prod["env"]["HELLO_ECR_REGISTRY_ID"] == "${{ vars.HELLO_ECR_REGISTRY_ID }}"
+    assert prod["env"]["HELLO_DEV_ROLE_ARN"] == "${{ vars.HELLO_DEV_ROLE_ARN }}"
     for job_id in ("deploy-dev", "deploy-prod"):
         text = yaml.safe_dump(all_deploy[job_id])
         assert "GITHUB_SHA" not in text, job_id
