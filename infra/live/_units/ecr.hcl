@@ -1,0 +1,15 @@
+# Unit template, included by dev/ecr only: the image repository lives in the dev account.
+locals {
+  common = read_terragrunt_config(find_in_parent_folders("common.hcl")).locals
+  env    = read_terragrunt_config(find_in_parent_folders("env.hcl")).locals
+  name   = "${local.common.service}-${local.env.environment}"
+}
+
+terraform {
+  source = "${local.common.modules_dir}//ecr"
+}
+
+inputs = {
+  name             = local.common.service
+  pull_account_ids = local.env.image_pull_account_ids
+}

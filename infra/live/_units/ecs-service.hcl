@@ -1,0 +1,80 @@
+# Unit template, included by <env>/ecs-service.
+locals {
+  common = read_terragrunt_config(find_in_parent_folders("common.hcl")).locals
+  env    = read_terragrunt_config(find_in_parent_folders("env.hcl")).locals
+  name   = "${local.common.service}-${local.env.environment}"
+}
+
+terraform {
+  source = "${local.common.modules_dir}//ecs-service"
+}
+
+dependency "network" {
+  config_path = "${get_terragrunt_dir()}/../network"
+
+  mock_outputs = {
+    vpc_id     = "vpc-00000000000000000"
+    subnet_ids = ["subnet-00000000000000001", "subnet-00000000000000002"]
+  }
+  mock_outputs_allowed_terraform_commands = ["validate", "plan"]
+}
+
+dependency "cluster" {
+  config_path = "${get_terragrunt_dir()}/../ecs-cluster"
+
+  mock_outputs = {
+    cluster_name = "mock-cluster"
+    cluster_arn  = "arn:aws:ecs:us-east-1:000000000000:cluster/mock-cluster"
+  }
+  mock_outputs_allowed_terraform_commands = ["validate", "plan"]
+}
+
+dependency "alb" {
+  config_path = "${get_terragrunt_dir()}/../alb"
+
+  mock_outputs = {
+    listener_arn      = "arn:aws:elasticloadbalancing:us-east-1:000000000000:listener/app/mock/0000000000000000/0000000000000000"
+    lb_arn_suffix     = "app/mock/0000000000000000"
+    security_group_id = "sg-00000000000000000"
+  }
+  mock_outputs_allowed_terraform_commands = ["validate", "plan"]
+}
+
+inputs = {
+  name               = local.name
+  environment_name   = local.env.environment
+  initial_image      = "${local.common.image_repository_url}:${local.common.initial_image_tag}"
+  ecr_repository_arn = local.common.image_repository_arn
+
+  cpu                        = local.env.task_cpu
+  memory                     = local.env.task_memory
+  min_count                  = local.env.min_tasks
+  max_count                  = local.env.max_tasks
+  capacity_provider_strategy = local.env.capacity_provider_strategy
+
+  # Deploy-time budget (printed by `nox -s infra`): a new task is healthy after
+  # interval x healthy_threshold, an old one drains for deregistration_delay and then
+  # has stop_timeout to finish in-flight requests.
+  health_check_interval            = 5
+  health_check_timeout             = 2
+  health_check_healthy_threshold   = 2
+  health_check_unhealthy_threshold = 2
+  health_check_grace_period        = 10
+  deregistration_delay             = 15
+  stop_timeout                     = 30
+  deployment_minimum_healthy_percent = 100
+  deployment_maximum_percent         = 200
+
+  cluster_arn           = dependency.cluster.outputs.cluster_arn
+  cluster_name          = dependency.cluster.outputs.cluster_name
+  vpc_id                = dependency.network.outputs.vpc_id
+  subnet_ids            = dependency.network.outputs.subnet_ids
+  assign_public_ip      = local.env.assign_public_ip
+  alb_security_group_id = dependency.alb.outputs.security_group_id
+  listener_arn          = dependency.alb.outputs.listener_arn
+  lb_arn_suffix         = dependency.alb.outputs.lb_arn_suffix
+
+  log_retention_days = local.env.log_retention_days
+  alarms_enabled     = local.env.alarms_enabled
+  alarm_actions      = local.env.alarm_actions
+}

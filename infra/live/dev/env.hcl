@@ -1,0 +1,37 @@
+# What makes dev dev. Read by root.hcl (and, for the image repository, by prod too).
+locals {
+  environment = "dev"
+  account_id  = "111111111111" # replace with the dev account (docs/bootstrap.md)
+  aws_region  = "us-east-1"
+
+  # Created at bootstrap, before the first apply (docs/bootstrap.md).
+  state_bucket = "hello-platform-tfstate-111111111111"
+
+  # Networking: empty = the account's default VPC and its public default subnets, where
+  # tasks need a public IP to reach ECR. For private subnets with NAT or VPC endpoints,
+  # set the IDs and assign_public_ip = false (docs/decisions/0004-default-vpc.md).
+  vpc_id            = ""
+  subnet_ids        = []
+  public_subnet_ids = []
+  assign_public_ip  = true
+
+  # Cheaper than prod: one task on Fargate Spot, scaling to two.
+  task_cpu    = 256
+  task_memory = 512
+  min_tasks   = 1
+  max_tasks   = 2
+  capacity_provider_strategy = [
+    { capacity_provider = "FARGATE_SPOT", weight = 1, base = 0 },
+  ]
+
+  log_retention_days  = 14
+  deletion_protection = false
+  alarms_enabled      = false
+  alarm_actions       = []
+
+  # The prod account pulls images from the repository here; leave empty when prod is this account.
+  image_pull_account_ids = ["222222222222"]
+
+  # An account has at most one GitHub OIDC provider; false if it exists already.
+  create_oidc_provider = true
+}

@@ -1,0 +1,365 @@
+# The hello service on Fargate behind the ALB.
+#
+# Ownership split (docs/decisions/0003-pipeline-owns-releases.md): this module creates
+# the task definition family's first revision and everything around the service; the
+# release pipeline registers every later revision by copying the latest ACTIVE one and
+# swapping only the image (pinned by digest). Hence:
+#   - the service ignores `task_definition` (and `desired_count`, owned by autoscaling);
+#   - the task definition keeps `track_latest = false`, so Terraform compares against its
+#     own revision and never "corrects" a release;
+#   - a change here (CPU, memory, environment) registers a new revision, which becomes the
+#     latest ACTIVE one and so the base of the next release; `skip_destroy = true` keeps
+#     the replaced revision registered, because a running deployment may still use it.
+
+data "aws_region" "current" {}
+
+data "aws_caller_identity" "current" {}
+
+locals {
+  container_name = "hello"
+  region         = data.aws_region.current.region
+  account_id     = data.aws_caller_identity.current.account_id
+
+  # Single source for the contract names the ci-roles module derives ARNs from.
+  execution_role_name = "${var.name}-execution"
+  task_role_name      = "${var.name}-task"
+  log_group_name      = "/ecs/${var.name}"
+}
+
+# --- logs -------------------------------------------------------------------------
+
+resource "aws_cloudwatch_log_group" "this" {
+  # checkov:skip=CKV_AWS_158:Log data is encrypted with the CloudWatch Logs service key; a customer KMS key is an input (log_kms_key_arn).
+  name              = local.log_group_name
+  retention_in_days = var.log_retention_days
+  kms_key_id        = var.log_kms_key_arn
+  tags              = var.tags
+}
+
+# --- IAM --------------------------------------------------------------------------
+
+data "aws_iam_policy_document" "ecs_tasks_trust" {
+  statement {
+    actions = ["sts:AssumeRole"]
+
+    principals {
+      type        = "Service"
+      identifiers = ["ecs-tasks.amazonaws.com"]
+    }
+
+    condition {
+      test     = "StringEquals"
+      variable = "aws:SourceAccount"
+      values   = [local.account_id]
+    }
+  }
+}
+
+resource "aws_iam_role" "execution" {
+  name               = local.execution_role_name
+  description        = "ECS agent for ${var.name}: pull the image, write the log group"
+  assume_role_policy = data.aws_iam_policy_document.ecs_tasks_trust.json
+  tags               = var.tags
+}
+
+data "aws_iam_policy_document" "execution" {
+  statement {
+    sid     = "EcrAuth"
+    actions = ["ecr:GetAuthorizationToken"]
+    # aws-api-requires-wildcard: ecr:GetAuthorizationToken has no resource-level permissions.
+    resources = ["*"]
+  }
+
+  statement {
+    sid = "PullImage"
+    actions = [
+      "ecr:BatchCheckLayerAvailability",
+      "ecr:BatchGetImage",
+      "ecr:GetDownloadUrlForLayer",
+    ]
+    resources = [var.ecr_repository_arn]
+  }
+
+  statement {
+    sid       = "WriteLogs"
+    actions   = ["logs:CreateLogStream", "logs:PutLogEvents"]
+    resources = ["${aws_cloudwatch_log_group.this.arn}:log-stream:*"]
+  }
+}
+
+resource "aws_iam_role_policy" "execution" {
+  name   = "pull-image-write-logs"
+  role   = aws_iam_role.execution.id
+  policy = data.aws_iam_policy_document.execution.json
+}
+
+# The application calls no AWS API, so its task role has no permissions at all.
+resource "aws_iam_role" "task" {
+  name               = local.task_role_name
+  description        = "Application role for ${var.name}; no permissions: the app calls no AWS API"
+  assume_role_policy = data.aws_iam_policy_document.ecs_tasks_trust.json
+  tags               = var.tags
+}
+
+# --- task definition --------------------------------------------------------------
+
+resource "aws_ecs_task_definition" "this" {
+  family                   = var.name
+  requires_compatibilities = ["FARGATE"]
+  network_mode             = "awsvpc"
+  cpu                      = var.cpu
+  memory                   = var.memory
+  execution_role_arn       = aws_iam_role.execution.arn
+  task_role_arn            = aws_iam_role.task.arn
+  track_latest             = false
+  skip_destroy             = true
+
+  runtime_platform {
+    operating_system_family = "LINUX"
+    cpu_architecture        = "X86_64"
+  }
+
+  container_definitions = jsonencode([
+    {
+      name      = local.container_name
+      image     = var.initial_image
+      essential = true
+      # HELLO_REVISION is baked into the image at build time; never set it here.
+      environment = [for key, value in merge(var.environment, { HELLO_ENVIRONMENT = var.environment_name }) : { name = key, value = value }]
+      portMappings = [
+        { name = "http", containerPort = var.container_port, protocol = "tcp" },
+      ]
+      user                   = "10001"
+      readonlyRootFilesystem = true
+      # Above gunicorn's 20 s graceful timeout, so in-flight requests finish before SIGKILL.
+      stopTimeout = var.stop_timeout
+      healthCheck = {
+        # The image has python but no curl.
+        command     = ["CMD", "python", "-c", "import urllib.request,sys; sys.exit(0 if urllib.request.urlopen('http://127.0.0.1:${var.container_port}${var.health_check_path}', timeout=2).status == 200 else 1)"]
+        interval    = 10
+        timeout     = 3
+        retries     = 3
+        startPeriod = 10
+      }
+      logConfiguration = {
+        logDriver = "awslogs"
+        options = {
+          awslogs-group         = aws_cloudwatch_log_group.this.name
+          awslogs-region        = local.region
+          awslogs-stream-prefix = local.container_name
+        }
+      }
+    },
+  ])
+
+  tags = var.tags
+}
+
+# --- networking -------------------------------------------------------------------
+
+resource "aws_security_group" "service" {
+  name        = "${var.name}-service"
+  description = "Tasks of ${var.name}: the container port from the load balancer only; HTTPS out"
+  vpc_id      = var.vpc_id
+  tags        = merge(var.tags, { Name = "${var.name}-service" })
+
+  lifecycle {
+    create_before_destroy = true
+  }
+}
+
+resource "aws_vpc_security_group_ingress_rule" "from_alb" {
+  security_group_id            = aws_security_group.service.id
+  description                  = "Container port from the load balancer"
+  ip_protocol                  = "tcp"
+  from_port                    = var.container_port
+  to_port                      = var.container_port
+  referenced_security_group_id = var.alb_security_group_id
+}
+
+resource "aws_vpc_security_group_egress_rule" "https" {
+  security_group_id = aws_security_group.service.id
+  description       = "HTTPS out: ECR, CloudWatch Logs (via public IP, NAT or VPC endpoints)"
+  ip_protocol       = "tcp"
+  from_port         = 443
+  to_port           = 443
+  cidr_ipv4         = "0.0.0.0/0"
+}
+
+resource "aws_lb_target_group" "this" {
+  name                 = var.name
+  port                 = var.container_port
+  protocol             = "HTTP"
+  target_type          = "ip"
+  vpc_id               = var.vpc_id
+  deregistration_delay = var.deregistration_delay
+
+  health_check {
+    enabled             = true
+    path                = var.health_check_path
+    matcher             = "200"
+    interval            = var.health_check_interval
+    timeout             = var.health_check_timeout
+    healthy_threshold   = var.health_check_healthy_threshold
+    unhealthy_threshold = var.health_check_unhealthy_threshold
+  }
+
+  tags = var.tags
+
+  lifecycle {
+    create_before_destroy = true
+  }
+}
+
+resource "aws_lb_listener_rule" "this" {
+  listener_arn = var.listener_arn
+  priority     = var.listener_rule_priority
+
+  action {
+    type             = "forward"
+    target_group_arn = aws_lb_target_group.this.arn
+  }
+
+  condition {
+    path_pattern {
+      values = ["/*"]
+    }
+  }
+
+  tags = var.tags
+}
+
+# --- service ----------------------------------------------------------------------
+
+resource "aws_ecs_service" "this" {
+  name                              = var.name
+  cluster                           = var.cluster_arn
+  task_definition                   = aws_ecs_task_definition.this.arn
+  desired_count                     = var.min_count
+  deployment_minimum_healthy_percent = var.deployment_minimum_healthy_percent
+  deployment_maximum_percent         = var.deployment_maximum_percent
+  health_check_grace_period_seconds  = var.health_check_grace_period
+  availability_zone_rebalancing      = "ENABLED"
+  enable_ecs_managed_tags            = true
+  propagate_tags                     = "SERVICE"
+  wait_for_steady_state              = false
+
+  deployment_circuit_breaker {
+    enable   = true
+    rollback = true
+  }
+
+  dynamic "capacity_provider_strategy" {
+    for_each = var.capacity_provider_strategy
+
+    content {
+      capacity_provider = capacity_provider_strategy.value.capacity_provider
+      weight            = capacity_provider_strategy.value.weight
+      base              = capacity_provider_strategy.value.base
+    }
+  }
+
+  # Tasks spread across the subnets' availability zones (Fargate spreads by AZ;
+  # availability_zone_rebalancing moves tasks back after an AZ recovers).
+  network_configuration {
+    subnets          = var.subnet_ids
+    security_groups  = [aws_security_group.service.id]
+    assign_public_ip = var.assign_public_ip
+  }
+
+  load_balancer {
+    target_group_arn = aws_lb_target_group.this.arn
+    container_name   = local.container_name
+    container_port   = var.container_port
+  }
+
+  tags = var.tags
+
+  lifecycle {
+    # Releases own the revision; autoscaling owns the count.
+    ignore_changes = [task_definition, desired_count]
+  }
+
+  # The target group must be attached to the load balancer before the service uses it.
+  depends_on = [aws_lb_listener_rule.this, aws_iam_role_policy.execution]
+}
+
+# --- autoscaling ------------------------------------------------------------------
+
+resource "aws_appautoscaling_target" "this" {
+  service_namespace  = "ecs"
+  scalable_dimension = "ecs:service:DesiredCount"
+  resource_id        = "service/${var.cluster_name}/${aws_ecs_service.this.name}"
+  min_capacity       = var.min_count
+  max_capacity       = var.max_count
+  tags               = var.tags
+}
+
+resource "aws_appautoscaling_policy" "cpu" {
+  name               = "${var.name}-cpu"
+  policy_type        = "TargetTrackingScaling"
+  service_namespace  = aws_appautoscaling_target.this.service_namespace
+  scalable_dimension = aws_appautoscaling_target.this.scalable_dimension
+  resource_id        = aws_appautoscaling_target.this.resource_id
+
+  target_tracking_scaling_policy_configuration {
+    target_value       = var.cpu_target_percent
+    scale_in_cooldown  = 120
+    scale_out_cooldown = 60
+
+    predefined_metric_specification {
+      predefined_metric_type = "ECSServiceAverageCPUUtilization"
+    }
+  }
+}
+
+# --- alarms -----------------------------------------------------------------------
+
+resource "aws_cloudwatch_metric_alarm" "target_5xx" {
+  count = var.alarms_enabled ? 1 : 0
+
+  alarm_name          = "${var.name}-target-5xx"
+  alarm_description   = "The ${var.name} tasks answered 5xx more than ${var.target_5xx_threshold} times a minute"
+  namespace           = "AWS/ApplicationELB"
+  metric_name         = "HTTPCode_Target_5XX_Count"
+  statistic           = "Sum"
+  period              = 60
+  evaluation_periods  = 3
+  datapoints_to_alarm = 2
+  threshold           = var.target_5xx_threshold
+  comparison_operator = "GreaterThanThreshold"
+  treat_missing_data  = "notBreaching"
+  alarm_actions       = var.alarm_actions
+  ok_actions          = var.alarm_actions
+
+  dimensions = {
+    LoadBalancer = var.lb_arn_suffix
+    TargetGroup  = aws_lb_target_group.this.arn_suffix
+  }
+
+  tags = var.tags
+}
+
+resource "aws_cloudwatch_metric_alarm" "unhealthy_hosts" {
+  count = var.alarms_enabled ? 1 : 0
+
+  alarm_name          = "${var.name}-unhealthy-hosts"
+  alarm_description   = "A ${var.name} target failed its /healthz check for two minutes"
+  namespace           = "AWS/ApplicationELB"
+  metric_name         = "UnHealthyHostCount"
+  statistic           = "Maximum"
+  period              = 60
+  evaluation_periods  = 2
+  threshold           = 0
+  comparison_operator = "GreaterThanThreshold"
+  treat_missing_data  = "notBreaching"
+  alarm_actions       = var.alarm_actions
+  ok_actions          = var.alarm_actions
+
+  dimensions = {
+    LoadBalancer = var.lb_arn_suffix
+    TargetGroup  = aws_lb_target_group.this.arn_suffix
+  }
+
+  tags = var.tags
+}

@@ -1,0 +1,242 @@
+variable "name" {
+  description = "Name of the service, task family, target group and log group suffix: `hello-<env>`."
+  type        = string
+
+  validation {
+    condition     = length(var.name) <= 32
+    error_message = "Target group names are at most 32 characters."
+  }
+}
+
+variable "environment_name" {
+  description = "Environment name (`dev`, `prod`), passed to the container as HELLO_ENVIRONMENT."
+  type        = string
+}
+
+variable "initial_image" {
+  description = "Image of the family's first revision (`<repo_url>:<40-char sha>`). Releases register later revisions; changing this only registers a new base revision."
+  type        = string
+
+  validation {
+    condition     = can(regex("^[^:@]+(:[0-9a-f]{40}|@sha256:[0-9a-f]{64})$", var.initial_image))
+    error_message = "initial_image must be <repository>:<40-char git sha> or <repository>@sha256:<digest>."
+  }
+}
+
+variable "ecr_repository_arn" {
+  description = "ARN of the image repository the execution role may pull from (may be in another account)."
+  type        = string
+}
+
+variable "environment" {
+  description = "Extra container environment variables (HELLO_ENVIRONMENT is always set; HELLO_REVISION comes from the image)."
+  type        = map(string)
+  default     = {}
+
+  validation {
+    condition     = !contains(keys(var.environment), "HELLO_REVISION") && !contains(keys(var.environment), "HELLO_ENVIRONMENT")
+    error_message = "HELLO_REVISION is baked into the image and HELLO_ENVIRONMENT is set from environment_name; do not pass them."
+  }
+}
+
+variable "cpu" {
+  description = "Task CPU units (Fargate sizes: 256, 512, 1024, ...)."
+  type        = number
+  default     = 256
+}
+
+variable "memory" {
+  description = "Task memory in MiB, valid for the chosen CPU."
+  type        = number
+  default     = 512
+}
+
+variable "container_port" {
+  description = "Port gunicorn listens on."
+  type        = number
+  default     = 8000
+}
+
+variable "health_check_path" {
+  description = "Liveness path for the target group and the container health check."
+  type        = string
+  default     = "/healthz"
+}
+
+variable "stop_timeout" {
+  description = "Seconds between SIGTERM and SIGKILL; must exceed gunicorn's 20 s graceful timeout."
+  type        = number
+  default     = 30
+
+  validation {
+    condition     = var.stop_timeout > 20 && var.stop_timeout <= 120
+    error_message = "stop_timeout must be above gunicorn's 20 s graceful timeout and at most Fargate's 120 s."
+  }
+}
+
+variable "cluster_arn" {
+  description = "ARN of the ECS cluster."
+  type        = string
+}
+
+variable "cluster_name" {
+  description = "Name of the ECS cluster (for the autoscaling resource ID)."
+  type        = string
+}
+
+variable "capacity_provider_strategy" {
+  description = "Fargate / Fargate Spot mix, e.g. prod `[{capacity_provider = \"FARGATE\", weight = 1, base = 2}]`."
+  type = list(object({
+    capacity_provider = string
+    weight            = number
+    base              = number
+  }))
+  default = [{ capacity_provider = "FARGATE", weight = 1, base = 0 }]
+}
+
+variable "min_count" {
+  description = "Minimum (and initial) number of tasks."
+  type        = number
+}
+
+variable "max_count" {
+  description = "Maximum number of tasks autoscaling may run."
+  type        = number
+
+  validation {
+    condition     = var.max_count >= 1
+    error_message = "max_count must be at least 1."
+  }
+}
+
+variable "cpu_target_percent" {
+  description = "Average CPU utilisation autoscaling keeps the service at."
+  type        = number
+  default     = 60
+}
+
+variable "deployment_minimum_healthy_percent" {
+  description = "Lower bound of running tasks during a deploy, in percent of the desired count."
+  type        = number
+  default     = 100
+}
+
+variable "deployment_maximum_percent" {
+  description = "Upper bound of running tasks during a deploy; 200 replaces all tasks in one batch."
+  type        = number
+  default     = 200
+}
+
+variable "health_check_grace_period" {
+  description = "Seconds ECS ignores failing load balancer health checks of a new task."
+  type        = number
+  default     = 10
+}
+
+variable "vpc_id" {
+  description = "VPC of the tasks and the target group."
+  type        = string
+}
+
+variable "subnet_ids" {
+  description = "Subnets for the tasks, in at least two availability zones."
+  type        = list(string)
+
+  validation {
+    condition     = length(var.subnet_ids) >= 2
+    error_message = "Give subnets in at least two availability zones so tasks spread."
+  }
+}
+
+variable "assign_public_ip" {
+  description = "Give tasks public IPs. Needed in public subnets without NAT (the default VPC) to reach ECR; false in private subnets with NAT or VPC endpoints."
+  type        = bool
+  default     = false
+}
+
+variable "alb_security_group_id" {
+  description = "Security group of the load balancer; the only source the tasks accept."
+  type        = string
+}
+
+variable "listener_arn" {
+  description = "Listener to attach the forwarding rule to."
+  type        = string
+}
+
+variable "listener_rule_priority" {
+  description = "Priority of the forwarding rule on the listener."
+  type        = number
+  default     = 100
+}
+
+variable "lb_arn_suffix" {
+  description = "ARN suffix of the load balancer, for the alarms' dimensions."
+  type        = string
+}
+
+variable "deregistration_delay" {
+  description = "Seconds the target group drains a deregistering task (AWS default 300)."
+  type        = number
+  default     = 15
+}
+
+variable "health_check_interval" {
+  description = "Seconds between target group health checks (AWS default 30)."
+  type        = number
+  default     = 5
+}
+
+variable "health_check_timeout" {
+  description = "Seconds a health check may take; below the interval."
+  type        = number
+  default     = 2
+}
+
+variable "health_check_healthy_threshold" {
+  description = "Consecutive successes before a target is healthy (AWS default 5)."
+  type        = number
+  default     = 2
+}
+
+variable "health_check_unhealthy_threshold" {
+  description = "Consecutive failures before a target is unhealthy."
+  type        = number
+  default     = 2
+}
+
+variable "log_retention_days" {
+  description = "Days to keep the container logs."
+  type        = number
+  default     = 365
+}
+
+variable "log_kms_key_arn" {
+  description = "Customer KMS key for the log group; null uses the service key."
+  type        = string
+  default     = null
+}
+
+variable "alarms_enabled" {
+  description = "Create the target 5xx and unhealthy-host alarms."
+  type        = bool
+  default     = true
+}
+
+variable "alarm_actions" {
+  description = "ARNs (e.g. SNS topics) notified when an alarm changes state."
+  type        = list(string)
+  default     = []
+}
+
+variable "target_5xx_threshold" {
+  description = "Target 5xx responses per minute above which the alarm fires."
+  type        = number
+  default     = 5
+}
+
+variable "tags" {
+  description = "Extra tags (the provider's default_tags already carry service, environment, repository, managed-by)."
+  type        = map(string)
+  default     = {}
+}
