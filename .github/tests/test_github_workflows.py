@@ -31,7 +31,7 @@ Step = dict[str, Any]
 AWS_CREDENTIALS = "aws-actions/configure-aws-credentials"
 CHECKOUT = "actions/checkout"
 PINNED_USES = re.compile(r"^[\w.-]+/[\w./-]+@[0-9a-f]{40}$")
-VERSION_COMMENT = re.compile(r"#\s*v\d+(\.\d+){0,2}\s*$")
+VERSION_COMMENT = re.compile(r"#\s*v\d+\.\d+\.\d+\s*$")
 # A run: step is one nox session call (arguments from env vars, never from ${{ }}).
 NOX_CALL = re.compile(r"^nox -s [\w-]+( -- .*)?$")
 # Run steps allowed to be more than a nox call, each with the reason.
