@@ -1,0 +1,296 @@
+"""hello-release: deploy, verify, promote, roll back and publish the hello service on ECS.
+
+Exit codes: 0 done, 1 a runtime failure (the message says what was and was not changed),
+2 bad input (nothing was contacted or changed).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import sys
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, NoReturn
+
+import boto3
+from botocore.exceptions import BotoCoreError, ClientError, NoCredentialsError, NoRegionError
+
+from hello_release import ecr, ecs, wait
+from hello_release.errors import Changes, ReleaseError
+from hello_release.names import ENVIRONMENTS, is_sha, resource, short
+from hello_release.publish import publish
+from hello_release.verify import alb_url, verify
+
+if TYPE_CHECKING:
+    from mypy_boto3_ecr import ECRClient
+    from mypy_boto3_ecs import ECSClient
+
+Command = Callable[[argparse.Namespace, Changes], None]
+
+
+class Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
+
+
+def _sha(value: str) -> str:
+    if not is_sha(value):
+        raise argparse.ArgumentTypeError(
+            f"{value!r} is not a full git commit SHA (40 lowercase hex characters)"
+        )
+    return value
+
+
+def _seconds(value: str) -> float:
+    try:
+        seconds = float(value)
+    except ValueError:
+        seconds = -1
+    if seconds < 0:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a number of seconds")
+    return seconds
+
+
+def _revision_number(value: str) -> int:
+    if not value.isdigit() or int(value) < 1:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a revision number (1, 2, ...)")
+    return int(value)
+
+
+def _account(value: str) -> str:
+    if not re.fullmatch(r"\d{12}", value):
+        raise argparse.ArgumentTypeError(f"{value!r} is not a 12-digit AWS account id")
+    return value
+
+
+def _output(**values: str) -> None:
+    """Appends step outputs for GitHub Actions when run there."""
+    path = os.environ.get("GITHUB_OUTPUT")
+    if path:
+        with open(path, "a", encoding="utf-8") as file:
+            file.writelines(f"{key}={value}\n" for key, value in values.items())
+
+
+def _release(
+    ecs_client: ECSClient,
+    ecr_client: ECRClient,
+    args: argparse.Namespace,
+    env: str,
+    digest: str,
+    changes: Changes,
+) -> None:
+    """Registers the latest revision with the image pinned to `digest`, rolls it out, waits."""
+    name = resource(env)
+    ecs.service(ecs_client, env)
+    image = f"{ecr.repository_uri(ecr_client, args.registry_id)}@{digest}"
+    base = ecs.revision(ecs_client, name)
+    new = ecs.register_with_image(ecs_client, base, image, args.sha)
+    changes.record(f"registered {new.name}", pending=f"did not update service {name}")
+    print(f"registered {new.name} (copy of {base.name}) with {image}", flush=True)
+    ecs.update(ecs_client, env, new.arn)
+    changes.record(f"updated service {name} to {new.name}")
+    wait.rollout(ecs_client, env, new.arn, timeout=args.timeout, interval=args.poll_interval)
+    _output(sha=args.sha, digest=digest, task_definition=new.name)
+    print(f"deployed {args.sha} ({digest}) to {env} as {new.name}")
+
+
+def deploy(args: argparse.Namespace, changes: Changes) -> None:
+    session = boto3.session.Session()
+    ecs_client, ecr_client = session.client("ecs"), session.client("ecr")
+    ecs.service(ecs_client, args.env)
+    digest = ecr.digest(ecr_client, args.sha, args.registry_id)
+    _release(ecs_client, ecr_client, args, args.env, digest, changes)
+
+
+def _dev_session(role_arn: str | None) -> boto3.session.Session:
+    if not role_arn:
+        return boto3.session.Session()
+    sts = boto3.session.Session().client("sts")
+    credentials = sts.assume_role(RoleArn=role_arn, RoleSessionName="hello-release-promote")[
+        "Credentials"
+    ]
+    return boto3.session.Session(
+        aws_access_key_id=credentials["AccessKeyId"],
+        aws_secret_access_key=credentials["SecretAccessKey"],
+        aws_session_token=credentials["SessionToken"],
+        region_name=boto3.session.Session().region_name,
+    )
+
+
+def promote(args: argparse.Namespace, changes: Changes) -> None:
+    dev_ecs = _dev_session(args.dev_role_arn).client("ecs")
+    dev = ecs.service(dev_ecs, "dev")
+    if not ecs.is_stable(dev) or dev.get("desiredCount", 0) < 1:
+        state = "; ".join(ecs.describe_deployment(d) for d in dev.get("deployments", []))
+        raise ReleaseError(
+            f"refusing to promote: dev is mid-rollout or not running"
+            f" ({dev.get('runningCount', 0)}/{dev.get('desiredCount', 0)} running; {state})"
+        )
+    running = ecs.revision(dev_ecs, dev.get("taskDefinition", ""))
+    session = boto3.session.Session()
+    ecs_client, ecr_client = session.client("ecs"), session.client("ecr")
+    digest = ecr.digest(ecr_client, args.sha, args.registry_id)
+    if running.digest != digest:
+        raise ReleaseError(
+            f"refusing to promote {args.sha} ({digest}): dev runs"
+            f" {running.sha or 'an untagged revision'} ({running.digest or running.image})"
+            f" in {running.name}; deploy {args.sha} to dev first"
+        )
+    print(f"dev is stable on {running.name} with {digest}; promoting to prod", flush=True)
+    _release(ecs_client, ecr_client, args, "prod", digest, changes)
+
+
+def rollback(args: argparse.Namespace, changes: Changes) -> None:
+    client = boto3.session.Session().client("ecs")
+    name = resource(args.env)
+    current = ecs.service(client, args.env).get("taskDefinition", "")
+    if args.to_revision:
+        target = ecs.revision(client, f"{name}:{args.to_revision}")
+        if target.definition.get("status") != "ACTIVE":
+            raise ReleaseError(f"{target.name} is deregistered (INACTIVE); ECS cannot deploy it")
+    else:
+        target = _tagged(client, args.env, args.to_sha)
+    print(f"rolling {name} back from {short(current)} to {target.name}", flush=True)
+    ecs.update(client, args.env, target.arn)
+    changes.record(f"updated service {name} to {target.name}")
+    wait.rollout(client, args.env, target.arn, timeout=args.timeout, interval=args.poll_interval)
+    _output(sha=target.sha or "", digest=target.digest or "", task_definition=target.name)
+    print(f"rolled {name} back to {target.name} ({target.sha or 'untagged'})")
+
+
+def _tagged(client: ECSClient, env: str, sha: str) -> ecs.Revision:
+    for arn in ecs.revisions_newest_first(client, env):
+        revision = ecs.revision(client, arn)
+        if revision.sha == sha:
+            return revision
+    raise ReleaseError(f"no ACTIVE revision of {resource(env)} is tagged revision={sha}")
+
+
+def status(args: argparse.Namespace, changes: Changes) -> None:
+    client = boto3.session.Session().client("ecs")
+    svc = ecs.service(client, args.env)
+    running = ecs.revision(client, svc.get("taskDefinition", ""))
+    deployments = svc.get("deployments", [])
+    primary = [d for d in deployments if d.get("status") == "PRIMARY"]
+    rows = [
+        ("env", args.env),
+        ("service", resource(args.env)),
+        ("sha", running.sha or "(untagged)"),
+        ("digest", running.digest or f"(not pinned: {running.image})"),
+        ("task definition", running.name),
+        ("rollout", primary[0].get("rolloutState", "-") if primary else "-"),
+        ("running/desired", f"{svc.get('runningCount', 0)}/{svc.get('desiredCount', 0)}"),
+        ("deployments", str(len(deployments))),
+    ] + [("  deployment", ecs.describe_deployment(d)) for d in deployments]
+    width = max(len(key) for key, _ in rows)
+    for key, value in rows:
+        print(f"{key:<{width}}  {value}")
+
+
+def verify_command(args: argparse.Namespace, changes: Changes) -> None:
+    url = args.url or alb_url(boto3.session.Session().client("elbv2"), args.env)
+    verify(url, args.sha, timeout=args.timeout, interval=args.poll_interval)
+
+
+def publish_command(args: argparse.Namespace, changes: Changes) -> None:
+    client = boto3.session.Session().client("ecr")
+    digest = publish(client, args.image, args.sha, args.registry_id, changes)
+    _output(sha=args.sha, digest=digest)
+    print(f"published {args.sha} as {digest}")
+
+
+def _parser() -> Parser:
+    parser = Parser(prog="hello-release", description=__doc__.split("\n")[0])
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    def command(name: str, run: Command, help_text: str) -> Parser:
+        sub: Parser = commands.add_parser(name, help=help_text, description=help_text)
+        sub.set_defaults(run=run)
+        return sub
+
+    def env(sub: Parser) -> None:
+        sub.add_argument("--env", required=True, choices=ENVIRONMENTS)
+
+    def sha(sub: Parser, required: bool = True) -> None:
+        sub.add_argument("--sha", required=required, type=_sha, help="full git commit SHA")
+
+    def registry(sub: Parser) -> None:
+        sub.add_argument(
+            "--registry-id",
+            type=_account,
+            default=os.environ.get("HELLO_ECR_REGISTRY_ID") or None,
+            help="account holding the ECR registry (env HELLO_ECR_REGISTRY_ID; default: own)",
+        )
+
+    def timing(sub: Parser, timeout: float, interval: float) -> None:
+        sub.add_argument("--timeout", type=_seconds, default=timeout, help=f"default {timeout:g}")
+        sub.add_argument(
+            "--poll-interval", type=_seconds, default=interval, help=f"default {interval:g}"
+        )
+
+    sub = command("deploy", deploy, "deploy the image tagged SHA to an environment and wait")
+    env(sub)
+    sha(sub)
+    registry(sub)
+    timing(sub, 600, 10)
+
+    sub = command("verify", verify_command, "poll URL/version until it reports SHA")
+    where = sub.add_mutually_exclusive_group(required=True)
+    where.add_argument("--url", help="base URL of the service")
+    where.add_argument("--env", choices=ENVIRONMENTS, help="use the ALB hello-<env>")
+    sha(sub)
+    timing(sub, 300, 5)
+
+    sub = command("promote", promote, "deploy to prod the digest dev runs healthy for SHA")
+    sha(sub)
+    registry(sub)
+    timing(sub, 600, 10)
+    sub.add_argument(
+        "--dev-role-arn",
+        default=os.environ.get("HELLO_DEV_ROLE_ARN") or None,
+        help="role to assume to read dev's service (env HELLO_DEV_ROLE_ARN; default: own)",
+    )
+
+    sub = command("rollback", rollback, "return an environment to an earlier revision and wait")
+    env(sub)
+    to = sub.add_mutually_exclusive_group(required=True)
+    to.add_argument("--to-revision", type=_revision_number, metavar="N")
+    to.add_argument("--to-sha", type=_sha, metavar="SHA")
+    timing(sub, 600, 10)
+
+    sub = command("status", status, "show what an environment runs")
+    env(sub)
+
+    sub = command("publish", publish_command, "push a local image to ECR as hello:SHA")
+    sub.add_argument("--image", required=True, help="local image name or id")
+    sha(sub)
+    registry(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    changes = Changes()
+    try:
+        args.run(args, changes)
+    except ReleaseError as error:
+        return _fail(args, str(error), changes)
+    except NoCredentialsError:
+        return _fail(args, "no AWS credentials found (profile, AWS_* variables or role)", changes)
+    except NoRegionError:
+        return _fail(args, "no AWS region configured (set AWS_REGION)", changes)
+    except ClientError as error:
+        detail = error.response.get("Error", {})
+        message = (
+            f"AWS {error.operation_name} failed: {detail.get('Code')}: {detail.get('Message')}"
+        )
+        return _fail(args, message, changes)
+    except BotoCoreError as error:
+        return _fail(args, f"AWS call failed: {error}", changes)
+    return 0
+
+
+def _fail(args: argparse.Namespace, message: str, changes: Changes) -> int:
+    print(f"hello-release {args.command}: {message}; {changes.summary()}", file=sys.stderr)
+    return 1

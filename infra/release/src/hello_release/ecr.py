@@ -1,0 +1,53 @@
+"""The image registry: which digest a SHA tag points at, and where the repository lives."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from hello_release.errors import ReleaseError
+from hello_release.names import REPOSITORY
+
+if TYPE_CHECKING:
+    from mypy_boto3_ecr import ECRClient
+
+
+def _registry(registry_id: str | None) -> dict[str, Any]:
+    return {"registryId": registry_id} if registry_id else {}
+
+
+def _where(registry_id: str | None) -> str:
+    return f"registry {registry_id}" if registry_id else "this account's registry"
+
+
+def repository_uri(ecr: ECRClient, registry_id: str | None) -> str:
+    try:
+        found = ecr.describe_repositories(repositoryNames=[REPOSITORY], **_registry(registry_id))
+    except ecr.exceptions.RepositoryNotFoundException:
+        raise ReleaseError(
+            f"ECR repository {REPOSITORY} not found in {_where(registry_id)}"
+        ) from None
+    return found["repositories"][0]["repositoryUri"]
+
+
+def find_digest(ecr: ECRClient, sha: str, registry_id: str | None) -> str | None:
+    """The digest tagged `sha`, or None when there is no such tag."""
+    try:
+        found = ecr.describe_images(
+            repositoryName=REPOSITORY, imageIds=[{"imageTag": sha}], **_registry(registry_id)
+        )
+    except ecr.exceptions.ImageNotFoundException:
+        return None
+    except ecr.exceptions.RepositoryNotFoundException:
+        raise ReleaseError(
+            f"ECR repository {REPOSITORY} not found in {_where(registry_id)}"
+        ) from None
+    return found["imageDetails"][0]["imageDigest"]
+
+
+def digest(ecr: ECRClient, sha: str, registry_id: str | None) -> str:
+    found = find_digest(ecr, sha, registry_id)
+    if found is None:
+        raise ReleaseError(
+            f"no image {REPOSITORY}:{sha} in {_where(registry_id)} (publish it first)"
+        )
+    return found

@@ -1,0 +1,63 @@
+"""Polling with a deadline, and the ECS rollout watch built on it."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from time import monotonic, sleep
+from typing import TYPE_CHECKING
+
+from hello_release import ecs
+from hello_release.errors import ReleaseError
+from hello_release.names import resource, short
+
+if TYPE_CHECKING:
+    from mypy_boto3_ecs import ECSClient
+
+
+def poll(check: Callable[[float], bool], *, timeout: float, interval: float) -> bool:
+    """Calls `check(elapsed)` until it returns True (-> True) or the deadline passes (-> False)."""
+    start = monotonic()
+    while True:
+        if check(monotonic() - start):
+            return True
+        remaining = timeout - (monotonic() - start)
+        if remaining <= 0:
+            return False
+        sleep(min(interval, remaining))
+
+
+def rollout(
+    client: ECSClient, env: str, task_definition_arn: str, *, timeout: float, interval: float
+) -> None:
+    """Waits until the service runs only `task_definition_arn`, fully; raises if ECS rolls back."""
+    name, target = resource(env), short(task_definition_arn)
+
+    def settled(elapsed: float) -> bool:
+        svc = ecs.service(client, env)
+        deployments = svc.get("deployments", [])
+        print(
+            f"[{elapsed:4.0f}s] {name}: {svc.get('runningCount', 0)}/{svc.get('desiredCount', 0)}"
+            f" running; " + "; ".join(ecs.describe_deployment(d) for d in deployments),
+            flush=True,
+        )
+        ours = [d for d in deployments if d.get("taskDefinition") == task_definition_arn]
+        current = svc.get("taskDefinition", "")
+        if any(d.get("rolloutState") == "FAILED" for d in ours):
+            reason = ours[0].get("rolloutStateReason", "no reason given")
+            raise ReleaseError(
+                f"the rollout of {target} failed and ECS rolled {name} back to {short(current)}"
+                f" ({reason})"
+            )
+        if current != task_definition_arn:
+            raise ReleaseError(
+                f"{name} switched to {short(current)} while {target} was rolling out"
+                " (the circuit breaker or another deploy)"
+            )
+        return ecs.is_stable(svc)
+
+    if not poll(settled, timeout=timeout, interval=interval):
+        raise ReleaseError(
+            f"{target} did not finish rolling out on {name} within {timeout:g} s;"
+            f" ECS is still rolling it out (check: hello-release status --env {env})"
+        )
+    print(f"{name} is stable on {target}", flush=True)

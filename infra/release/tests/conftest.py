@@ -1,0 +1,253 @@
+"""A moto-backed AWS with the platform Terraform would create, and ECS's scheduler played by hand.
+
+moto answers the release tool's ECS/ECR/ELBv2/STS calls for real, but it does not run ECS's
+control plane: tasks never start, and `update_service` switches the service's task definition
+while its one PRIMARY deployment keeps pointing at the old revision. `EcsScheduler` is the one
+place that moves moto's backend state the way ECS would between two polls of the tool.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any, Literal
+
+import boto3
+import pytest
+from hello_release import cli, wait
+from moto import mock_aws
+from moto.backends import get_backend
+
+ACCOUNT = "123456789012"  # moto's default account
+REGION = "eu-west-1"
+SHA_A = "3f786850e387550fdab836ed7e6dc881de23001b"
+SHA_B = "89e6c98d92887913cadf06b2adb97f26cde4849b"
+DESIRED = 2
+
+Outcome = Literal["complete", "fail", "stuck"]
+
+
+class EcsScheduler:
+    """Plays ECS's deployment scheduler on moto's backend, one step per poll of the tool.
+
+    A step after `update_service` starts an IN_PROGRESS deployment of the new revision; the
+    next step applies `outcome`: "complete" (all tasks running, old deployment gone), "fail"
+    (the circuit breaker marks it FAILED and rolls the service back) or "stuck" (nothing).
+    `hooks` are changes other people make between two polls.
+    It also provides the clock the tool's wait loop reads, so timeouts pass instantly.
+    """
+
+    def __init__(self) -> None:
+        self.outcome: Outcome = "complete"
+        self.now = 0.0
+        # What other people do to the service between two polls (run before the step).
+        self.hooks: list[Callable[[], object]] = []
+
+    def monotonic(self) -> float:
+        return self.now
+
+    def sleep(self, seconds: float) -> None:
+        self.now += seconds
+        for hook in self.hooks:
+            hook()
+        backend: Any = get_backend("ecs")[ACCOUNT][REGION]
+        for service in backend.services.values():
+            self._step(service)
+
+    def _step(self, service: Any) -> None:
+        primary = service.deployments[0]
+        desired = service.desired_count
+        if primary["taskDefinition"] != service.task_definition:
+            primary.update(status="ACTIVE")
+            service.deployments = [
+                _deployment(service.task_definition, "IN_PROGRESS", 0, desired),
+                primary,
+            ]
+        elif primary["rolloutState"] != "IN_PROGRESS" or self.outcome == "stuck":
+            return
+        elif self.outcome == "complete":
+            primary.update(rolloutState="COMPLETED", runningCount=desired, pendingCount=0)
+            service.deployments = [primary]
+            service.running_count = desired
+        else:
+            previous = service.deployments[1]["taskDefinition"]
+            primary.update(
+                status="ACTIVE",
+                rolloutState="FAILED",
+                rolloutStateReason="ECS deployment circuit breaker: tasks failed to start.",
+            )
+            service.task_definition = previous
+            service.deployments = [_deployment(previous, "COMPLETED", desired, desired), primary]
+
+
+def _deployment(task_definition: str, state: str, running: int, desired: int) -> dict[str, Any]:
+    return {
+        "id": f"ecs-svc/{hashlib.sha256(task_definition.encode()).hexdigest()[:12]}",
+        "status": "PRIMARY",
+        "taskDefinition": task_definition,
+        "rolloutState": state,
+        "rolloutStateReason": f"ECS deployment {state.lower()}.",
+        "runningCount": running,
+        "pendingCount": desired - running,
+        "desiredCount": desired,
+        "failedTasks": 0,
+        "launchType": "FARGATE",
+    }
+
+
+@dataclass
+class Platform:
+    """The AWS side as Terraform leaves it: ECR repo, clusters, services on a first revision.
+
+    The services get no network configuration: the tool never reads it, and leaving it out
+    spares each test the start of moto's EC2 (about a second here). `alb` adds the ALB.
+    """
+
+    ecs: Any
+    ecr: Any
+    scheduler: EcsScheduler
+    repository_uri: str
+
+    def push(self, sha: str) -> str:
+        """Pushes an image tagged `sha` (a manifest unique to it) and returns its digest."""
+        layer = "sha256:" + hashlib.sha256(sha.encode()).hexdigest()
+        manifest = {
+            "schemaVersion": 2,
+            "mediaType": "application/vnd.docker.distribution.manifest.v2+json",
+            "config": {
+                "mediaType": "application/vnd.docker.container.image.v1+json",
+                "size": 7,
+                "digest": layer,
+            },
+            "layers": [
+                {
+                    "mediaType": "application/vnd.docker.image.rootfs.diff.tar.gzip",
+                    "size": 7,
+                    "digest": layer,
+                }
+            ],
+        }
+        image = self.ecr.put_image(
+            repositoryName="hello", imageManifest=json.dumps(manifest), imageTag=sha
+        )
+        digest: str = image["image"]["imageId"]["imageDigest"]
+        return digest
+
+    def service(self, env: str) -> dict[str, Any]:
+        found: dict[str, Any] = self.ecs.describe_services(
+            cluster=f"hello-{env}", services=[f"hello-{env}"]
+        )["services"][0]
+        return found
+
+    def revision(self, name: str) -> tuple[dict[str, Any], dict[str, str]]:
+        found = self.ecs.describe_task_definition(taskDefinition=name, include=["TAGS"])
+        return found["taskDefinition"], {t["key"]: t["value"] for t in found.get("tags", [])}
+
+    def revisions(self, env: str) -> list[str]:
+        arns: list[str] = self.ecs.list_task_definitions(familyPrefix=f"hello-{env}")[
+            "taskDefinitionArns"
+        ]
+        return sorted(arn.rsplit("/", 1)[1] for arn in arns)
+
+
+@pytest.fixture(autouse=True)
+def _clean_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in ("GITHUB_OUTPUT", "HELLO_ECR_REGISTRY_ID", "HELLO_DEV_ROLE_ARN", "AWS_PROFILE"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
+    monkeypatch.setenv("AWS_DEFAULT_REGION", REGION)
+    monkeypatch.setenv("AWS_REGION", REGION)
+
+
+@pytest.fixture
+def scheduler(monkeypatch: pytest.MonkeyPatch) -> EcsScheduler:
+    played = EcsScheduler()
+    monkeypatch.setattr(wait, "sleep", played.sleep)
+    monkeypatch.setattr(wait, "monotonic", played.monotonic)
+    return played
+
+
+@pytest.fixture
+def platform(monkeypatch: pytest.MonkeyPatch, scheduler: EcsScheduler) -> Iterator[Platform]:
+    with mock_aws():
+        ecr = boto3.client("ecr")
+        uri = ecr.create_repository(repositoryName="hello", imageTagMutability="IMMUTABLE")[
+            "repository"
+        ]["repositoryUri"]
+        ecs = boto3.client("ecs")
+        # The service starts with all its tasks running, as a finished `terraform apply` leaves it.
+        monkeypatch.setenv("MOTO_ECS_SERVICE_RUNNING", str(DESIRED))
+        for env in ("dev", "prod"):
+            name = f"hello-{env}"
+            ecs.create_cluster(clusterName=name)
+            ecs.register_task_definition(
+                family=name,
+                requiresCompatibilities=["FARGATE"],
+                networkMode="awsvpc",
+                cpu="256",
+                memory="512",
+                executionRoleArn=f"arn:aws:iam::{ACCOUNT}:role/{name}-execution",
+                containerDefinitions=[
+                    {
+                        "name": "hello",
+                        "image": f"{uri}:bootstrap",
+                        "portMappings": [{"containerPort": 8000}],
+                        "environment": [{"name": "HELLO_ENV", "value": env}],
+                        "readonlyRootFilesystem": True,
+                    }
+                ],
+                tags=[{"key": "managed-by", "value": "terraform"}],
+            )
+            ecs.create_service(
+                cluster=name,
+                serviceName=name,
+                taskDefinition=name,
+                desiredCount=DESIRED,
+                launchType="FARGATE",
+            )
+        monkeypatch.delenv("MOTO_ECS_SERVICE_RUNNING")
+        yield Platform(ecs=ecs, ecr=ecr, scheduler=scheduler, repository_uri=uri)
+
+
+@pytest.fixture
+def alb(platform: Platform) -> Any:
+    """The ALB `hello-dev` (an ELBv2 client); moto wants real subnets for it."""
+    ec2, elbv2 = boto3.client("ec2"), boto3.client("elbv2")
+    vpc = ec2.create_vpc(CidrBlock="10.0.0.0/16")["Vpc"]["VpcId"]
+    subnets = [
+        ec2.create_subnet(VpcId=vpc, CidrBlock=f"10.0.{i}.0/24", AvailabilityZone=f"{REGION}{z}")[
+            "Subnet"
+        ]["SubnetId"]
+        for i, z in enumerate("ab")
+    ]
+    elbv2.create_load_balancer(Name="hello-dev", Subnets=subnets)
+    return elbv2
+
+
+@dataclass
+class Result:
+    code: int
+    out: str
+    err: str
+
+
+Run = Callable[..., Result]
+
+
+@pytest.fixture
+def run(capsys: pytest.CaptureFixture[str]) -> Run:
+    """Runs the command line in-process: exit code, stdout, stderr."""
+
+    def invoke(*argv: str) -> Result:
+        capsys.readouterr()
+        try:
+            code = cli.main(argv)
+        except SystemExit as exit_:
+            code = int(exit_.code or 0)
+        captured = capsys.readouterr()
+        return Result(code, captured.out, captured.err)
+
+    return invoke

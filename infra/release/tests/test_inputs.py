@@ -1,0 +1,153 @@
+"""Bad input: one line on stderr and exit 2 before anything is contacted; runtime failures 1."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from hello_release.errors import Changes
+from moto import mock_aws
+
+from .conftest import SHA_A, Platform, Run
+
+COMMANDS_WITH_SHA = [
+    ["deploy", "--env", "dev", "--sha"],
+    ["verify", "--url", "http://localhost", "--sha"],
+    ["promote", "--sha"],
+    ["rollback", "--env", "dev", "--to-sha"],
+    ["publish", "--image", "hello:local", "--sha"],
+]
+
+
+@pytest.mark.parametrize("command", COMMANDS_WITH_SHA, ids=lambda c: c[0])
+@pytest.mark.parametrize("sha", [SHA_A[:7], SHA_A.upper(), SHA_A + "0", "g" * 40, ""])
+def test_malformed_sha(run: Run, command: list[str], sha: str) -> None:
+    result = run(*command, sha)
+
+    assert result.code == 2
+    assert result.err == (
+        f"hello-release {command[0]}: error: argument {command[-1]}: {sha!r} is not a full git"
+        f" commit SHA (40 lowercase hex characters) (see hello-release {command[0]} --help)\n"
+    )
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["deploy", "--sha", SHA_A, "--env"],
+        ["status", "--env"],
+        ["rollback", "--to-revision", "1", "--env"],
+        ["verify", "--sha", SHA_A, "--env"],
+    ],
+    ids=lambda c: c[0],
+)
+def test_unknown_environment(run: Run, command: list[str]) -> None:
+    result = run(*command, "staging")
+
+    assert result.code == 2
+    assert "argument --env: invalid choice: 'staging' (choose from" in result.err
+    assert result.err.count("\n") == 1
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["rollback", "--env", "dev"], "one of the arguments --to-revision --to-sha is required"),
+        (["rollback", "--env", "dev", "--to-revision", "0"], "'0' is not a revision number"),
+        (["deploy", "--env", "dev", "--sha", SHA_A, "--timeout", "soon"], "'soon' is not a"),
+        (["deploy", "--env", "dev", "--sha", SHA_A, "--timeout", "-1"], "'-1' is not a number"),
+        (["promote", "--sha", SHA_A, "--registry-id", "dev"], "'dev' is not a 12-digit AWS"),
+        (["verify", "--sha", SHA_A], "one of the arguments --url --env is required"),
+        (["status"], "the following arguments are required: --env"),
+        ([], "the following arguments are required: COMMAND"),
+    ],
+)
+def test_other_usage_errors(run: Run, argv: list[str], message: str) -> None:
+    result = run(*argv)
+
+    assert result.code == 2
+    assert message in result.err
+    assert result.err.count("\n") == 1
+
+
+def test_no_credentials(run: Run, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    for name in (
+        "AWS_ACCESS_KEY_ID",
+        "AWS_SECRET_ACCESS_KEY",
+        "AWS_SESSION_TOKEN",
+        "AWS_WEB_IDENTITY_TOKEN_FILE",
+        "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI",
+        "AWS_CONTAINER_CREDENTIALS_FULL_URI",
+    ):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "none"))
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "none"))
+    monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
+
+    result = run("deploy", "--env", "dev", "--sha", SHA_A)
+
+    assert result.code == 1
+    assert result.err == (
+        "hello-release deploy: no AWS credentials found (profile, AWS_* variables or role);"
+        " nothing was changed\n"
+    )
+
+
+def test_no_region(run: Run, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.delenv("AWS_REGION")
+    monkeypatch.delenv("AWS_DEFAULT_REGION")
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "none"))
+
+    result = run("status", "--env", "dev")
+
+    assert result.code == 1
+    assert result.err == (
+        "hello-release status: no AWS region configured (set AWS_REGION); nothing was changed\n"
+    )
+
+
+def test_service_not_found(platform: Platform, run: Run) -> None:
+    platform.push(SHA_A)
+    platform.ecs.update_service(cluster="hello-prod", service="hello-prod", desiredCount=0)
+    platform.ecs.delete_service(cluster="hello-prod", service="hello-prod")
+
+    result = run("deploy", "--env", "prod", "--sha", SHA_A)
+
+    assert result.code == 1
+    assert result.err == (
+        "hello-release deploy: ECS service hello-prod not found in cluster hello-prod;"
+        " nothing was changed\n"
+    )
+    assert platform.revisions("prod") == ["hello-prod:1"]
+
+
+def test_cluster_not_found(run: Run) -> None:
+    with mock_aws():  # an account (or region) without the platform
+        result = run("status", "--env", "prod")
+
+    assert result.code == 1
+    assert result.err == (
+        "hello-release status: ECS cluster hello-prod not found; nothing was changed\n"
+    )
+
+
+def test_aws_refusal_is_reported(platform: Platform, run: Run) -> None:
+    # An image tag outside the repository: ECR answers with an error of its own.
+    platform.ecr.delete_repository(repositoryName="hello", force=True)
+
+    result = run("deploy", "--env", "dev", "--sha", SHA_A)
+
+    assert result.code == 1
+    assert result.err == (
+        "hello-release deploy: ECR repository hello not found in this account's registry;"
+        " nothing was changed\n"
+    )
+
+
+def test_change_summary_names_the_step_not_taken() -> None:
+    changes = Changes()
+    assert changes.summary() == "nothing was changed"
+    changes.record("registered hello-dev:7", pending="did not update service hello-dev")
+    assert changes.summary() == "registered hello-dev:7 but did not update service hello-dev"
+    changes.record("updated service hello-dev to hello-dev:7")
+    assert changes.summary() == "registered hello-dev:7, updated service hello-dev to hello-dev:7"
