@@ -179,6 +179,32 @@ def test_run_steps_are_nox_sessions_without_expressions(name: str, job_id: str, 
             assert NOX_CALL.match(script), f"{name}:{job_id}: not a nox session: {script!r}"
 
 
+def nox_sessions() -> set[str]:
+    """Names of the sessions noxfile.py defines (a `name=` in the decorator wins)."""
+    names = set()
+    for node in ast.walk(ast.parse((ROOT / "noxfile.py").read_text())):
+        if not isinstance(node, ast.FunctionDef):
+            continue
+        for decorator in node.decorator_list:
+            call = decorator if isinstance(decorator, ast.Call) else None
+            if ast.unparse(call.func if call else decorator) != "nox.session":
+                continue
+            renamed = [k.value for k in (call.keywords if call else []) if k.arg == "name"]
+            names.add(ast.literal_eval(renamed[0]) if renamed else node.name)
+    return names
+
+
+def test_workflows_call_only_sessions_the_noxfile_defines() -> None:
+    called = {
+        match[1]
+        for _name, _job_id, job in all_jobs()
+        for step in steps(job)
+        for match in re.finditer(r"\bnox -s ([\w-]+)", str(step.get("run", "")))
+    }
+    assert called, "no nox calls found"
+    assert called - nox_sessions() == set()
+
+
 @pytest.mark.parametrize(("name", "job_id", "job"), job_params(all_jobs()))
 def test_every_job_has_a_timeout(name: str, job_id: str, job: Job) -> None:
     assert isinstance(job.get("timeout-minutes"), int), f"{name}:{job_id}"
