@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 from hello_release.errors import Changes
 from moto import mock_aws
+from moto.core import set_initial_no_auth_action_count
 
 from .conftest import SHA_A, Platform, Run
 
@@ -57,6 +58,7 @@ def test_unknown_environment(run: Run, command: list[str]) -> None:
         (["deploy", "--env", "dev", "--sha", SHA_A, "--timeout", "soon"], "'soon' is not a"),
         (["deploy", "--env", "dev", "--sha", SHA_A, "--timeout", "-1"], "'-1' is not a number"),
         (["promote", "--sha", SHA_A, "--registry-id", "dev"], "'dev' is not a 12-digit AWS"),
+        (["promote", "--sha", SHA_A, "--dev-role-arn", "dev"], "'dev' is not an IAM role ARN"),
         (["verify", "--sha", SHA_A], "one of the arguments --url --env is required"),
         (["status"], "the following arguments are required: --env"),
         ([], "the following arguments are required: COMMAND"),
@@ -131,8 +133,7 @@ def test_cluster_not_found(run: Run) -> None:
     )
 
 
-def test_aws_refusal_is_reported(platform: Platform, run: Run) -> None:
-    # An image tag outside the repository: ECR answers with an error of its own.
+def test_repository_missing(platform: Platform, run: Run) -> None:
     platform.ecr.delete_repository(repositoryName="hello", force=True)
 
     result = run("deploy", "--env", "dev", "--sha", SHA_A)
@@ -151,3 +152,46 @@ def test_change_summary_names_the_step_not_taken() -> None:
     assert changes.summary() == "registered hello-dev:7 but did not update service hello-dev"
     changes.record("updated service hello-dev to hello-dev:7")
     assert changes.summary() == "registered hello-dev:7, updated service hello-dev to hello-dev:7"
+
+
+def test_latest_revision_without_the_hello_container(platform: Platform, run: Run) -> None:
+    platform.push(SHA_A)
+    platform.ecs.register_task_definition(
+        family="hello-dev", containerDefinitions=[{"name": "web", "image": "web", "memory": 64}]
+    )
+
+    result = run("deploy", "--env", "dev", "--sha", SHA_A)
+
+    assert result.code == 1
+    assert result.err == (
+        "hello-release deploy: task definition hello-dev:2 has no container named hello;"
+        " nothing was changed\n"
+    )
+    assert platform.revisions("dev") == ["hello-dev:1", "hello-dev:2"]
+
+
+def test_credentials_aws_rejects(platform: Platform, run: Run) -> None:
+    role = "arn:aws:iam::123456789012:role/hello-dev-reader"
+
+    result = set_initial_no_auth_action_count(0)(run)(
+        "promote", "--sha", SHA_A, "--dev-role-arn", role
+    )
+
+    assert result.code == 1
+    assert result.err == (
+        "hello-release promote: AWS AssumeRole failed: InvalidClientTokenId: The security token"
+        " included in the request is invalid.; nothing was changed\n"
+    )
+
+
+def test_aws_unreachable(run: Run, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("AWS_ENDPOINT_URL", "http://127.0.0.1:9")
+    monkeypatch.setenv("AWS_MAX_ATTEMPTS", "1")
+
+    result = run("status", "--env", "dev")
+
+    assert result.code == 1
+    assert result.err == (
+        "hello-release status: AWS call failed: Could not connect to the endpoint URL:"
+        ' "http://127.0.0.1:9/"; nothing was changed\n'
+    )

@@ -64,6 +64,12 @@ def _account(value: str) -> str:
     return value
 
 
+def _role_arn(value: str) -> str:
+    if not re.fullmatch(r"arn:aws[a-z-]*:iam::\d{12}:role/[\w+=,.@/-]+", value):
+        raise argparse.ArgumentTypeError(f"{value!r} is not an IAM role ARN")
+    return value
+
+
 def _output(**values: str) -> None:
     """Appends step outputs for GitHub Actions when run there."""
     path = os.environ.get("GITHUB_OUTPUT")
@@ -85,9 +91,10 @@ def _release(
     ecs.service(ecs_client, env)
     image = f"{ecr.repository_uri(ecr_client, args.registry_id)}@{digest}"
     base = ecs.revision(ecs_client, name)
+    previous = base.image  # raises before anything is registered if `hello` is missing
     new = ecs.register_with_image(ecs_client, base, image, args.sha)
     changes.record(f"registered {new.name}", pending=f"did not update service {name}")
-    print(f"registered {new.name} (copy of {base.name}) with {image}", flush=True)
+    print(f"registered {new.name}: copy of {base.name} with {image} (was {previous})", flush=True)
     ecs.update(ecs_client, env, new.arn)
     changes.record(f"updated service {name} to {new.name}")
     wait.rollout(ecs_client, env, new.arn, timeout=args.timeout, interval=args.poll_interval)
@@ -248,6 +255,7 @@ def _parser() -> Parser:
     timing(sub, 600, 10)
     sub.add_argument(
         "--dev-role-arn",
+        type=_role_arn,
         default=os.environ.get("HELLO_DEV_ROLE_ARN") or None,
         help="role to assume to read dev's service (env HELLO_DEV_ROLE_ARN; default: own)",
     )
@@ -292,5 +300,6 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _fail(args: argparse.Namespace, message: str, changes: Changes) -> int:
-    print(f"hello-release {args.command}: {message}; {changes.summary()}", file=sys.stderr)
+    line = " ".join(f"{message}; {changes.summary()}".split())
+    print(f"hello-release {args.command}: {line}", file=sys.stderr)
     return 1

@@ -20,12 +20,7 @@ def _where(registry_id: str | None) -> str:
 
 
 def repository_uri(ecr: ECRClient, registry_id: str | None) -> str:
-    try:
-        found = ecr.describe_repositories(repositoryNames=[REPOSITORY], **_registry(registry_id))
-    except ecr.exceptions.RepositoryNotFoundException:
-        raise ReleaseError(
-            f"ECR repository {REPOSITORY} not found in {_where(registry_id)}"
-        ) from None
+    found = ecr.describe_repositories(repositoryNames=[REPOSITORY], **_registry(registry_id))
     return found["repositories"][0]["repositoryUri"]
 
 
