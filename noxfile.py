@@ -630,3 +630,47 @@ def apply(session: nox.Session) -> None:
         "--queue-exclude-dir", "ci-roles", "--", "apply", "-input=false",
         external=True, env=_terragrunt_env(tofu),
     )  # fmt: skip
+
+
+# --- releases: thin wrappers over hello-release (infra/release); arguments go through posargs ---
+
+
+def _hello_release(session: nox.Session, command: str) -> None:
+    install_groups(session, "release")
+    session.run("hello-release", command, *session.posargs)
+
+
+@nox.session
+def deploy(session: nox.Session) -> None:
+    """Deploys an image to an environment: `nox -s deploy -- --env dev --sha <sha>`."""
+    _hello_release(session, "deploy")
+
+
+@nox.session
+def verify(session: nox.Session) -> None:
+    """Polls /version until it reports a SHA: `nox -s verify -- --env dev --sha <sha>`."""
+    _hello_release(session, "verify")
+
+
+@nox.session
+def promote(session: nox.Session) -> None:
+    """Promotes the digest dev runs healthy to prod: `nox -s promote -- --sha <sha>`."""
+    _hello_release(session, "promote")
+
+
+@nox.session
+def rollback(session: nox.Session) -> None:
+    """Rolls an environment back: `nox -s rollback -- --env prod --to-sha <sha>`."""
+    _hello_release(session, "rollback")
+
+
+@nox.session
+def status(session: nox.Session) -> None:
+    """Shows what an environment runs: `nox -s status -- --env prod`."""
+    _hello_release(session, "status")
+
+
+@nox.session
+def publish(session: nox.Session) -> None:
+    """Pushes a local image to ECR: `nox -s publish -- --image hello:<sha> --sha <sha>`."""
+    _hello_release(session, "publish")
