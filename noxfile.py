@@ -80,9 +80,9 @@ def tool(session: nox.Session, name: str) -> str:
     go_env = {"GOBIN": str(cache / "bin"), "GOFLAGS": "-mod=mod"}
     # A scratch module avoids `go install pkg@version`, which needs the proxy's version
     # list; the proxy here serves some tools' versions but not their lists.
-    if not (module / "go.mod").exists():
-        session.run("go", "mod", "init", f"tools.local/{name}", external=True, env=go_env, silent=True)
     with session.chdir(module):
+        if not (module / "go.mod").exists():
+            session.run("go", "mod", "init", f"tools.local/{name}", external=True, env=go_env)
         session.run("go", "get", f"{package}@v{version}", external=True, env=go_env, silent=True)
         session.run("go", "install", package, external=True, env=go_env)
     return str(binary)
@@ -358,6 +358,19 @@ def lock(session: nox.Session) -> None:
     """Re-locks Python dependencies and re-exports the image's hashed requirements."""
     session.run("uv", "lock", *session.posargs, external=True)
     session.run(*EXPORT_REQUIREMENTS, f"--output-file={REQUIREMENTS}", external=True)
+
+
+@nox.session
+def bench(session: nox.Session) -> None:
+    """Product image vs a naive baseline: load (wrk), cold start, size, rebuild; writes JSON."""
+    install_groups(session, "bench")
+    if not shutil.which("wrk"):
+        session.error("wrk is missing: `apt-get install wrk`")
+    session.run(
+        "python", str(SERVICE / "bench" / "bench.py"), "--base", base_image(session),
+        "--platform", PLATFORM, "--output", str(BUILD / "bench" / "results.json"),
+        *session.posargs, env=docker_env(),
+    )  # fmt: skip
 
 
 @nox.session
