@@ -33,8 +33,9 @@ class EcsScheduler:
     """Plays ECS's deployment scheduler on moto's backend, one step per poll of the tool.
 
     A step after `update_service` starts an IN_PROGRESS deployment of the new revision; the
-    next step applies `outcome`: "complete" (all tasks running, old deployment gone), "fail"
-    (the circuit breaker marks it FAILED and rolls the service back) or "stuck" (nothing).
+    next steps apply `outcome`: "complete" (all new tasks running while the old deployment
+    drains, then the old deployment gone), "fail" (the circuit breaker marks the deployment
+    FAILED and rolls the service back) or "stuck" (nothing more happens).
     `hooks` are changes other people make between two polls.
     It also provides the clock the tool's wait loop reads, so timeouts pass instantly.
     """
@@ -65,11 +66,16 @@ class EcsScheduler:
                 _deployment(service.task_definition, "IN_PROGRESS", 0, desired),
                 primary,
             ]
-        elif primary["rolloutState"] != "IN_PROGRESS" or self.outcome == "stuck":
+        elif self.outcome == "stuck":
             return
-        elif self.outcome == "complete":
-            primary.update(rolloutState="COMPLETED", runningCount=desired, pendingCount=0)
+        elif primary["rolloutState"] == "COMPLETED":
+            # The replaced tasks have stopped: ECS drops the deployments it replaced.
             service.deployments = [primary]
+        elif self.outcome == "complete":
+            # All new tasks are healthy; the old deployment drains until the next step.
+            primary.update(rolloutState="COMPLETED", runningCount=desired, pendingCount=0)
+            for replaced in service.deployments[1:]:
+                replaced.update(runningCount=0)
             service.running_count = desired
         else:
             previous = service.deployments[1]["taskDefinition"]

@@ -36,8 +36,15 @@ def test_registers_a_copy_pinned_to_the_digest_and_rolls_it_out(
     assert "HELLO_REVISION" not in str(new["containerDefinitions"])
     service = platform.service("dev")
     assert service["taskDefinition"] == new["taskDefinitionArn"]
-    assert service["deployments"][0]["rolloutState"] == "COMPLETED"
+    # The tool returns only once the old deployment is gone, not when the new one completes.
+    assert [(d["rolloutState"], d["runningCount"]) for d in service["deployments"]] == [
+        ("COMPLETED", 2)
+    ]
     assert "hello-dev:2 PRIMARY IN_PROGRESS 0/2 running" in result.out
+    assert (
+        "hello-dev:2 PRIMARY COMPLETED 2/2 running; hello-dev:1 ACTIVE COMPLETED 0/2 running"
+        in result.out
+    )
     assert "hello-dev is stable on hello-dev:2" in result.out
     assert outputs.read_text() == (f"sha={SHA_A}\ndigest={digest}\ntask_definition=hello-dev:2\n")
     assert platform.revisions("prod") == ["hello-prod:1"]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -195,3 +197,13 @@ def test_aws_unreachable(run: Run, monkeypatch: pytest.MonkeyPatch) -> None:
         "hello-release status: AWS call failed: Could not connect to the endpoint URL:"
         ' "http://127.0.0.1:9/"; nothing was changed\n'
     )
+
+
+def test_installed_command_exits_with_the_code() -> None:
+    script = Path(sys.executable).with_name("hello-release")
+
+    bad = subprocess.run([script, "status", "--env", "qa"], capture_output=True, text=True)
+
+    assert bad.returncode == 2
+    assert bad.stderr.startswith("hello-release status: error: argument --env: invalid choice")
+    assert bad.stdout == ""

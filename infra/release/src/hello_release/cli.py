@@ -105,23 +105,23 @@ def _release(
 def deploy(args: argparse.Namespace, changes: Changes) -> None:
     session = boto3.session.Session()
     ecs_client, ecr_client = session.client("ecs"), session.client("ecr")
-    ecs.service(ecs_client, args.env)
     digest = ecr.digest(ecr_client, args.sha, args.registry_id)
     _release(ecs_client, ecr_client, args, args.env, digest, changes)
 
 
 def _dev_session(role_arn: str | None) -> boto3.session.Session:
+    """Where promote reads dev's service: the caller's own credentials or an assumed role."""
+    own = boto3.session.Session()
     if not role_arn:
-        return boto3.session.Session()
-    sts = boto3.session.Session().client("sts")
-    credentials = sts.assume_role(RoleArn=role_arn, RoleSessionName="hello-release-promote")[
-        "Credentials"
-    ]
+        return own
+    assumed = own.client("sts").assume_role(
+        RoleArn=role_arn, RoleSessionName="hello-release-promote"
+    )["Credentials"]
     return boto3.session.Session(
-        aws_access_key_id=credentials["AccessKeyId"],
-        aws_secret_access_key=credentials["SecretAccessKey"],
-        aws_session_token=credentials["SessionToken"],
-        region_name=boto3.session.Session().region_name,
+        aws_access_key_id=assumed["AccessKeyId"],
+        aws_secret_access_key=assumed["SecretAccessKey"],
+        aws_session_token=assumed["SessionToken"],
+        region_name=own.region_name,
     )
 
 
