@@ -110,6 +110,18 @@ def lint(session: nox.Session) -> None:
     session.run("ruff", "check", *(["--fix"] if fix else []), ".")
     session.run("ruff", "format", *([] if fix else ["--check"]), ".")
     session.run("mypy", *_typed_sources())
+    _check_requirements_export(session)
+
+
+def _check_requirements_export(session: nox.Session) -> None:
+    """The image's hashed requirements must be exactly what uv.lock exports."""
+    exported = session.run(*EXPORT_REQUIREMENTS, "--no-header", external=True, silent=True)
+
+    def body(text: str) -> list[str]:
+        return [line for line in text.splitlines() if not line.startswith("#")]
+
+    if body(str(exported)) != body(REQUIREMENTS.read_text()):
+        session.error(f"{REQUIREMENTS.relative_to(ROOT)} is stale: run `nox -s lock`")
 
 
 def _typed_sources() -> list[str]:
@@ -244,7 +256,7 @@ def build_standin(session: nox.Session, base: str, tag: str) -> None:
 
 def debian_mirror() -> str:
     """The Debian mirror this machine's own apt sources name."""
-    sources = sorted(Path("/etc/apt").glob("sources.list.d/*")) + [Path("/etc/apt/sources.list")]
+    sources = [*sorted(Path("/etc/apt").glob("sources.list.d/*")), Path("/etc/apt/sources.list")]
     for source in sources:
         if not source.is_file():
             continue
@@ -325,7 +337,7 @@ def image_flags(session: nox.Session) -> bool:
 
 @nox.session(venv_backend="none")
 def image(session: nox.Session) -> None:
-    """Builds the amd64 image tagged with the git SHA (refuses a dirty tree unless --allow-dirty)."""
+    """Builds the amd64 image hello:<git sha>; a dirty tree needs --allow-dirty."""
     build_image(session, allow_dirty=image_flags(session))
 
 

@@ -38,7 +38,7 @@ timeout = _int_env("GUNICORN_TIMEOUT", 30)
 graceful_timeout = _int_env("GUNICORN_GRACEFUL_TIMEOUT", 20)
 
 # The worker heartbeat file lives in memory, which also works with a read-only root filesystem.
-worker_tmp_dir = "/dev/shm"
+worker_tmp_dir = "/dev/shm"  # noqa: S108 - a private tmpfs per container, not a shared /tmp
 # No runtime control socket: nothing in ECS uses it and it would need a writable path.
 control_socket_disable = True
 

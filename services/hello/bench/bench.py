@@ -198,7 +198,8 @@ def table(results: dict[str, Result]) -> str:
         rows.append((label, format(b, fmt), format(p, fmt), ratio))
 
     for connections in CONNECTIONS:
-        b, p = baseline["by_connections"][str(connections)], product["by_connections"][str(connections)]
+        b = baseline["by_connections"][str(connections)]
+        p = product["by_connections"][str(connections)]
         row(f"rps @{connections}", b["rps"], p["rps"], ",.0f")
         row(f"p50 ms @{connections}", b["p50_ms"], p["p50_ms"], ".2f")
         row(f"p99 ms @{connections}", b["p99_ms"], p["p99_ms"], ".2f")
@@ -250,7 +251,8 @@ def main(argv: list[str] | None = None) -> int:
     args.output.write_text(json.dumps(results, indent=2) + "\n")
     print(table(results))
     print(f"bench: wrote {args.output}")
-    missed = [label for label, check, _ in TARGETS if not check(results["baseline"], results["product"])]
+    baseline, product = results["baseline"], results["product"]
+    missed = [label for label, check, _ in TARGETS if not check(baseline, product)]
     if missed:
         print(f"bench: targets missed: {', '.join(missed)}", file=sys.stderr)
         return 1

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import sys
@@ -57,10 +58,8 @@ def _access_fields(atoms: dict[str, Any]) -> dict[str, Any]:
             fields[name] = value
     for number in ("status", "bytes", "duration_ms"):
         if number in fields:
-            try:
+            with contextlib.suppress(TypeError, ValueError):
                 fields[number] = int(fields[number])
-            except (TypeError, ValueError):
-                pass
     trace_id = atoms.get("{x-amzn-trace-id}i")
     if trace_id not in (None, "-", ""):
         fields["trace_id"] = trace_id

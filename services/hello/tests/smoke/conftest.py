@@ -72,7 +72,9 @@ def slow_url(docker_services: Services) -> str:
 
 
 @pytest.fixture(scope="session")
-def container_id(docker_services: Services, docker_compose_project_name: str) -> Callable[[str], str]:
+def container_id(
+    docker_services: Services, docker_compose_project_name: str
+) -> Callable[[str], str]:
     def find(service: str) -> str:
         return docker(
             "ps", "--all", "--quiet",

@@ -1,4 +1,4 @@
-"""The release tool's `verify` against the real container, as the pipeline runs it after a deploy."""
+"""The release tool's `verify` against the real container, as the pipeline runs it."""
 
 from __future__ import annotations
 
