@@ -16,9 +16,10 @@ from typing import Any, Literal
 
 import boto3
 import pytest
-from hello_release import cli, wait
 from moto import mock_aws
 from moto.backends import get_backend
+
+from hello_release import cli, wait
 
 ACCOUNT = "123456789012"  # moto's default account
 REGION = "eu-west-1"

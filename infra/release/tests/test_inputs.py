@@ -7,9 +7,10 @@ import sys
 from pathlib import Path
 
 import pytest
-from hello_release.errors import Changes
 from moto import mock_aws
 from moto.core import set_initial_no_auth_action_count
+
+from hello_release.errors import Changes
 
 from .conftest import SHA_A, Platform, Run
 

@@ -12,6 +12,7 @@ import stat
 from pathlib import Path
 
 import pytest
+
 from hello_release import publish
 from hello_release.errors import ReleaseError
 

@@ -9,6 +9,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 import pytest
+
 from hello_release.verify import alb_url
 
 from .conftest import SHA_A, SHA_B, Platform, Run
