@@ -443,6 +443,54 @@ REGISTRY_UNREACHABLE = re.compile(
 )
 
 
+# Go modules of the infra tools (GO_TOOLS names their packages), and version stamps.
+INFRA_GO_MODULES = {
+    "opentofu": "github.com/opentofu/opentofu",
+    "terragrunt": "github.com/gruntwork-io/terragrunt",
+    "tflint": "github.com/terraform-linters/tflint",
+    "terraform-docs": "github.com/terraform-docs/terraform-docs",
+}
+INFRA_GO_LDFLAGS = {
+    "terragrunt": "-X github.com/gruntwork-io/go-commons/version.Version=v{version}"
+}
+
+
+def _infra_tool(session: nox.Session, name: str) -> str:
+    """tool() for the infra tools, built inside their own Go module when missing.
+
+    tool() builds in a scratch module that requires the tool; that ignores the tool's own
+    go.mod `replace` lines (OpenTofu 1.12.6 replaces hashicorp/hcl/v2 with its fork, so the
+    build fails: `undefined: hcl.ExpressionWithFunctions`) and its go.sum (the checksum
+    database reachable here answers 404 for terragrunt 1.0.0's go-git v6 pseudo-version).
+    Building with the downloaded module as the main module honours both.
+    """
+    command, package = GO_TOOLS[name]
+    version = pinned_versions()[name]
+    binary = TOOLS_CACHE / name / version / "bin" / command
+    on_path = shutil.which(command)
+    if (
+        binary.exists()
+        or (on_path and version in _version_output(on_path))
+        or not shutil.which("go")
+    ):
+        return tool(session, name)
+    module = INFRA_GO_MODULES[name]
+    session.log(f"building {name} {version} from the Go module proxy into {binary.parent}")
+    found = subprocess.run(
+        ["go", "mod", "download", "-json", f"{module}@v{version}"],
+        capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    if found.returncode != 0:
+        session.error(f"the Go module proxy refused {module}@v{version}: {found.stderr}")
+    ldflags = INFRA_GO_LDFLAGS.get(name, "").format(version=version)
+    session.run(
+        "go", "build", "-C", json.loads(found.stdout)["Dir"], "-trimpath", f"-ldflags={ldflags}",
+        "-o", str(binary), "." + package.removeprefix(module),
+        external=True, env={"GOFLAGS": "-mod=readonly"},
+    )  # fmt: skip
+    return str(binary)
+
+
 def _infra_modules() -> list[Path]:
     return sorted(path.parent for path in INFRA_MODULES.glob("*/main.tf"))
 
@@ -470,12 +518,14 @@ def _offline_env(tofu: str) -> dict[str, str]:
     """For checks that must not reach AWS: no credentials, no instance metadata lookups.
 
     `terragrunt render` tries to read each dependency's outputs and, when that fails,
-    falls back to its mock_outputs; with no credentials it fails fast and touches nothing.
+    falls back to its mock_outputs. Without auto-init the read fails at once on the
+    uninitialised S3 backend, and without credentials nothing could reach AWS anyway.
     """
     blank = {name: "" for name in os.environ if name.startswith("AWS_")}
     return {
         **_terragrunt_env(tofu),
         **blank,
+        "TG_NO_AUTO_INIT": "true",
         "AWS_EC2_METADATA_DISABLED": "true",
         "AWS_CONFIG_FILE": os.devnull,
         "AWS_SHARED_CREDENTIALS_FILE": os.devnull,
@@ -490,10 +540,10 @@ def infra(session: nox.Session) -> None:
     and README tables instead of checking them."""
     install_groups(session, "infra")
     fix = "--fix" in session.posargs
-    tofu = tool(session, "opentofu")
-    terragrunt = tool(session, "terragrunt")
-    tflint = tool(session, "tflint")
-    terraform_docs = tool(session, "terraform-docs")
+    tofu = _infra_tool(session, "opentofu")
+    terragrunt = _infra_tool(session, "terragrunt")
+    tflint = _infra_tool(session, "tflint")
+    terraform_docs = _infra_tool(session, "terraform-docs")
     INFRA_BUILD.mkdir(parents=True, exist_ok=True)
     offline = _offline_env(tofu)
 
@@ -504,15 +554,19 @@ def infra(session: nox.Session) -> None:
                 "--working-dir", str(INFRA_LIVE), external=True, env=offline)  # fmt: skip
 
     for environment in INFRA_ENVIRONMENTS:
-        session.log(f"terragrunt hcl validate (syntax, then inputs against variables): {environment}")
+        session.log(f"terragrunt hcl validate (syntax, then inputs): {environment}")
         with session.chdir(INFRA_LIVE / environment):
             session.run(terragrunt, "hcl", "validate", external=True, env=offline)
-            session.run(terragrunt, "hcl", "validate", "--inputs", external=True, env=offline)
+            session.run(terragrunt, "hcl", "validate", "--inputs", "--strict", external=True,
+                        env=offline)  # fmt: skip
 
     _infra_render(session, terragrunt, offline)
-    session.run("pytest", "infra/tests", "-q", *(a for a in session.posargs if a != "--fix"))
+    # `python -m` puts the repo root on sys.path: the tests import infra.tests.<helper>.
+    pytest_args = [arg for arg in session.posargs if arg != "--fix"]
+    session.run("python", "-m", "pytest", "infra/tests", "-q", *pytest_args)
     session.log("deploy-time budget (rolling deploy, from the rendered ecs-service inputs)")
-    session.run("python", "infra/tests/deploy_budget.py", str(INFRA_BUILD / "deploy-budget.json"))
+    budget = INFRA_BUILD / "deploy-budget.json"
+    session.run("python", "-m", "infra.tests.deploy_budget", str(budget))
 
     _infra_tflint(session, tflint)
     _infra_checkov(session)
@@ -597,7 +651,8 @@ def _infra_docs(session: nox.Session, terraform_docs: str, *, fix: bool) -> None
             *([] if fix else ["--output-check"]), str(module),
             external=True, silent=not fix,
         )  # fmt: skip
-    session.log(f"terraform-docs: {len(_infra_modules())} module READMEs {'written' if fix else 'up to date'}")
+    state = "written" if fix else "up to date"
+    session.log(f"terraform-docs: {len(_infra_modules())} module READMEs {state}")
 
 
 def _infra_validate(session: nox.Session, tofu: str) -> None:
@@ -636,10 +691,10 @@ def plan(session: nox.Session) -> None:
     """`terragrunt run --all plan` in infra/live/<env>: `nox -s plan -- dev`. Read-only:
     plans run with -lock=false, so the pull-request plan role needs no write access."""
     environment = _infra_environment(session)
-    tofu = tool(session, "opentofu")
+    tofu = _infra_tool(session, "opentofu")
     session.run(
-        tool(session, "terragrunt"), "run", "--all", "--working-dir", str(INFRA_LIVE / environment),
-        "--", "plan", "-lock=false", "-input=false",
+        _infra_tool(session, "terragrunt"), "run", "--all",
+        "--working-dir", str(INFRA_LIVE / environment), "--", "plan", "-lock=false", "-input=false",
         external=True, env=_terragrunt_env(tofu),
     )  # fmt: skip
 
@@ -649,10 +704,11 @@ def apply(session: nox.Session) -> None:
     """`terragrunt run --all apply` in infra/live/<env>: `nox -s apply -- prod`. Leaves out
     the ci-roles unit, which an admin applies at bootstrap (docs/bootstrap.md)."""
     environment = _infra_environment(session)
-    tofu = tool(session, "opentofu")
+    tofu = _infra_tool(session, "opentofu")
     session.run(
-        tool(session, "terragrunt"), "run", "--all", "--working-dir", str(INFRA_LIVE / environment),
-        "--queue-exclude-dir", "ci-roles", "--", "apply", "-input=false",
+        _infra_tool(session, "terragrunt"), "run", "--all",
+        "--working-dir", str(INFRA_LIVE / environment), "--queue-exclude-dir", "ci-roles",
+        "--", "apply", "-input=false",
         external=True, env=_terragrunt_env(tofu),
     )  # fmt: skip
 

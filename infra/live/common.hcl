@@ -6,8 +6,12 @@ locals {
   modules_dir       = "${get_terragrunt_dir()}/../modules"
 
   # The image repository lives in the dev account only; prod pulls from it
-  # cross-account, so both environments derive its address from dev/env.hcl.
-  image_home           = read_terragrunt_config("${get_terragrunt_dir()}/dev/env.hcl").locals
+  # (cross-account when prod has its own), so both derive its address from dev/env.hcl.
+  environments = {
+    dev  = read_terragrunt_config("${get_terragrunt_dir()}/dev/env.hcl").locals
+    prod = read_terragrunt_config("${get_terragrunt_dir()}/prod/env.hcl").locals
+  }
+  image_home           = local.environments.dev
   image_repository_arn = "arn:aws:ecr:${local.image_home.aws_region}:${local.image_home.account_id}:repository/${local.service}"
   image_repository_url = "${local.image_home.account_id}.dkr.ecr.${local.image_home.aws_region}.amazonaws.com/${local.service}"
 

@@ -21,6 +21,7 @@ resource "aws_security_group" "this" {
 }
 
 resource "aws_vpc_security_group_ingress_rule" "http" {
+  # checkov:skip=CKV_AWS_260:A public web service answers on port 80 (plain HTTP, or a redirect to HTTPS when a certificate is given); ingress_cidr_blocks narrows it.
   for_each = toset(var.ingress_cidr_blocks)
 
   security_group_id = aws_security_group.this.id

@@ -17,3 +17,8 @@ output "plan_role_arn" {
   description = "Read-only role for pull request plans (repository variable AWS_PLAN_ROLE_ARN_<ENV>)."
   value       = aws_iam_role.plan.arn
 }
+
+output "release_reader_role_arn" {
+  description = "Role prod's deploy role assumes to read this service when promoting (GitHub variable HELLO_DEV_ROLE_ARN of environment prod); null when not created."
+  value       = length(aws_iam_role.release_reader) > 0 ? aws_iam_role.release_reader[0].arn : null
+}

@@ -35,6 +35,24 @@ variable "repository_in_account" {
   type        = bool
 }
 
+variable "release_reader_trusted_role_arns" {
+  description = "Deploy roles of other accounts (prod's, in dev) that may assume `<service>-<env>-release-reader` to read this service when promoting; empty creates no such role."
+  type        = list(string)
+  default     = []
+}
+
+variable "promote_from_role_arn" {
+  description = "Release-reader role of the environment promoted from (dev's, in prod, when dev is another account); the deploy role may assume it."
+  type        = string
+  default     = null
+}
+
+variable "promote_from_service_arn" {
+  description = "ECS service promoted from when it is in this account (dev's, in prod, when both share one); the deploy role may describe it."
+  type        = string
+  default     = null
+}
+
 variable "state_bucket" {
   description = "S3 bucket holding this environment's OpenTofu state."
   type        = string

@@ -62,11 +62,12 @@ data "aws_iam_policy_document" "pull" {
       identifiers = [for id in var.pull_account_ids : "arn:aws:iam::${id}:root"]
     }
 
-    # Pull, plus DescribeImages so a release in the other account can resolve a tag to its digest.
+    # Pull, plus the describes a release in the other account uses to resolve a tag to its digest.
     actions = [
       "ecr:BatchCheckLayerAvailability",
       "ecr:BatchGetImage",
       "ecr:DescribeImages",
+      "ecr:DescribeRepositories",
       "ecr:GetDownloadUrlForLayer",
     ]
   }

@@ -187,6 +187,7 @@ resource "aws_vpc_security_group_egress_rule" "https" {
 }
 
 resource "aws_lb_target_group" "this" {
+  # checkov:skip=CKV_AWS_378:TLS ends at the load balancer; ALB to task is HTTP inside the VPC, allowed only from the ALB's security group.
   name                 = var.name
   port                 = var.container_port
   protocol             = "HTTP"

@@ -1,0 +1,49 @@
+"""Loads the configs `nox -s infra` renders with `terragrunt render --json`.
+
+Layout: build/infra/rendered/<env>/<unit>.json, one file per Terragrunt unit.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+from hcl2.api import load as load_hcl  # bc-python-hcl2, installed with checkov
+
+ROOT = Path(__file__).resolve().parents[2]
+LIVE = ROOT / "infra" / "live"
+MODULES = ROOT / "infra" / "modules"
+RENDERED = Path(os.environ.get("HELLO_INFRA_RENDERED", ROOT / "build" / "infra" / "rendered"))
+ENVIRONMENTS = ("dev", "prod")
+
+Config = dict[str, Any]
+
+
+def units(environment: str) -> list[str]:
+    """Unit directories of an environment, as found in infra/live (not in the rendering)."""
+    return sorted(path.parent.name for path in (LIVE / environment).glob("*/terragrunt.hcl"))
+
+
+def load(environment: str, unit: str) -> Config:
+    path = RENDERED / environment / f"{unit}.json"
+    if not path.exists():
+        raise FileNotFoundError(f"{path} is missing: run `nox -s infra`, which renders it")
+    config: Config = json.loads(path.read_text())
+    return config
+
+
+def load_all() -> dict[str, dict[str, Config]]:
+    return {env: {unit: load(env, unit) for unit in units(env)} for env in ENVIRONMENTS}
+
+
+def env_values(environment: str) -> dict[str, Any]:
+    """The locals of infra/live/<env>/env.hcl (plain values, so no Terragrunt needed)."""
+    with (LIVE / environment / "env.hcl").open() as file:
+        block: dict[str, Any] = load_hcl(file)["locals"][0]
+    return {
+        key: value[0] if isinstance(value, list) and len(value) == 1 else value
+        for key, value in block.items()
+        if not key.startswith("__")
+    }

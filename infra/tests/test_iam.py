@@ -1,0 +1,100 @@
+"""IAM in infra/modules: no wildcard actions, wildcard resources only where justified,
+and the deploy role allowed exactly what a release does."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from infra.tests.iam_policy import (
+    WILDCARD_COMMENT,
+    statements,
+    uncommented_wildcard_resources,
+    wildcard_actions,
+)
+from infra.tests.rendered import MODULES
+
+MODULE_FILES = sorted(MODULES.glob("*/*.tf"))
+ALL_STATEMENTS = [s for path in MODULE_FILES for s in statements(path)]
+
+# The contract with the release pipeline (infra/release): nothing more, nothing less.
+DEPLOY_ACTIONS = {
+    "ecr:GetAuthorizationToken",
+    "ecr:BatchCheckLayerAvailability",
+    "ecr:BatchGetImage",
+    "ecr:DescribeImages",
+    "ecr:DescribeRepositories",
+    "ecr:GetDownloadUrlForLayer",
+    "ecr:CompleteLayerUpload",
+    "ecr:InitiateLayerUpload",
+    "ecr:PutImage",
+    "ecr:UploadLayerPart",
+    "ecs:RegisterTaskDefinition",
+    "ecs:DescribeTaskDefinition",
+    "ecs:ListTaskDefinitions",
+    "ecs:TagResource",
+    "ecs:UpdateService",
+    "ecs:DescribeServices",
+    "ecs:DescribeTasks",
+    "ecs:ListTasks",
+    "iam:PassRole",
+    "elasticloadbalancing:DescribeLoadBalancers",
+    "elasticloadbalancing:DescribeTargetGroups",
+    "elasticloadbalancing:DescribeTargetHealth",
+    # Promotion to prod reads dev's service: directly, or via dev's release-reader role.
+    "sts:AssumeRole",
+}
+
+
+def test_modules_have_policy_documents() -> None:
+    documents = {(s.path.parent.name, s.document) for s in ALL_STATEMENTS}
+    assert {("ci-roles", "deploy"), ("ci-roles", "infra"), ("ecs-service", "execution")} <= (
+        documents
+    )
+
+
+def test_no_wildcard_actions() -> None:
+    assert wildcard_actions(ALL_STATEMENTS) == []
+
+
+@pytest.mark.parametrize("path", MODULE_FILES, ids=lambda p: str(p.relative_to(MODULES)))
+def test_wildcard_resources_are_justified(path: Path) -> None:
+    assert uncommented_wildcard_resources(path) == []
+
+
+def test_deploy_role_allows_exactly_the_release_actions() -> None:
+    deploy = [s for s in ALL_STATEMENTS if s.document == "deploy"]
+    assert {action for s in deploy for action in s.actions} == DEPLOY_ACTIONS
+
+
+def test_pass_role_is_limited_to_the_task_roles() -> None:
+    for s in ALL_STATEMENTS:
+        if "iam:PassRole" in s.actions:
+            assert s.actions == ("iam:PassRole",)
+            assert s.resources == ("${local.task_role_arns}",), s
+
+
+def test_checker_catches_violations(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.tf"
+    bad.write_text(
+        'data "aws_iam_policy_document" "bad" {\n'
+        "  statement {\n"
+        '    actions   = ["s3:*"]\n'
+        '    resources = ["*"]\n'
+        "  }\n"
+        '  dynamic "statement" {\n'
+        "    for_each = [1]\n"
+        "    content {\n"
+        '      actions   = ["*"]\n'
+        f"      {WILDCARD_COMMENT} justified\n"
+        '      resources = ["*"]\n'
+        "    }\n"
+        "  }\n"
+        "}\n"
+    )
+    found = statements(bad)
+    assert len(wildcard_actions(found)) == 2
+    assert uncommented_wildcard_resources(bad) == [
+        f"{bad}:4: wildcard resource without '{WILDCARD_COMMENT}'"
+    ]

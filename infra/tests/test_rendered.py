@@ -1,0 +1,131 @@
+"""Assertions on `terragrunt render --json` of every unit in dev and prod."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+
+from infra.tests.deploy_budget import TARGET_SECONDS, compute
+from infra.tests.rendered import ENVIRONMENTS, LIVE, MODULES, Config, env_values, load_all, units
+
+CONFIGS = load_all()
+PAIRS = [(env, unit) for env in ENVIRONMENTS for unit in units(env)]
+SHA = re.compile(r"^[0-9a-f]{40}$")
+
+
+def inputs(env: str, unit: str) -> dict[str, Any]:
+    value: dict[str, Any] = CONFIGS[env][unit]["inputs"]
+    return value
+
+
+def test_environments_have_the_same_units_except_ecr() -> None:
+    assert units("dev") == sorted(
+        ["alb", "ci-roles", "ecr", "ecs-cluster", "ecs-service", "network"]
+    )
+    assert units("prod") == sorted(set(units("dev")) - {"ecr"})
+
+
+def test_units_of_both_environments_use_the_same_module_sources() -> None:
+    for unit in units("prod"):
+        sources = {CONFIGS[env][unit]["terraform"]["source"] for env in ENVIRONMENTS}
+        assert len(sources) == 1, (unit, sources)
+        (source,) = sources
+        assert source.endswith(f"//{unit}"), source
+        assert (MODULES / unit / "main.tf").exists()
+
+
+@pytest.mark.parametrize("env", ENVIRONMENTS)
+def test_contract_names(env: str) -> None:
+    name = f"hello-{env}"
+    assert inputs(env, "ecs-cluster")["name"] == name
+    assert inputs(env, "alb")["name"] == name
+    service = inputs(env, "ecs-service")
+    assert service["name"] == name
+    assert service["environment_name"] == env
+    assert "HELLO_REVISION" not in service.get("environment", {})
+    repository, tag = service["initial_image"].rsplit(":", 1)
+    assert repository.endswith(".amazonaws.com/hello"), repository
+    assert SHA.match(tag), tag
+    assert inputs(env, "ci-roles")["environment"] == env
+    assert inputs(env, "ci-roles")["service"] == "hello"
+
+
+def test_the_image_repository_lives_in_dev_and_prod_pulls_from_it() -> None:
+    assert inputs("dev", "ecr")["name"] == "hello"
+    dev_image = inputs("dev", "ecs-service")["initial_image"]
+    assert inputs("prod", "ecs-service")["initial_image"] == dev_image
+    assert dev_image.startswith(f"{env_values('dev')['account_id']}.dkr.ecr.")
+    assert inputs("dev", "ci-roles")["repository_in_account"] is True
+    prod_is_separate = env_values("prod")["account_id"] != env_values("dev")["account_id"]
+    assert inputs("prod", "ci-roles")["repository_in_account"] is not prod_is_separate
+    if prod_is_separate:
+        assert env_values("prod")["account_id"] in inputs("dev", "ecr")["pull_account_ids"]
+
+
+def test_prod_is_highly_available_and_protected() -> None:
+    service = inputs("prod", "ecs-service")
+    assert service["min_count"] >= 2
+    assert service["max_count"] >= service["min_count"]
+    assert service["alarms_enabled"] is True
+    assert inputs("prod", "alb")["deletion_protection"] is True
+    # The guaranteed tasks run on regular Fargate, not Spot.
+    on_demand = [
+        s for s in service["capacity_provider_strategy"] if s["capacity_provider"] == "FARGATE"
+    ]
+    assert on_demand
+    assert on_demand[0]["base"] >= 2
+
+
+@pytest.mark.parametrize("env", ENVIRONMENTS)
+def test_fast_and_graceful_rollouts(env: str) -> None:
+    service = inputs(env, "ecs-service")
+    assert service["stop_timeout"] > 20  # gunicorn graceful_timeout
+    assert service["health_check_healthy_threshold"] == 2
+    assert service["health_check_unhealthy_threshold"] == 2
+    assert service["health_check_interval"] <= 10
+    assert service["deregistration_delay"] <= 30
+    assert compute(env, service).total_seconds <= TARGET_SECONDS
+
+
+@pytest.mark.parametrize(("env", "unit"), PAIRS)
+def test_every_dependency_mocks_outputs_for_validate_and_plan_only(env: str, unit: str) -> None:
+    config = CONFIGS[env][unit]
+    for name, dependency in config.get("dependency", {}).items():
+        assert dependency.get("mock_outputs"), (
+            f"{env}/{unit}: dependency {name} has no mock_outputs"
+        )
+        allowed = dependency.get("mock_outputs_allowed_terraform_commands")
+        assert sorted(allowed or []) == ["plan", "validate"], f"{env}/{unit}: {name}: {allowed}"
+
+
+@pytest.mark.parametrize(("env", "unit"), PAIRS)
+def test_state_is_encrypted_locked_and_keyed_by_path(env: str, unit: str) -> None:
+    remote_state: Config = CONFIGS[env][unit]["remote_state"]
+    assert remote_state["backend"] == "s3"
+    config = remote_state["config"]
+    assert config["encrypt"] is True
+    assert config["use_lockfile"] is True
+    assert config["key"] == f"{env}/{unit}/tofu.tfstate"
+    assert config["bucket"] == env_values(env)["state_bucket"]
+
+
+@pytest.mark.parametrize(("env", "unit"), PAIRS)
+def test_provider_pins_the_account_and_tags_everything(env: str, unit: str) -> None:
+    contents: str = CONFIGS[env][unit]["generate"]["provider"]["contents"]
+    account = env_values(env)["account_id"]
+    assert re.search(rf'allowed_account_ids\s*=\s*\["{account}"\]', contents)
+    assert f'region              = "{env_values(env)["aws_region"]}"' in contents
+    tag_block = contents.split("default_tags")[1]
+    tags = dict(re.findall(r'^\s*([\w-]+)\s*=\s*"([^"]*)"\s*$', tag_block, re.M))
+    assert set(tags) == {"service", "environment", "repository", "managed-by"}
+    assert tags["service"] == "hello"
+    assert tags["environment"] == env
+    assert tags["managed-by"] == "terragrunt"
+    assert re.match(r"^[\w.-]+/[\w.-]+$", tags["repository"])
+
+
+def test_no_root_terragrunt_hcl() -> None:
+    assert not (LIVE / "terragrunt.hcl").exists()
+    assert (LIVE / "root.hcl").exists()
