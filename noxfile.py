@@ -451,7 +451,8 @@ INFRA_GO_MODULES = {
     "terraform-docs": "github.com/terraform-docs/terraform-docs",
 }
 INFRA_GO_LDFLAGS = {
-    "terragrunt": "-X github.com/gruntwork-io/go-commons/version.Version=v{version}"
+    "opentofu": "-X github.com/opentofu/opentofu/version.dev=no",
+    "terragrunt": "-X github.com/gruntwork-io/go-commons/version.Version=v{version}",
 }
 
 
@@ -625,14 +626,14 @@ def _infra_tflint(session: nox.Session, tflint: str) -> None:
 
 def _infra_checkov(session: nox.Session) -> None:
     """checkov over infra/modules; every skip is inline with its reason."""
-    out = INFRA_BUILD / "checkov"
+    out = INFRA_BUILD / "checkov.json"
     session.run(
         "checkov", "--directory", str(INFRA_MODULES), "--framework", "terraform",
         "--skip-download", "--compact", "--quiet",
         "--output", "cli", "--output", "json", "--output-file-path", f"console,{out}",
         success_codes=[0, 1],
     )  # fmt: skip
-    summary = json.loads((out / "results_json.json").read_text())["summary"]
+    summary = json.loads(out.read_text())["summary"]
     session.log(
         f"checkov: {summary['passed']} passed, {summary['failed']} failed, "
         f"{summary['skipped']} skipped (inline, with reasons), "
@@ -673,10 +674,12 @@ def _infra_validate(session: nox.Session, tofu: str) -> None:
         if init.returncode != 0:
             output = init.stderr + init.stdout
             if index == 0 and REGISTRY_UNREACHABLE.search(output):
-                first = next((line.strip() for line in output.splitlines() if line.strip()), "")
+                # The first error paragraph: "Error: <title>", blank, then its explanation.
+                error = output[output.find("Error:") :].split("\n\n")[:2]
+                said = " ".join(" ".join(error).split())
                 session.warn(
-                    "tofu init/validate skipped: provider registry unreachable "
-                    f"(tofu init -backend=false said: {first})"
+                    "skipped: provider registry unreachable, so no tofu init/validate of the "
+                    f"modules (tofu init -backend=false said: {said})"
                 )
                 return
             print(output[-4000:], end="")

@@ -28,11 +28,11 @@ locals {
     "arn:${local.partition}:iam::${local.account_id}:role/${local.name}-execution",
     "arn:${local.partition}:iam::${local.account_id}:role/${local.name}-task",
   ]
-  ecs_prefix        = "arn:${local.partition}:ecs:${local.region}:${local.account_id}"
-  cluster_arn       = "${local.ecs_prefix}:cluster/${local.name}"
-  service_arn       = "${local.ecs_prefix}:service/${local.name}/${local.name}"
-  task_family_arn   = "${local.ecs_prefix}:task-definition/${local.name}:*"
-  elb_prefix        = "arn:${local.partition}:elasticloadbalancing:${local.region}:${local.account_id}"
+  ecs_prefix       = "arn:${local.partition}:ecs:${local.region}:${local.account_id}"
+  cluster_arn      = "${local.ecs_prefix}:cluster/${local.name}"
+  service_arn      = "${local.ecs_prefix}:service/${local.name}/${local.name}"
+  task_family_arn  = "${local.ecs_prefix}:task-definition/${local.name}:*"
+  elb_prefix       = "arn:${local.partition}:elasticloadbalancing:${local.region}:${local.account_id}"
   state_bucket_arn = "arn:${local.partition}:s3:::${var.state_bucket}"
 }
 
@@ -175,8 +175,8 @@ data "aws_iam_policy_document" "deploy" {
   }
 
   statement {
-    sid       = "TasksList"
-    actions   = ["ecs:ListTasks"]
+    sid     = "TasksList"
+    actions = ["ecs:ListTasks"]
     # aws-api-requires-wildcard: ListTasks is authorised on container instances, which Fargate has none of; the ecs:cluster condition scopes it.
     resources = ["*"]
 
@@ -461,7 +461,11 @@ data "aws_iam_policy_document" "infra" {
       "cloudwatch:TagResource",
       "cloudwatch:UntagResource",
     ]
-    resources = ["arn:${local.partition}:cloudwatch:${local.region}:${local.account_id}:alarm:${local.name}-*"]
+    resources = [
+      "arn:${local.partition}:cloudwatch:${local.region}:${local.account_id}:alarm:${local.name}-*",
+      # The alarms target tracking creates for the service's scaling policy.
+      "arn:${local.partition}:cloudwatch:${local.region}:${local.account_id}:alarm:TargetTracking-service/${local.name}/*",
+    ]
   }
 
   statement {

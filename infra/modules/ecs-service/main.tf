@@ -233,10 +233,10 @@ resource "aws_lb_listener_rule" "this" {
 # --- service ----------------------------------------------------------------------
 
 resource "aws_ecs_service" "this" {
-  name                              = var.name
-  cluster                           = var.cluster_arn
-  task_definition                   = aws_ecs_task_definition.this.arn
-  desired_count                     = var.min_count
+  name                               = var.name
+  cluster                            = var.cluster_arn
+  task_definition                    = aws_ecs_task_definition.this.arn
+  desired_count                      = var.min_count
   deployment_minimum_healthy_percent = var.deployment_minimum_healthy_percent
   deployment_maximum_percent         = var.deployment_maximum_percent
   health_check_grace_period_seconds  = var.health_check_grace_period
