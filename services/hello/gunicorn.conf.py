@@ -7,6 +7,7 @@ stay below that so in-flight requests finish before the kill.
 
 import os
 
+from hello.config import available_cpus
 from hello.logs import GUNICORN_LOGCONFIG
 
 
@@ -27,9 +28,11 @@ wsgi_app = "hello.wsgi:app"
 bind = f"0.0.0.0:{_int_env('PORT', 8000)}"
 
 # Threads let one worker keep ALB keep-alive connections open and serve while
-# another request waits; processes give real parallelism across vCPUs.
+# another request waits; one process per usable vCPU (at least two, so one busy or
+# restarting worker never stops the task) gives parallelism without oversubscribing
+# a fractional-vCPU Fargate task.
 worker_class = "gthread"
-workers = _int_env("WEB_CONCURRENCY", 2 * len(os.sched_getaffinity(0)) + 1)
+workers = _int_env("WEB_CONCURRENCY", max(2, available_cpus()))
 threads = _int_env("GUNICORN_THREADS", 4)
 
 # Longer than the ALB idle timeout (60 s), so the ALB, not gunicorn, closes idle connections.

@@ -8,5 +8,5 @@ COPY . /app
 RUN python3 -m venv /venv && /venv/bin/pip install .
 RUN useradd --create-home app && chown -R app /app
 USER app
-ENV FLASK_APP=hello.wsgi:app
-CMD ["/venv/bin/flask", "run", "--host=0.0.0.0", "--port=8000"]
+ENV FLASK_APP=hello.wsgi:app FLASK_RUN_HOST=0.0.0.0 FLASK_RUN_PORT=8000
+CMD ["/venv/bin/flask", "run"]
