@@ -32,14 +32,21 @@ TOOLS_CACHE = Path(
     os.environ.get("HELLO_TOOLS_CACHE", Path.home() / ".cache" / "hello-platform" / "tools")
 )
 
-# Where each pinned tool's command is built from, for machines without mise.
+# How each tool pinned in mise.toml is built from the Go module proxy where mise is not
+# used: (command, Go module, package of the command inside it, linker flags).
 GO_TOOLS = {
-    "opentofu": ("tofu", "github.com/opentofu/opentofu/cmd/tofu"),
-    "terragrunt": ("terragrunt", "github.com/gruntwork-io/terragrunt"),
-    "tflint": ("tflint", "github.com/terraform-linters/tflint"),
-    "terraform-docs": ("terraform-docs", "github.com/terraform-docs/terraform-docs"),
-    "actionlint": ("actionlint", "github.com/rhysd/actionlint/cmd/actionlint"),
-}
+    "opentofu": (
+        "tofu", "github.com/opentofu/opentofu", "./cmd/tofu",
+        "-X github.com/opentofu/opentofu/version.dev=no",
+    ),
+    "terragrunt": (
+        "terragrunt", "github.com/gruntwork-io/terragrunt", ".",
+        "-X github.com/gruntwork-io/go-commons/version.Version=v{version}",
+    ),
+    "tflint": ("tflint", "github.com/terraform-linters/tflint", ".", ""),
+    "terraform-docs": ("terraform-docs", "github.com/terraform-docs/terraform-docs", ".", ""),
+    "actionlint": ("actionlint", "github.com/rhysd/actionlint", "./cmd/actionlint", ""),
+}  # fmt: skip
 
 
 def install_groups(session: nox.Session, *groups: str) -> None:
@@ -62,29 +69,36 @@ def pinned_versions() -> dict[str, str]:
 
 
 def tool(session: nox.Session, name: str) -> str:
-    """Path to the pinned version of a Go-built tool, building it on first use."""
-    command, package = GO_TOOLS[name]
+    """Path to the pinned version of a Go-built tool, building it on first use.
+
+    The tool's own module is the main module of the build, so its go.mod `replace`
+    lines and its go.sum apply (OpenTofu replaces hashicorp/hcl/v2 with a fork; the
+    checksum database answers 404 for some of Terragrunt's pseudo-versions).
+    """
+    command, module, package, ldflags = GO_TOOLS[name]
     version = pinned_versions()[name]
     on_path = shutil.which(command)
     if on_path and version in _version_output(on_path):
         return on_path
-    cache = TOOLS_CACHE / name / version
-    binary = cache / "bin" / command
+    binary = TOOLS_CACHE / name / version / "bin" / command
     if binary.exists():
         return str(binary)
     if not shutil.which("go"):
         session.error(f"{name} {version} is not on PATH and Go is missing to build it")
-    session.log(f"building {name} {version} from the Go module proxy into {cache} (first use only)")
-    module = cache / "module"
-    module.mkdir(parents=True, exist_ok=True)
-    go_env = {"GOBIN": str(cache / "bin"), "GOFLAGS": "-mod=mod"}
-    # A scratch module avoids `go install pkg@version`, which needs the proxy's version
-    # list; the proxy here serves some tools' versions but not their lists.
-    with session.chdir(module):
-        if not (module / "go.mod").exists():
-            session.run("go", "mod", "init", f"tools.local/{name}", external=True, env=go_env)
-        session.run("go", "get", f"{package}@v{version}", external=True, env=go_env, silent=True)
-        session.run("go", "install", package, external=True, env=go_env)
+    session.log(f"building {name} {version} from the Go module proxy into {binary.parent}")
+    found = subprocess.run(
+        ["go", "mod", "download", "-json", f"{module}@v{version}"],
+        capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    if found.returncode != 0:
+        session.error(
+            f"the Go module proxy refused {module}@v{version}: {found.stdout}{found.stderr}"
+        )
+    session.run(
+        "go", "build", "-C", json.loads(found.stdout)["Dir"], "-trimpath",
+        f"-ldflags={ldflags.format(version=version)}", "-o", str(binary), package,
+        external=True, env={"GOFLAGS": "-mod=readonly"},
+    )  # fmt: skip
     return str(binary)
 
 
@@ -444,54 +458,6 @@ REGISTRY_UNREACHABLE = re.compile(
 
 
 # Go modules of the infra tools (GO_TOOLS names their packages), and version stamps.
-INFRA_GO_MODULES = {
-    "opentofu": "github.com/opentofu/opentofu",
-    "terragrunt": "github.com/gruntwork-io/terragrunt",
-    "tflint": "github.com/terraform-linters/tflint",
-    "terraform-docs": "github.com/terraform-docs/terraform-docs",
-}
-INFRA_GO_LDFLAGS = {
-    "opentofu": "-X github.com/opentofu/opentofu/version.dev=no",
-    "terragrunt": "-X github.com/gruntwork-io/go-commons/version.Version=v{version}",
-}
-
-
-def _infra_tool(session: nox.Session, name: str) -> str:
-    """tool() for the infra tools, built inside their own Go module when missing.
-
-    tool() builds in a scratch module that requires the tool; that ignores the tool's own
-    go.mod `replace` lines (OpenTofu 1.12.6 replaces hashicorp/hcl/v2 with its fork, so the
-    build fails: `undefined: hcl.ExpressionWithFunctions`) and its go.sum (the checksum
-    database reachable here answers 404 for terragrunt 1.0.0's go-git v6 pseudo-version).
-    Building with the downloaded module as the main module honours both.
-    """
-    command, package = GO_TOOLS[name]
-    version = pinned_versions()[name]
-    binary = TOOLS_CACHE / name / version / "bin" / command
-    on_path = shutil.which(command)
-    if (
-        binary.exists()
-        or (on_path and version in _version_output(on_path))
-        or not shutil.which("go")
-    ):
-        return tool(session, name)
-    module = INFRA_GO_MODULES[name]
-    session.log(f"building {name} {version} from the Go module proxy into {binary.parent}")
-    found = subprocess.run(
-        ["go", "mod", "download", "-json", f"{module}@v{version}"],
-        capture_output=True, text=True, check=False,
-    )  # fmt: skip
-    if found.returncode != 0:
-        session.error(f"the Go module proxy refused {module}@v{version}: {found.stderr}")
-    ldflags = INFRA_GO_LDFLAGS.get(name, "").format(version=version)
-    session.run(
-        "go", "build", "-C", json.loads(found.stdout)["Dir"], "-trimpath", f"-ldflags={ldflags}",
-        "-o", str(binary), "." + package.removeprefix(module),
-        external=True, env={"GOFLAGS": "-mod=readonly"},
-    )  # fmt: skip
-    return str(binary)
-
-
 def _infra_modules() -> list[Path]:
     return sorted(path.parent for path in INFRA_MODULES.glob("*/main.tf"))
 
@@ -541,10 +507,10 @@ def infra(session: nox.Session) -> None:
     and README tables instead of checking them."""
     install_groups(session, "infra")
     fix = "--fix" in session.posargs
-    tofu = _infra_tool(session, "opentofu")
-    terragrunt = _infra_tool(session, "terragrunt")
-    tflint = _infra_tool(session, "tflint")
-    terraform_docs = _infra_tool(session, "terraform-docs")
+    tofu = tool(session, "opentofu")
+    terragrunt = tool(session, "terragrunt")
+    tflint = tool(session, "tflint")
+    terraform_docs = tool(session, "terraform-docs")
     INFRA_BUILD.mkdir(parents=True, exist_ok=True)
     offline = _offline_env(tofu)
 
@@ -694,9 +660,9 @@ def plan(session: nox.Session) -> None:
     """`terragrunt run --all plan` in infra/live/<env>: `nox -s plan -- dev`. Read-only:
     plans run with -lock=false, so the pull-request plan role needs no write access."""
     environment = _infra_environment(session)
-    tofu = _infra_tool(session, "opentofu")
+    tofu = tool(session, "opentofu")
     session.run(
-        _infra_tool(session, "terragrunt"), "run", "--all",
+        tool(session, "terragrunt"), "run", "--all",
         "--working-dir", str(INFRA_LIVE / environment), "--", "plan", "-lock=false", "-input=false",
         external=True, env=_terragrunt_env(tofu),
     )  # fmt: skip
@@ -707,9 +673,9 @@ def apply(session: nox.Session) -> None:
     """`terragrunt run --all apply` in infra/live/<env>: `nox -s apply -- prod`. Leaves out
     the ci-roles unit, which an admin applies at bootstrap (docs/bootstrap.md)."""
     environment = _infra_environment(session)
-    tofu = _infra_tool(session, "opentofu")
+    tofu = tool(session, "opentofu")
     session.run(
-        _infra_tool(session, "terragrunt"), "run", "--all",
+        tool(session, "terragrunt"), "run", "--all",
         "--working-dir", str(INFRA_LIVE / environment), "--queue-exclude-dir", "ci-roles",
         "--", "apply", "-input=false",
         external=True, env=_terragrunt_env(tofu),

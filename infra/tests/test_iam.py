@@ -32,6 +32,7 @@ DEPLOY_ACTIONS = {
     "ecr:UploadLayerPart",
     "ecs:RegisterTaskDefinition",
     "ecs:DescribeTaskDefinition",
+    "ecs:ListTagsForResource",
     "ecs:ListTaskDefinitions",
     "ecs:TagResource",
     "ecs:UpdateService",

@@ -127,6 +127,13 @@ data "aws_iam_policy_document" "deploy" {
   }
 
   statement {
+    # The release tool reads the revision=<sha> tag with DescribeTaskDefinition(include=TAGS).
+    sid       = "TaskDefinitionTagsRead"
+    actions   = ["ecs:ListTagsForResource"]
+    resources = [local.task_family_arn]
+  }
+
+  statement {
     sid     = "TaskDefinitionsRegister"
     actions = ["ecs:RegisterTaskDefinition"]
     # aws-api-requires-wildcard: RegisterTaskDefinition has no resource-level permissions (the family does not exist as an ARN before the call).
@@ -266,6 +273,13 @@ data "aws_iam_policy_document" "release_reader" {
     actions = ["ecs:DescribeTaskDefinition"]
     # aws-api-requires-wildcard: DescribeTaskDefinition has no resource-level permissions.
     resources = ["*"]
+  }
+
+  statement {
+    # The release tool reads the revision=<sha> tag with DescribeTaskDefinition(include=TAGS).
+    sid       = "TaskDefinitionTagsRead"
+    actions   = ["ecs:ListTagsForResource"]
+    resources = [local.task_family_arn]
   }
 }
 
