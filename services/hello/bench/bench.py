@@ -67,13 +67,15 @@ def free_port() -> int:
 def start(tag: str) -> tuple[str, str]:
     """Runs the image on the host's network, listening on loopback only.
 
-    Host networking keeps Docker's userland port proxy out of the measurement: it
-    would take CPU from the server on this small machine and blur the comparison.
+    Host networking keeps Docker's userland port proxy out of the measurement, and no
+    log driver keeps out dockerd's copying of every log line (both servers still write
+    one per request): on a two-core machine those took about half a core, which caps
+    the server that can use both cores but not the one the GIL holds to one.
     Each image reads its own variables and ignores the other's.
     """
     port = free_port()
     container = docker(
-        "run", "--detach", "--network", "host",
+        "run", "--detach", "--network", "host", "--log-driver", "none",
         "--env", f"GUNICORN_CMD_ARGS=--bind 127.0.0.1:{port}",
         "--env", "FLASK_RUN_HOST=127.0.0.1", "--env", f"FLASK_RUN_PORT={port}",
         tag,

@@ -26,6 +26,8 @@ def test_defaults(monkeypatch: pytest.MonkeyPatch) -> None:
     assert config["worker_tmp_dir"] == "/dev/shm"
     assert config["control_socket_disable"] is True
     assert config["workers"] >= 2
+    assert config["threads"] == 1  # sync workers: gunicorn only switches to gthread above 1
+    assert "worker_class" not in config
     # ECS waits 30 s (stopTimeout) before SIGKILL; draining must finish first.
     assert config["graceful_timeout"] < 30
     assert config["limit_request_line"] <= 4094
