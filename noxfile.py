@@ -313,8 +313,8 @@ def build_image(session: nox.Session, *, allow_dirty: bool) -> BuiltImage:
     built = BuiltImage(tag=tag, image_id=image_id, revision=revision)
     BUILD.mkdir(exist_ok=True)
     (BUILD / "image.json").write_text(json.dumps(asdict(built), indent=2) + "\n")
-    session.log(f"image: {tag}")
-    session.log(f"id:    {image_id}")
+    session.log(f"image:  {tag}")
+    session.log(f"digest: {image_id} (the image id; `nox -s publish` prints the registry digest)")
     return built
 
 
