@@ -110,10 +110,14 @@ def _version_output(path: str) -> str:
     return ""
 
 
-def git_sha() -> str:
+def git(*args: str) -> str:
     return subprocess.run(
-        ["git", "rev-parse", "HEAD"], cwd=ROOT, capture_output=True, text=True, check=True
+        ["git", *args], cwd=ROOT, capture_output=True, text=True, check=True
     ).stdout.strip()
+
+
+def git_sha() -> str:
+    return git("rev-parse", "HEAD")
 
 
 @nox.session
@@ -318,12 +322,6 @@ def build_image(session: nox.Session, *, allow_dirty: bool) -> BuiltImage:
     return built
 
 
-def git(*args: str) -> str:
-    return subprocess.run(
-        ["git", *args], cwd=ROOT, capture_output=True, text=True, check=True
-    ).stdout.strip()
-
-
 def service_version() -> str:
     with (SERVICE / "pyproject.toml").open("rb") as file:
         version: str = tomllib.load(file)["project"]["version"]
@@ -456,7 +454,6 @@ REGISTRY_UNREACHABLE = re.compile(
 )
 
 
-# Go modules of the infra tools (GO_TOOLS names their packages), and version stamps.
 def _infra_modules() -> list[Path]:
     return sorted(path.parent for path in INFRA_MODULES.glob("*/main.tf"))
 

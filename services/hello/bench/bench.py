@@ -186,7 +186,7 @@ def measure(
     }
 
 
-# (label, how to read it, target check on (baseline, product), target text)
+# Each target: (label, check on (baseline, product), what the check asks).
 Check = Callable[[Result, Result], bool]
 TARGETS: list[tuple[str, Check, str]] = [
     ("throughput", lambda b, p: p["rps"] >= 2.5 * b["rps"], "product rps >= 2.5 x baseline"),
