@@ -7,6 +7,7 @@ proxy into a cache outside the repo when they are not already on PATH.
 
 from __future__ import annotations
 
+import argparse
 import json
 import os
 import re
@@ -14,6 +15,7 @@ import shutil
 import subprocess
 import tempfile
 import tomllib
+import typing
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -462,16 +464,6 @@ def _infra_units(environment: str) -> list[Path]:
     return sorted(path.parent for path in (INFRA_LIVE / environment).glob("*/terragrunt.hcl"))
 
 
-def _infra_environment(session: nox.Session) -> str:
-    """The one positional argument of `nox -s plan|apply -- <env>`."""
-    if len(session.posargs) != 1 or session.posargs[0] not in INFRA_ENVIRONMENTS:
-        session.error(
-            f"name exactly one environment: nox -s {session.name} -- "
-            f"{'|'.join(INFRA_ENVIRONMENTS)} (got {' '.join(session.posargs) or 'nothing'})"
-        )
-    return session.posargs[0]
-
-
 def _terragrunt_env(tofu: str) -> dict[str, str]:
     """Terragrunt runs non-interactively with the pinned tofu."""
     return {"TG_TF_PATH": tofu, "TG_NON_INTERACTIVE": "true", "TG_LOG_FORMAT": "bare"}
@@ -651,31 +643,191 @@ def _infra_validate(session: nox.Session, tofu: str) -> None:
     session.log(f"tofu validate: {len(_infra_modules())} modules valid")
 
 
+# Units an administrator applies at bootstrap (docs/bootstrap.md); the pipeline's plan and
+# apply leave them out, so no CI role needs the rights they hold.
+ADMIN_UNITS = ("ci-roles", "github-repo")
+# The file name `terragrunt run --all plan --out-dir DIR` gives each unit's plan: DIR/<unit>/.
+SAVED_PLAN = "tfplan.tfplan"
+# GitHub rejects a job summary above 1 MiB; the plan is cut well below that.
+SUMMARY_LIMIT = 900_000
+
+
+class _ArgumentParser(argparse.ArgumentParser):
+    """argparse for a session's posargs: a bad flag ends the session with a clear error."""
+
+    def __init__(self, session: nox.Session, usage: str) -> None:
+        super().__init__(prog=f"nox -s {session.name} --", usage=usage, add_help=False)
+        self.session = session
+
+    def error(self, message: str) -> typing.NoReturn:
+        self.session.error(f"{message}; usage: {self.usage}")
+
+
+def _infra_args(session: nox.Session, help_text: str) -> argparse.Namespace:
+    """`<env> [--plan-dir DIR]`, the arguments of the plan and apply sessions."""
+    usage = f"nox -s {session.name} -- {'|'.join(INFRA_ENVIRONMENTS)} [--plan-dir DIR]"
+    parser = _ArgumentParser(session, usage)
+    parser.add_argument("environment", choices=INFRA_ENVIRONMENTS)
+    parser.add_argument("--plan-dir", type=Path, help=help_text)
+    args = parser.parse_args(session.posargs)
+    if args.plan_dir is not None:
+        args.plan_dir = args.plan_dir.resolve()
+    return args
+
+
+def _pipeline_units(environment: str) -> list[str]:
+    return [unit.name for unit in _infra_units(environment) if unit.name not in ADMIN_UNITS]
+
+
+def _run_all(terragrunt: str, environment: str, plan_dir: Path | None) -> list[str]:
+    """`terragrunt run --all` over the environment's units, without the admin-applied ones."""
+    excluded = [arg for unit in ADMIN_UNITS for arg in ("--queue-exclude-dir", unit)]
+    saved = ["--out-dir", str(plan_dir)] if plan_dir else []
+    return [terragrunt, "run", "--all", "--working-dir", str(INFRA_LIVE / environment),
+            *excluded, *saved]  # fmt: skip
+
+
 @nox.session(venv_backend="none")
 def plan(session: nox.Session) -> None:
     """`terragrunt run --all plan` in infra/live/<env>: `nox -s plan -- dev`. Read-only:
-    plans run with -lock=false, so the pull-request plan role needs no write access."""
-    environment = _infra_environment(session)
+    plans run with -lock=false, so the plan roles need no write access. `--plan-dir DIR`
+    saves each unit's plan under DIR for `nox -s apply -- <env> --plan-dir DIR`. In GitHub
+    Actions the plan is also written to the job summary."""
+    args = _infra_args(session, "save the plans here (a new or empty directory)")
+    if args.plan_dir and args.plan_dir.exists() and any(args.plan_dir.iterdir()):
+        session.error(f"{args.plan_dir} is not empty: saved plans go to a new or empty directory")
     tofu = tool(session, "opentofu")
-    session.run(
-        tool(session, "terragrunt"), "run", "--all",
-        "--working-dir", str(INFRA_LIVE / environment), "--", "plan", "-lock=false", "-input=false",
-        external=True, env=_terragrunt_env(tofu),
-    )  # fmt: skip
+    summary = os.environ.get("GITHUB_STEP_SUMMARY")
+    command = [
+        *_run_all(tool(session, "terragrunt"), args.environment, args.plan_dir),
+        "--", "plan", "-lock=false", "-input=false", *(["-no-color"] if summary else []),
+    ]  # fmt: skip
+    session.log(" ".join(command))
+    # Streamed as it runs and kept for the summary; terragrunt's own log goes to stderr.
+    lines: list[str] = []
+    with subprocess.Popen(
+        command, stdout=subprocess.PIPE, text=True, env={**os.environ, **_terragrunt_env(tofu)}
+    ) as process:
+        for line in process.stdout or ():
+            print(line, end="", flush=True)
+            lines.append(line)
+    if summary:
+        _plan_summary(Path(summary), args.environment, args.plan_dir, "".join(lines))
+    if process.returncode != 0:
+        session.error(f"terragrunt run --all plan failed (exit {process.returncode})")
+    if args.plan_dir:
+        saved = sorted(args.plan_dir.glob(f"*/{SAVED_PLAN}"))
+        session.log(f"saved {len(saved)} plans under {args.plan_dir}")
+
+
+def _plan_summary(summary: Path, environment: str, plan_dir: Path | None, output: str) -> None:
+    if len(output) > SUMMARY_LIMIT:
+        output = output[:SUMMARY_LIMIT] + "\n... (cut here: the full plan is in the job log)\n"
+    fence = "```"
+    saved = " (saved: the apply job applies exactly this plan)" if plan_dir else ""
+    with summary.open("a", encoding="utf-8") as file:
+        file.write(f"## terragrunt plan: {environment}{saved}\n\n")
+        file.write(f"Left to an administrator, not planned: {', '.join(ADMIN_UNITS)}.\n\n")
+        file.write(f"{fence}text\n{output.replace(fence, '` ` `')}\n{fence}\n")
 
 
 @nox.session(venv_backend="none")
 def apply(session: nox.Session) -> None:
     """`terragrunt run --all apply` in infra/live/<env>: `nox -s apply -- prod`. Leaves out
-    the ci-roles unit, which an admin applies at bootstrap (docs/bootstrap.md)."""
-    environment = _infra_environment(session)
+    the units an administrator applies at bootstrap (ADMIN_UNITS, docs/bootstrap.md).
+    `--plan-dir DIR` applies exactly the plans `nox -s plan -- <env> --plan-dir DIR` saved,
+    and refuses unless DIR holds one for every unit."""
+    args = _infra_args(session, "apply the plans saved here, nothing else")
+    if args.plan_dir:
+        _check_saved_plans(session, args.environment, args.plan_dir)
     tofu = tool(session, "opentofu")
     session.run(
-        tool(session, "terragrunt"), "run", "--all",
-        "--working-dir", str(INFRA_LIVE / environment), "--queue-exclude-dir", "ci-roles",
+        *_run_all(tool(session, "terragrunt"), args.environment, args.plan_dir),
         "--", "apply", "-input=false",
         external=True, env=_terragrunt_env(tofu),
     )  # fmt: skip
+
+
+def _check_saved_plans(session: nox.Session, environment: str, plan_dir: Path) -> None:
+    """A saved plan for every unit the pipeline applies, and none for any other."""
+    if not plan_dir.is_dir():
+        session.error(f"no saved plans: {plan_dir} is not a directory")
+    expected = set(_pipeline_units(environment))
+    found = {path.parent.name for path in plan_dir.glob(f"*/{SAVED_PLAN}")}
+    if missing := sorted(expected - found):
+        session.error(f"{plan_dir} has no saved plan for {', '.join(missing)}: nothing applied")
+    if unknown := sorted(found - expected):
+        session.error(
+            f"{plan_dir} holds plans for units the pipeline does not apply in {environment}: "
+            f"{', '.join(unknown)}; nothing applied"
+        )
+    session.log(f"applying the {len(found)} saved plans in {plan_dir}")
+
+
+# --- provenance: the build's attestation, checked before prod runs an image -------------
+
+# The one workflow and ref allowed to have built what prod runs.
+SIGNER_WORKFLOW = ".github/workflows/deploy.yml"
+SIGNER_REF = "refs/heads/main"
+
+
+def _digest(value: str) -> str:
+    if not re.fullmatch(r"sha256:[0-9a-f]{64}", value):
+        raise argparse.ArgumentTypeError(f"{value!r} is not an image digest (sha256:<64 hex>)")
+    return value
+
+
+def _commit(value: str) -> str:
+    if not re.fullmatch(r"[0-9a-f]{40}", value):
+        raise argparse.ArgumentTypeError(f"{value!r} is not a full 40-character git SHA")
+    return value
+
+
+def _repository(value: str) -> str:
+    if not re.fullmatch(r"[\w.-]+/[\w.-]+", value):
+        raise argparse.ArgumentTypeError(f"{value!r} is not OWNER/NAME")
+    return value
+
+
+def _image(value: str) -> str:
+    if not re.fullmatch(r"[\w.-]+(:\d+)?/[\w./-]+", value):
+        raise argparse.ArgumentTypeError(
+            f"{value!r} is not REGISTRY/REPOSITORY (without a tag or digest)"
+        )
+    return value
+
+
+@nox.session(name="attest-verify", venv_backend="none")
+def attest_verify(session: nox.Session) -> None:
+    """Verifies an image digest's build provenance attestation: made by this repository's
+    deploy.yml on main, from commit SHA, on a GitHub-hosted runner; fails otherwise.
+    `nox -s attest-verify -- --image <registry>/hello --digest sha256:... --sha <sha>`.
+    Needs the GitHub CLI (logged in, or GH_TOKEN) and docker credentials for the registry."""
+    parser = _ArgumentParser(
+        session,
+        "nox -s attest-verify -- --image REGISTRY/REPOSITORY --digest sha256:... --sha SHA "
+        "[--repo OWNER/NAME]",
+    )
+    parser.add_argument("--image", required=True, type=_image)
+    parser.add_argument("--digest", required=True, type=_digest)
+    parser.add_argument("--sha", required=True, type=_commit)
+    parser.add_argument("--repo", type=_repository, default=os.environ.get("GITHUB_REPOSITORY"))
+    args = parser.parse_args(session.posargs)
+    if not args.repo:
+        session.error("name the repository that built the image: --repo OWNER/NAME")
+    gh = shutil.which("gh")
+    if not gh:
+        session.error("the GitHub CLI (gh) is missing: install it from https://cli.github.com")
+    session.run(
+        gh, "attestation", "verify", f"oci://{args.image}@{args.digest}",
+        "--repo", args.repo,
+        "--signer-workflow", f"{args.repo}/{SIGNER_WORKFLOW}",
+        "--source-ref", SIGNER_REF,
+        "--source-digest", args.sha,
+        "--deny-self-hosted-runners",
+        external=True,
+    )  # fmt: skip
+    session.log(f"{args.digest}: provenance verified ({SIGNER_WORKFLOW} on {SIGNER_REF})")
 
 
 # --- releases: thin wrappers over hello-release (infra/release); arguments go through posargs ---
