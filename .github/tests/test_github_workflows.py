@@ -27,9 +27,12 @@ RUNBOOK = ROOT / "docs" / "runbooks" / "require-checks.md"
 Job = dict[str, Any]
 Step = dict[str, Any]
 
-# The one action that assumes an AWS role; only jobs using it may hold id-token: write.
+# The one action that assumes an AWS role; only jobs using it (or attesting) may hold
+# id-token: write.
 AWS_CREDENTIALS = "aws-actions/configure-aws-credentials"
 CHECKOUT = "actions/checkout"
+# Actions that sign with a Sigstore certificate (OIDC) and store an attestation.
+ATTEST = {"actions/attest-build-provenance", "actions/attest-sbom"}
 PINNED_USES = re.compile(r"^[\w.-]+/[\w./-]+@[0-9a-f]{40}$")
 VERSION_COMMENT = re.compile(r"#\s*v\d+\.\d+\.\d+\s*$")
 # A run: step is one nox session call (arguments from env vars, never from ${{ }}).
@@ -38,7 +41,7 @@ NOX_CALL = re.compile(r"^nox -s [\w-]+( -- .*)?$")
 NOT_NOX = {
     # Input checking must happen before anything is installed or any role is assumed,
     # in a job without permissions; test_release_validation runs this very script.
-    ("release.yml", "validate", "Check action, environment, SHA and revision"),
+    ("release.yml", "validate", "Check action, environment, SHA, digest and revision"),
 }
 
 
@@ -143,8 +146,12 @@ def test_jobs_hold_only_the_permissions_they_use(name: str, job_id: str, job: Jo
     expected = {}
     if CHECKOUT in actions:
         expected["contents"] = "read"
-    if AWS_CREDENTIALS in actions:
+    if AWS_CREDENTIALS in actions or actions & ATTEST:
         expected["id-token"] = "write"
+    if actions & ATTEST:
+        expected["attestations"] = "write"
+    if any(str(step.get("run", "")).startswith("nox -s attest-verify") for step in steps(job)):
+        expected["attestations"] = "read"
     assert permissions == expected, f"{name}:{job_id}"
 
 
@@ -230,9 +237,10 @@ def test_deploy_dev_deploys_and_verifies_the_built_sha() -> None:
     assert dev["needs"] == "build"
     assert dev["environment"] == "dev"
     assert dev["env"]["SHA"] == "${{ needs.build.outputs.sha }}"
+    assert dev["env"]["DIGEST"] == "${{ needs.build.outputs.digest }}"
     assert dev["outputs"]["sha"] == "${{ needs.build.outputs.sha }}"
     assert [step.get("run") for step in steps(dev) if "run" in step] == [
-        'nox -s deploy -- --env dev --sha "$SHA"',
+        'nox -s deploy -- --env dev --sha "$SHA" --digest "$DIGEST"',
         'nox -s verify -- --env dev --sha "$SHA"',
     ]
 
@@ -252,7 +260,8 @@ def test_deploy_prod_promotes_the_sha_deploy_dev_deployed() -> None:
         assert "GITHUB_SHA" not in text, job_id
         assert "github.sha" not in text, job_id
     assert [step.get("run") for step in steps(prod) if "run" in step] == [
-        'nox -s promote -- --sha "$SHA"',
+        'nox -s attest-verify -- --image "$REGISTRY/hello" --digest "$DIGEST" --sha "$SHA"',
+        'nox -s promote -- --sha "$SHA" --digest "$DIGEST" --wait',
         'nox -s verify -- --env prod --sha "$SHA"',
     ]
 
@@ -291,12 +300,8 @@ def test_deploys_queue_per_environment_and_are_never_cancelled(
     assert concurrency["cancel-in-progress"] is False, f"{name}:{job_id}"
     group = str(concurrency["group"])
     environment = str(job["environment"])
-    # Releases share the deploys' queue; infra applies have their own.
-    expected = (
-        f"hello-infra-{environment.removesuffix('-infra')}"
-        if environment.endswith("-infra")
-        else f"hello-deploy-{environment}"
-    )
+    # Deploys, releases and infra applies to one environment share one queue.
+    expected = f"hello-{environment.removesuffix('-infra')}"
     assert group == expected, f"{name}:{job_id}: group {group!r}"
 
 
@@ -312,15 +317,21 @@ def validation_script() -> tuple[Job, str]:
 
 
 SHA = "0123456789abcdef0123456789abcdef01234567"
+DIGEST = "sha256:" + "ab" * 32
 
 
 @pytest.mark.parametrize(
     ("inputs", "accepted"),
     [
-        ({"ACTION": "promote", "TARGET_ENV": "prod", "SHA": SHA}, True),
+        ({"ACTION": "promote", "TARGET_ENV": "prod", "SHA": SHA, "DIGEST": DIGEST}, True),
+        ({"ACTION": "promote", "TARGET_ENV": "prod", "SHA": SHA}, False),
+        ({"ACTION": "promote", "TARGET_ENV": "prod", "SHA": SHA, "DIGEST": DIGEST[:-1]}, False),
+        ({"ACTION": "promote", "TARGET_ENV": "prod", "SHA": SHA, "DIGEST": DIGEST.upper()}, False),
+        ({"ACTION": "promote", "TARGET_ENV": "prod", "SHA": SHA, "DIGEST": f"{DIGEST} x"}, False),
+        ({"ACTION": "rollback", "TARGET_ENV": "dev", "SHA": SHA, "DIGEST": DIGEST}, False),
         ({"ACTION": "rollback", "TARGET_ENV": "dev", "SHA": SHA}, True),
         ({"ACTION": "rollback", "TARGET_ENV": "prod", "REVISION": "12"}, True),
-        ({"ACTION": "promote", "TARGET_ENV": "dev", "SHA": SHA}, False),
+        ({"ACTION": "promote", "TARGET_ENV": "dev", "SHA": SHA, "DIGEST": DIGEST}, False),
         ({"ACTION": "promote", "TARGET_ENV": "prod"}, False),
         ({"ACTION": "promote", "TARGET_ENV": "prod", "SHA": SHA[:7]}, False),
         ({"ACTION": "promote", "TARGET_ENV": "prod", "SHA": SHA.upper()}, False),
@@ -340,8 +351,8 @@ def test_release_validation(inputs: dict[str, str], accepted: bool) -> None:
     validate, script = validation_script()
     assert validate["permissions"] == {}
     # The job maps the inputs to exactly these variables; the script sees nothing else.
-    assert set(validate["env"]) == {"ACTION", "TARGET_ENV", "SHA", "REVISION"}
-    env = {"PATH": os.environ["PATH"], "SHA": "", "REVISION": "", **inputs}
+    assert set(validate["env"]) == {"ACTION", "TARGET_ENV", "SHA", "DIGEST", "REVISION"}
+    env = {"PATH": os.environ["PATH"], "SHA": "", "DIGEST": "", "REVISION": "", **inputs}
     result = subprocess.run(
         ["bash", "-e", "-o", "pipefail", "-c", script],
         env=env,
@@ -376,7 +387,7 @@ def test_infra_plans_with_the_read_only_roles_and_applies_dev_before_prod() -> N
     assert "AWS_PLAN_ROLE_ARN_PROD" in role
     assert infra["apply-dev"]["environment"] == "dev-infra"
     assert infra["apply-prod"]["environment"] == "prod-infra"
-    assert infra["apply-prod"]["needs"] == "apply-dev"
+    assert "apply-dev" in infra["apply-prod"]["needs"]
     assert "pull_request" in str(plan["if"])
     assert "push" in str(infra["apply-dev"]["if"])
 
