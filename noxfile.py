@@ -656,7 +656,7 @@ class _ArgumentParser(argparse.ArgumentParser):
     """argparse for a session's posargs: a bad flag ends the session with a clear error."""
 
     def __init__(self, session: nox.Session, usage: str) -> None:
-        super().__init__(prog=f"nox -s {session.name} --", usage=usage, add_help=False)
+        super().__init__(usage=usage, add_help=False, allow_abbrev=False)
         self.session = session
 
     def error(self, message: str) -> typing.NoReturn:
