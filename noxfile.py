@@ -400,7 +400,8 @@ def bench(session: nox.Session) -> None:
 
 @nox.session
 def workflows(session: nox.Session) -> None:
-    """actionlint (with shellcheck) and zizmor on .github/, then pytest on the parsed workflows."""
+    """actionlint (with shellcheck), zizmor (default and auditor personas) on .github/, then
+    pytest on the parsed workflows."""
     install_groups(session, "workflows")
     shellcheck = shutil.which("shellcheck")
     if not shellcheck:
@@ -417,29 +418,38 @@ def workflows(session: nox.Session) -> None:
 ZIZMOR_TOKEN_VARIABLES = ("GH_TOKEN", "GITHUB_TOKEN", "ZIZMOR_GITHUB_TOKEN")
 
 
+# zizmor's personas: its default, then the auditor's, which also reports what may be
+# harmless. Both must find nothing; an accepted finding is an inline
+# `# zizmor: ignore[<audit>]` comment that says why.
+ZIZMOR_PERSONAS = ("regular", "auditor")
+
+
 def _zizmor(session: nox.Session) -> None:
-    """zizmor at its default persona; its online audits run only when a GitHub token is set."""
+    """zizmor at each persona; its online audits run only when a GitHub token is set."""
     online = any(os.environ.get(name) for name in ZIZMOR_TOKEN_VARIABLES)
-    command = [
-        str(Path(session.bin) / "zizmor"),
-        *([] if online else ["--offline"]),
-        "--strict-collection", "--verbose", "--no-progress", "--color=never", ".",
-    ]  # fmt: skip
-    session.log(" ".join(["zizmor", *command[1:]]))
-    result = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, check=False)
-    # The verbose log names every audit zizmor scheduled and every one it skipped.
-    ran = set(re.findall(r"scheduling ([\w-]+) on ", result.stderr))
-    skipped = re.findall(r"skipping ([\w-]+): can't run without a GitHub API token", result.stderr)
-    print(result.stdout, end="")
-    session.log(f"zizmor ran {len(ran)} audits")
-    if skipped:
-        session.log(
-            f"zizmor skipped its {len(skipped)} online audits ({', '.join(skipped)}): "
-            "no GitHub token; set GH_TOKEN to run them"
+    for persona in ZIZMOR_PERSONAS:
+        command = [
+            str(Path(session.bin) / "zizmor"),
+            *([] if online else ["--offline"]), f"--persona={persona}",
+            "--strict-collection", "--verbose", "--no-progress", "--color=never", ".",
+        ]  # fmt: skip
+        session.log(" ".join(["zizmor", *command[1:]]))
+        result = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, check=False)
+        # The verbose log names every audit zizmor scheduled and every one it skipped.
+        ran = set(re.findall(r"scheduling ([\w-]+) on ", result.stderr))
+        skipped = re.findall(
+            r"skipping ([\w-]+): can't run without a GitHub API token", result.stderr
         )
-    if result.returncode != 0:
-        print(result.stderr[-4000:], end="")
-        session.error(f"zizmor failed (exit {result.returncode})")
+        print(result.stdout, end="")
+        session.log(f"zizmor ({persona}) ran {len(ran)} audits")
+        if skipped:
+            session.log(
+                f"zizmor skipped its {len(skipped)} online audits ({', '.join(skipped)}): "
+                "no GitHub token; set GH_TOKEN to run them"
+            )
+        if result.returncode != 0:
+            print(result.stderr[-4000:], end="")
+            session.error(f"zizmor --persona={persona} failed (exit {result.returncode})")
 
 
 # --- infra: OpenTofu modules and Terragrunt environments -------------------------------
