@@ -526,3 +526,79 @@ def test_plan_and_apply_reject_bad_arguments(args: tuple[str, ...]) -> None:
     result = nox_session(*args)
     assert result.returncode != 0
     assert "usage: nox -s" in result.stderr
+
+
+@pytest.fixture
+def fake_terragrunt(tmp_path: Path) -> tuple[str, Path]:
+    """`terragrunt` and `tofu` at the versions mise.toml pins, on PATH ahead of the real ones:
+    terragrunt records its arguments and prints a plan."""
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    log = tmp_path / "terragrunt-args"
+    pins = (ROOT / "mise.toml").read_text()
+    versions = dict(re.findall(r'^(terragrunt|opentofu) = "([\d.]+)"$', pins, re.MULTILINE))
+    (bin_dir / "terragrunt").write_text(
+        "#!/bin/sh\n"
+        f'[ "$1" = --version ] && echo "terragrunt version v{versions["terragrunt"]}" && exit 0\n'
+        f'printf "%s\\n" "$@" > {log}\n'
+        'echo "Plan: 1 to add, 0 to change, 0 to destroy."\n'
+    )
+    (bin_dir / "tofu").write_text(f'#!/bin/sh\necho "OpenTofu v{versions["opentofu"]}"\n')
+    for name in ("terragrunt", "tofu"):
+        (bin_dir / name).chmod(0o755)
+    return f"{bin_dir}:{os.environ['PATH']}", log
+
+
+def run_all_args(log: Path) -> tuple[list[str], list[str]]:
+    """Terragrunt's own arguments and the ones it passes to tofu (after `--`)."""
+    args = log.read_text().splitlines()
+    split = args.index("--")
+    return args[:split], args[split + 1 :]
+
+
+@needs_nox
+def test_plan_saves_the_plan_and_shows_it_in_the_summary(
+    tmp_path: Path, fake_terragrunt: tuple[str, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path, log = fake_terragrunt
+    summary = tmp_path / "summary.md"
+    monkeypatch.setenv("GITHUB_STEP_SUMMARY", str(summary))
+    plan_dir = tmp_path / "plans"
+    result = nox_session("plan", "--", "prod", "--plan-dir", str(plan_dir), path=path)
+    assert result.returncode == 0, result.stderr
+    terragrunt, tofu = run_all_args(log)
+    assert terragrunt[:3] == ["run", "--all", "--working-dir"]
+    assert terragrunt[terragrunt.index("--out-dir") + 1] == str(plan_dir)
+    excluded = {terragrunt[i + 1] for i, a in enumerate(terragrunt) if a == "--queue-exclude-dir"}
+    assert excluded == ADMIN_UNITS
+    assert tofu[0] == "plan"
+    assert "-lock=false" in tofu
+    assert "Plan: 1 to add" in summary.read_text()
+    assert "## terragrunt plan: prod" in summary.read_text()
+
+
+@needs_nox
+def test_plan_refuses_a_plan_dir_that_already_holds_files(
+    tmp_path: Path, fake_terragrunt: tuple[str, Path]
+) -> None:
+    path, log = fake_terragrunt
+    save_plans(tmp_path / "plans", ["alb"])
+    result = nox_session("plan", "--", "prod", "--plan-dir", str(tmp_path / "plans"), path=path)
+    assert result.returncode != 0
+    assert "is not empty" in result.stderr
+    assert not log.exists()
+
+
+@needs_nox
+def test_apply_with_a_plan_dir_hands_the_saved_plans_to_terragrunt(
+    tmp_path: Path, fake_terragrunt: tuple[str, Path]
+) -> None:
+    path, log = fake_terragrunt
+    save_plans(tmp_path / "plans", [name for name in units("prod") if name not in ADMIN_UNITS])
+    result = nox_session("apply", "--", "prod", "--plan-dir", str(tmp_path / "plans"), path=path)
+    assert result.returncode == 0, result.stderr
+    terragrunt, tofu = run_all_args(log)
+    assert terragrunt[terragrunt.index("--out-dir") + 1] == str(tmp_path / "plans")
+    excluded = {terragrunt[i + 1] for i, a in enumerate(terragrunt) if a == "--queue-exclude-dir"}
+    assert excluded == ADMIN_UNITS
+    assert tofu[0] == "apply"
