@@ -651,14 +651,25 @@ def _infra_validate(session: nox.Session, tofu: str) -> None:
     session.log(f"tofu validate: {len(_infra_modules())} modules valid")
 
 
+# Units a repository or account admin applies by hand at bootstrap, never the pipeline:
+# the CI roles and the repository settings guard the pipeline itself (docs/bootstrap.md).
+ADMIN_UNITS = ("ci-roles", "github-repo")
+
+
+def _without_admin_units() -> list[str]:
+    """Terragrunt filters that leave ADMIN_UNITS out of `run --all`."""
+    return [f"--filter=!name={unit}" for unit in ADMIN_UNITS]
+
+
 @nox.session(venv_backend="none")
 def plan(session: nox.Session) -> None:
     """`terragrunt run --all plan` in infra/live/<env>: `nox -s plan -- dev`. Read-only:
-    plans run with -lock=false, so the pull-request plan role needs no write access."""
+    plans run with -lock=false, so the pull-request plan role needs no write access.
+    Leaves out ADMIN_UNITS, which the pipeline neither plans nor applies."""
     environment = _infra_environment(session)
     tofu = tool(session, "opentofu")
     session.run(
-        tool(session, "terragrunt"), "run", "--all",
+        tool(session, "terragrunt"), "run", "--all", *_without_admin_units(),
         "--working-dir", str(INFRA_LIVE / environment), "--", "plan", "-lock=false", "-input=false",
         external=True, env=_terragrunt_env(tofu),
     )  # fmt: skip
@@ -667,13 +678,12 @@ def plan(session: nox.Session) -> None:
 @nox.session(venv_backend="none")
 def apply(session: nox.Session) -> None:
     """`terragrunt run --all apply` in infra/live/<env>: `nox -s apply -- prod`. Leaves out
-    the ci-roles unit, which an admin applies at bootstrap (docs/bootstrap.md)."""
+    the units an admin applies at bootstrap (ADMIN_UNITS, docs/bootstrap.md)."""
     environment = _infra_environment(session)
     tofu = tool(session, "opentofu")
     session.run(
-        tool(session, "terragrunt"), "run", "--all",
-        "--working-dir", str(INFRA_LIVE / environment), "--queue-exclude-dir", "ci-roles",
-        "--", "apply", "-input=false",
+        tool(session, "terragrunt"), "run", "--all", *_without_admin_units(),
+        "--working-dir", str(INFRA_LIVE / environment), "--", "apply", "-input=false",
         external=True, env=_terragrunt_env(tofu),
     )  # fmt: skip
 
