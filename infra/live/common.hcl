@@ -5,6 +5,13 @@ locals {
   github_repository = "example-org/hello-platform"
   modules_dir       = "${get_terragrunt_dir()}/../modules"
 
+  # Who may approve deployments to the prod and prod-infra environments: GitHub logins
+  # and, in an organization, team slugs, one to six in all (docs/bootstrap.md).
+  prod_reviewers = {
+    users = ["example-reviewer"]
+    teams = []
+  }
+
   # The image repository lives in the dev account only; prod pulls from it
   # (cross-account when prod has its own), so both derive its address from dev/env.hcl.
   environments = {

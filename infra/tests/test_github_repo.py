@@ -1,0 +1,341 @@
+"""The repository's own settings (infra/modules/github-repo, unit prod/github-repo).
+
+Checked against what the workflows in .github/workflows actually use: the environments
+their jobs run in, the Actions variables they read, the job names of ci.yml that main
+requires. The module's HCL shows the rules (branch policies, reviewers, ruleset, OIDC
+subject); the rendered unit shows the values.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+import yaml  # PyYAML, installed with checkov
+from hcl2.api import load as load_hcl  # bc-python-hcl2, installed with checkov
+
+from infra.tests.iam_policy import attribute
+from infra.tests.rendered import LIVE, ROOT, env_values, load
+from infra.tests.test_modules import parse, resource
+
+MODULE = "github-repo"
+WORKFLOWS = ROOT / ".github" / "workflows"
+UNIT = load("prod", MODULE)
+INPUTS: dict[str, Any] = UNIT["inputs"]
+ENVIRONMENTS: dict[str, Any] = INPUTS["environments"]
+VARIABLE = re.compile(r"\bvars\.([A-Za-z_][A-Za-z0-9_]*)")
+GITHUB_ACTIONS_APP_ID = 15368
+# What the ci-roles trust policies match (the contract of the OIDC `sub`).
+SUBJECT_CLAIM_KEYS = ["repo", "context", "job_workflow_ref"]
+
+Job = dict[str, Any]
+
+
+# --- what the workflows use ------------------------------------------------------------
+
+
+def workflows() -> dict[str, dict[Any, Any]]:
+    found = {path.name: yaml.safe_load(path.read_text()) for path in WORKFLOWS.glob("*.yml")}
+    assert found, f"no workflows in {WORKFLOWS}"
+    return found
+
+
+def dispatch_inputs(data: dict[Any, Any]) -> dict[str, Any]:
+    on = data.get("on", data.get(True))  # YAML 1.1 reads the bare key `on` as True
+    if not isinstance(on, dict):
+        return {}
+    dispatch = on.get("workflow_dispatch") or {}
+    inputs: dict[str, Any] = dispatch.get("inputs") or {}
+    return inputs
+
+
+def job_environments(data: dict[Any, Any], job: Job) -> list[str]:
+    """The environments a job can run in: none, one, or a workflow_dispatch choice."""
+    environment = job.get("environment")
+    if environment is None:
+        return []
+    name = str(environment["name"] if isinstance(environment, dict) else environment)
+    chosen = re.fullmatch(r"\$\{\{\s*inputs\.([\w-]+)\s*\}\}", name)
+    if chosen:
+        options = dispatch_inputs(data)[chosen.group(1)].get("options")
+        assert options, f"environment {name} is an input without a fixed list of options"
+        return [str(option) for option in options]
+    assert "${{" not in name, f"cannot tell which environments {name} stands for"
+    return [name]
+
+
+def jobs() -> Iterator[tuple[str, str, list[str], set[str]]]:
+    """(workflow, job id, environments it can run in, variables it reads)."""
+    for name, data in sorted(workflows().items()):
+        everywhere = set(VARIABLE.findall(yaml.safe_dump(data.get("env") or {})))
+        for job_id, job in data["jobs"].items():
+            reads = everywhere | set(VARIABLE.findall(yaml.safe_dump(job)))
+            yield name, job_id, job_environments(data, job), reads
+
+
+JOBS = list(jobs())
+
+
+def variables_set(environment: str | None) -> set[str]:
+    """Variables a job sees: the repository's, plus its environment's when it has one."""
+    names = set(INPUTS["repository_variables"])
+    if environment is not None:
+        names |= set(ENVIRONMENTS[environment].get("variables", {}))
+    return names
+
+
+# --- the module's HCL --------------------------------------------------------------------
+
+
+def expression(value: Any) -> str:
+    """An HCL expression as bc-python-hcl2 gives it, without the `${...}` wrapper."""
+    text = str(value)
+    return text[2:-1] if text.startswith("${") and text.endswith("}") else text
+
+
+def module_local(name: str) -> Any:
+    for block in parse(MODULE).get("locals", []):
+        if name in block:
+            return attribute(block, name)
+    raise AssertionError(f"{MODULE}: no local {name}")
+
+
+def module_variable(name: str) -> dict[str, Any]:
+    for block in parse(MODULE)["variable"]:
+        if name in block:
+            found: dict[str, Any] = block[name]
+            return found
+    raise AssertionError(f"{MODULE}: no variable {name}")
+
+
+def unit_input(name: str) -> Any:
+    """The unit's value for a module variable, or the variable's default."""
+    return INPUTS.get(name, attribute(module_variable(name), "default"))
+
+
+def resolved(value: Any) -> Any:
+    """A value, or the module local it names (`${local.x}`)."""
+    match = re.fullmatch(r"local\.(\w+)", expression(value))
+    return module_local(match.group(1)) if match else value
+
+
+def dynamic(block: dict[str, Any], name: str) -> dict[str, Any]:
+    for entry in block.get("dynamic", []):
+        if name in entry:
+            found: dict[str, Any] = entry[name]
+            return found
+    raise AssertionError(f"no dynamic {name} block")
+
+
+# --- environments ------------------------------------------------------------------------
+
+
+def test_the_unit_manages_exactly_the_environments_the_workflows_use() -> None:
+    used = {environment for _, _, environments, _ in JOBS for environment in environments}
+    assert set(ENVIRONMENTS) == used == {"dev", "dev-infra", "prod", "prod-infra"}
+
+
+def test_every_environment_deploys_from_main_only() -> None:
+    assert unit_input("deployment_branch") == "main"
+    environment = resource(MODULE, "github_repository_environment")
+    assert expression(attribute(environment, "for_each")) == "var.environments"
+    policy = environment["deployment_branch_policy"][0]
+    # Not "any protected branch": only the branches the deployment policies name.
+    assert attribute(policy, "protected_branches") is False
+    assert attribute(policy, "custom_branch_policies") is True
+    branches = resource(MODULE, "github_repository_environment_deployment_policy")
+    assert expression(attribute(branches, "for_each")) == "github_repository_environment.this"
+    assert expression(attribute(branches, "branch_pattern")) == "var.deployment_branch"
+    assert "tag_pattern" not in branches
+
+
+def test_prod_environments_wait_for_a_reviewer_who_did_not_start_the_run() -> None:
+    for name, environment in ENVIRONMENTS.items():
+        reviewers = environment.get("reviewers")
+        if name.startswith("prod"):
+            assert reviewers, f"{name} has no required reviewers"
+            count = len(reviewers.get("users", [])) + len(reviewers.get("teams", []))
+            assert 1 <= count <= 6, f"{name}: GitHub takes one to six reviewers, not {count}"
+    module = resource(MODULE, "github_repository_environment")
+    assert attribute(module, "can_admins_bypass") is False
+    # Self-review is prevented wherever the reviewers block exists.
+    prevent = expression(attribute(module, "prevent_self_review"))
+    for_each = expression(attribute(dynamic(module, "reviewers"), "for_each"))
+    assert prevent == "True" or for_each.startswith(f"{prevent} ?"), (prevent, for_each)
+
+
+# --- the ruleset on main -----------------------------------------------------------------
+
+
+def ci_job_names() -> list[str]:
+    ci = workflows()["ci.yml"]
+    return [str(job.get("name", job_id)) for job_id, job in ci["jobs"].items()]
+
+
+def test_main_requires_exactly_the_ci_jobs_as_checks() -> None:
+    required = INPUTS["required_checks"]
+    assert len(required) == len(set(required)), required
+    assert sorted(required) == sorted(ci_job_names())
+
+
+def test_ruleset_binds_everyone_on_main() -> None:
+    ruleset = resource(MODULE, "github_repository_ruleset")
+    assert attribute(ruleset, "target") == "branch"
+    assert attribute(ruleset, "enforcement") == "active"
+    assert "bypass_actors" not in ruleset, "nobody bypasses the rules, admins included"
+    ref_name = ruleset["conditions"][0]["ref_name"][0]
+    assert attribute(ref_name, "include") == ["refs/heads/${var.deployment_branch}"]
+    assert attribute(ref_name, "exclude") == []
+
+
+def test_ruleset_forbids_force_pushes_and_deletion_and_wants_an_approval() -> None:
+    rules = resource(MODULE, "github_repository_ruleset")["rules"][0]
+    assert attribute(rules, "non_fast_forward") is True
+    assert attribute(rules, "deletion") is True
+    review = rules["pull_request"][0]
+    approvals = attribute(review, "required_approving_review_count")
+    assert expression(approvals) == "var.required_approvals"
+    assert unit_input("required_approvals") >= 1
+    assert module_variable("required_approvals").get("validation"), "no floor on approvals"
+    assert attribute(review, "dismiss_stale_reviews_on_push") is True
+
+
+def test_required_checks_must_come_from_github_actions() -> None:
+    checks = resource(MODULE, "github_repository_ruleset")["rules"][0]["required_status_checks"][0]
+    required = dynamic(checks, "required_check")
+    assert "var.required_checks" in expression(attribute(required, "for_each"))
+    content = required["content"][0]
+    assert expression(attribute(content, "context")) == "required_check.value"
+    assert resolved(attribute(content, "integration_id")) == GITHUB_ACTIONS_APP_ID
+
+
+# --- OIDC subject ------------------------------------------------------------------------
+
+
+def test_oidc_subject_names_the_workflow_file_and_ref() -> None:
+    template = resource(
+        MODULE, "github_actions_repository_oidc_subject_claim_customization_template"
+    )
+    assert attribute(template, "use_default") is False
+    assert resolved(attribute(template, "include_claim_keys")) == SUBJECT_CLAIM_KEYS
+
+
+# --- Actions variables -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("workflow", "job_id", "environments", "reads"),
+    [pytest.param(*job, id=f"{job[0]}:{job[1]}") for job in JOBS],
+)
+def test_every_variable_a_job_reads_is_set_where_it_runs(
+    workflow: str, job_id: str, environments: list[str], reads: set[str]
+) -> None:
+    # A job that may run in several environments (release.yml) reads some variables
+    # only in one of them (prod's promotion settings); each must be set in at least one.
+    scopes: list[str | None] = [*environments] or [None]
+    missing = {name for name in reads if not any(name in variables_set(s) for s in scopes)}
+    assert not missing, f"{workflow}:{job_id} reads {sorted(missing)}, set nowhere it runs"
+
+
+def test_every_variable_set_is_read_by_a_job_that_sees_it() -> None:
+    read_in: dict[str | None, set[str]] = {}
+    for _, _, environments, reads in JOBS:
+        scopes: list[str | None] = [*environments] or [None]
+        for scope in scopes:
+            read_in.setdefault(scope, set()).update(reads)
+    everywhere = set().union(*read_in.values())
+    unread = {
+        f"repository:{name}" for name in INPUTS["repository_variables"] if name not in everywhere
+    } | {
+        f"{environment}:{name}"
+        for environment, spec in ENVIRONMENTS.items()
+        for name in spec.get("variables", {})
+        if name not in read_in.get(environment, set())
+    }
+    assert not unread, f"set but read by no workflow job: {sorted(unread)}"
+
+
+def role(account: str, name: str) -> str:
+    return f"arn:aws:iam::{account}:role/{name}"
+
+
+def test_role_variables_name_the_ci_roles_of_the_right_account() -> None:
+    dev, prod = env_values("dev"), env_values("prod")
+    for environment, spec in ENVIRONMENTS.items():
+        base, _, kind = environment.partition("-")
+        account = env_values(base)["account_id"]
+        expected = role(account, f"hello-{base}-{kind or 'deploy'}")
+        assert spec["variables"]["AWS_ROLE_ARN"] == expected, environment
+        assert spec["variables"]["AWS_REGION"] == env_values(base)["aws_region"], environment
+    repository = INPUTS["repository_variables"]
+    assert repository["AWS_PLAN_ROLE_ARN_DEV"] == role(dev["account_id"], "hello-dev-plan")
+    assert repository["AWS_PLAN_ROLE_ARN_PROD"] == role(prod["account_id"], "hello-prod-plan")
+    # The image repository lives in dev: so do its push role and the region jobs use for it.
+    assert repository["AWS_PUBLISH_ROLE_ARN"] == role(dev["account_id"], "hello-dev-publish")
+    assert repository["AWS_REGION"] == dev["aws_region"]
+    promotion = ENVIRONMENTS["prod"]["variables"]
+    assert promotion["HELLO_ECR_REGISTRY_ID"] == dev["account_id"]
+    if dev["account_id"] != prod["account_id"]:
+        reader = role(dev["account_id"], "hello-dev-release-reader")
+        assert promotion["HELLO_DEV_ROLE_ARN"] == reader
+
+
+# --- the unit ----------------------------------------------------------------------------
+
+
+def test_the_unit_targets_the_repository_and_keeps_the_token_out_of_code() -> None:
+    with (LIVE / "common.hcl").open() as file:
+        repository = attribute(load_hcl(file)["locals"][0], "github_repository")
+    owner, name = repository.split("/")
+    assert INPUTS["repository"] == name
+    providers = [spec["contents"] for spec in UNIT["generate"].values()]
+    github = [text for text in providers if 'provider "github"' in text]
+    assert len(github) == 1, "the unit generates one github provider"
+    settings = dict(re.findall(r'^\s*(\w+)\s*=\s*"([^"]*)"', github[0], re.MULTILINE))
+    assert settings == {"owner": owner}, "the token comes from GITHUB_TOKEN, not from code"
+    assert UNIT["terraform"]["source"].endswith(f"//{MODULE}")
+
+
+# --- the pipeline leaves it alone --------------------------------------------------------
+
+
+def noxfile_names() -> tuple[dict[str, ast.FunctionDef], dict[str, ast.expr]]:
+    """The noxfile's top-level functions and assigned values, by name."""
+    tree = ast.parse((ROOT / "noxfile.py").read_text())
+    functions = {node.name: node for node in tree.body if isinstance(node, ast.FunctionDef)}
+    values = {
+        ast.unparse(node.targets[0]): node.value
+        for node in tree.body
+        if isinstance(node, ast.Assign) and len(node.targets) == 1
+    }
+    return functions, values
+
+
+def reaches(functions: dict[str, ast.FunctionDef], start: str, name: str) -> bool:
+    """Whether `name` is used in function `start` or in a noxfile function it calls."""
+    seen: set[str] = set()
+    todo = [start]
+    while todo:
+        current = todo.pop()
+        if current in seen or current not in functions:
+            continue
+        seen.add(current)
+        used = {node.id for node in ast.walk(functions[current]) if isinstance(node, ast.Name)}
+        if name in used:
+            return True
+        todo.extend(used & set(functions))
+    return False
+
+
+def test_the_pipeline_never_plans_or_applies_the_admin_units() -> None:
+    functions, values = noxfile_names()
+    assert "ADMIN_UNITS" in values, "noxfile.py names no ADMIN_UNITS"
+    admin_units = set(ast.literal_eval(values["ADMIN_UNITS"]))
+    assert {"ci-roles", MODULE} <= admin_units
+    every_unit = {path.parent.name for path in LIVE.glob("*/*/terragrunt.hcl")}
+    assert admin_units <= every_unit, f"no such unit: {sorted(admin_units - every_unit)}"
+    for session in ("plan", "apply"):
+        assert reaches(functions, session, "ADMIN_UNITS"), f"nox -s {session} runs every unit"
