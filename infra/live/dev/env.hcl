@@ -15,6 +15,22 @@ locals {
   public_subnet_ids = []
   assign_public_ip  = true
 
+  # Public name of the service and the Route 53 public hosted zone that holds it
+  # (docs/bootstrap.md). With a domain the platform serves HTTPS only (certificate,
+  # alias records, HTTP answers 301). dev may leave both empty: it then serves plain
+  # HTTP on the load balancer's DNS name.
+  domain_name    = "dev.hello.example.com"
+  hosted_zone_id = "Z11111111111111111111" # replace with dev's hosted zone (docs/bootstrap.md)
+
+  # IPv6 (and an AAAA record) needs subnets with IPv6 CIDR blocks; the default VPC's have none.
+  alb_dualstack = false
+
+  # Edge: access logs expire after this many days; WAF (managed rules + a per-IP rate
+  # limit in requests per 5 minutes) is optional in dev and off to save its cost.
+  access_logs_expiration_days = 30
+  waf_enabled                 = false
+  waf_rate_limit              = 1000
+
   # Cheaper than prod: one task on Fargate Spot, scaling to two.
   task_cpu    = 256
   task_memory = 512

@@ -13,6 +13,19 @@ locals {
   public_subnet_ids = []
   assign_public_ip  = true
 
+  # Public name of the service and its Route 53 public hosted zone (docs/bootstrap.md).
+  # prod serves HTTPS only and refuses to render without a domain.
+  domain_name    = "hello.example.com"
+  hosted_zone_id = "Z22222222222222222222" # replace with prod's hosted zone (docs/bootstrap.md)
+
+  # See dev/env.hcl.
+  alb_dualstack = false
+
+  # Edge: access logs kept a year; WAF always on (rate limit in requests per IP per 5 minutes).
+  access_logs_expiration_days = 365
+  waf_enabled                 = true
+  waf_rate_limit              = 1000
+
   # At least two on-demand tasks (one per AZ), scaling to six.
   task_cpu    = 512
   task_memory = 1024

@@ -1,12 +1,28 @@
 # The public entry point. Listeners answer 404 by default; the ecs-service module
 # adds the rule that forwards to its target group, so the ALB outlives any service.
+# With a domain the service is HTTPS only (tls.tf): HTTP answers with a 301 to HTTPS.
+# Without one (dev may) it serves plain HTTP on the load balancer's DNS name.
+# Access logs (access_logs.tf) are always on; a WAF web ACL (waf.tf) is an input.
 
 locals {
-  https = var.certificate_arn != null
+  https           = var.domain_name != ""
+  ip_address_type = var.dualstack ? "dualstack" : "ipv4"
+
+  # Who may reach the listeners: IPv4 CIDRs always, IPv6 ones when the ALB is dualstack.
+  ingress = merge(
+    { for cidr in var.ingress_cidr_blocks : cidr => { ipv4 = cidr, ipv6 = null } },
+    var.dualstack ? { for cidr in var.ingress_ipv6_cidr_blocks : cidr => { ipv4 = null, ipv6 = cidr } } : {},
+  )
 }
 
 data "aws_vpc" "this" {
   id = var.vpc_id
+}
+
+data "aws_subnet" "this" {
+  for_each = var.dualstack ? toset(var.subnet_ids) : toset([])
+
+  id = each.value
 }
 
 resource "aws_security_group" "this" {
@@ -21,26 +37,28 @@ resource "aws_security_group" "this" {
 }
 
 resource "aws_vpc_security_group_ingress_rule" "http" {
-  # checkov:skip=CKV_AWS_260:A public web service answers on port 80 (plain HTTP, or a redirect to HTTPS when a certificate is given); ingress_cidr_blocks narrows it.
-  for_each = toset(var.ingress_cidr_blocks)
+  # checkov:skip=CKV_AWS_260:A public web service answers on port 80: plain HTTP without a domain, else only a 301 to HTTPS; ingress_cidr_blocks narrows it.
+  for_each = local.ingress
 
   security_group_id = aws_security_group.this.id
-  description       = "HTTP from ${each.value}${local.https ? " (redirected to HTTPS)" : ""}"
+  description       = "HTTP from ${each.key}${local.https ? " (redirected to HTTPS)" : ""}"
   ip_protocol       = "tcp"
   from_port         = 80
   to_port           = 80
-  cidr_ipv4         = each.value
+  cidr_ipv4         = each.value.ipv4
+  cidr_ipv6         = each.value.ipv6
 }
 
 resource "aws_vpc_security_group_ingress_rule" "https" {
-  for_each = local.https ? toset(var.ingress_cidr_blocks) : toset([])
+  for_each = local.https ? local.ingress : {}
 
   security_group_id = aws_security_group.this.id
-  description       = "HTTPS from ${each.value}"
+  description       = "HTTPS from ${each.key}"
   ip_protocol       = "tcp"
   from_port         = 443
   to_port           = 443
-  cidr_ipv4         = each.value
+  cidr_ipv4         = each.value.ipv4
+  cidr_ipv6         = each.value.ipv6
 }
 
 resource "aws_vpc_security_group_egress_rule" "targets" {
@@ -53,33 +71,49 @@ resource "aws_vpc_security_group_egress_rule" "targets" {
 }
 
 resource "aws_lb" "this" {
-  # checkov:skip=CKV_AWS_91:Access logs are an input (access_logs_bucket); the bucket and its policy belong to the account's logging setup, not this module.
-  # checkov:skip=CKV2_AWS_28:WAF is out of scope for a hello-world service; attach a web ACL to the output ARN where needed.
+  # checkov:skip=CKV2_AWS_28:The web ACL (waf.tf) is attached when waf_enabled is true (always in prod); dev may run without one to save cost.
+  # checkov:skip=CKV2_AWS_76:The web ACL has the Log4j rules (AWSManagedRulesKnownBadInputsRuleSet); the check also wants AWSManagedRulesAnonymousIpList, which would block VPN and cloud-hosted clients of a public service.
   name                       = var.name
   load_balancer_type         = "application"
   internal                   = false
+  ip_address_type            = local.ip_address_type
   security_groups            = [aws_security_group.this.id]
   subnets                    = var.subnet_ids
   drop_invalid_header_fields = true
   enable_deletion_protection = var.deletion_protection
   idle_timeout               = var.idle_timeout
 
-  dynamic "access_logs" {
-    for_each = var.access_logs_bucket == null ? [] : [var.access_logs_bucket]
-
-    content {
-      bucket  = access_logs.value
-      prefix  = var.name
-      enabled = true
-    }
+  access_logs {
+    bucket  = aws_s3_bucket.access_logs.id
+    enabled = true
   }
 
   tags = var.tags
+
+  # The load balancer checks that it may write to the bucket when logging is turned on.
+  depends_on = [aws_s3_bucket_policy.access_logs]
+
+  lifecycle {
+    precondition {
+      condition     = local.https || !var.require_https
+      error_message = "${var.name} must serve HTTPS (require_https): set domain_name and hosted_zone_id."
+    }
+
+    precondition {
+      condition     = !local.https || var.hosted_zone_id != ""
+      error_message = "domain_name ${var.domain_name} needs hosted_zone_id: the Route 53 public hosted zone that holds it."
+    }
+
+    precondition {
+      condition     = alltrue([for subnet in data.aws_subnet.this : subnet.ipv6_cidr_block != ""])
+      error_message = "dualstack needs subnets with an IPv6 CIDR block; the default VPC's have none."
+    }
+  }
 }
 
 resource "aws_lb_listener" "http" {
-  # checkov:skip=CKV_AWS_2:HTTP is the only listener until a certificate_arn is given; then it only redirects to HTTPS.
-  # checkov:skip=CKV2_AWS_20:Same reason: the redirect exists exactly when a certificate is given.
+  # checkov:skip=CKV_AWS_2:Without a domain (dev may) HTTP is the only listener; with one, this listener only redirects to HTTPS (301).
+  # checkov:skip=CKV2_AWS_20:Same reason: the redirect exists exactly when a domain is given, which prod requires (require_https).
   load_balancer_arn = aws_lb.this.arn
   port              = 80
   protocol          = "HTTP"
@@ -118,7 +152,10 @@ resource "aws_lb_listener" "https" {
   port              = 443
   protocol          = "HTTPS"
   ssl_policy        = var.ssl_policy
-  certificate_arn   = var.certificate_arn
+  certificate_arn   = aws_acm_certificate_validation.this[0].certificate_arn
+
+  # The load balancer adds Strict-Transport-Security to every HTTPS response.
+  routing_http_response_strict_transport_security_header_value = var.hsts_header_value
 
   default_action {
     type = "fixed-response"

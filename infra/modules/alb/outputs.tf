@@ -18,14 +18,39 @@ output "dns_name" {
   value       = aws_lb.this.dns_name
 }
 
+output "https" {
+  description = "Whether the service is served over HTTPS (a domain is set). False means plain HTTP on the load balancer's DNS name, which only dev may run."
+  value       = local.https
+}
+
 output "url" {
-  description = "Base URL of the service behind the load balancer."
-  value       = "${local.https ? "https" : "http"}://${aws_lb.this.dns_name}"
+  description = "Base URL of the service: https://<domain_name> with a domain, else http://<load balancer DNS name>."
+  value       = local.https ? "https://${var.domain_name}" : "http://${aws_lb.this.dns_name}"
 }
 
 output "listener_arn" {
-  description = "The listener that serves traffic (HTTPS when a certificate is given, else HTTP); services attach their rules here."
+  description = "The listener that forwards traffic (HTTPS with a domain, else HTTP); services attach their rules here."
   value       = local.https ? aws_lb_listener.https[0].arn : aws_lb_listener.http.arn
+}
+
+output "certificate_arn" {
+  description = "The validated ACM certificate of domain_name; null without a domain."
+  value       = local.https ? aws_acm_certificate_validation.this[0].certificate_arn : null
+}
+
+output "access_logs_bucket" {
+  description = "S3 bucket that receives the load balancer's access logs."
+  value       = aws_s3_bucket.access_logs.id
+}
+
+output "web_acl_arn" {
+  description = "The WAF web ACL attached to the load balancer; null when waf_enabled is false."
+  value       = var.waf_enabled ? aws_wafv2_web_acl.this[0].arn : null
+}
+
+output "waf_log_group_name" {
+  description = "CloudWatch log group of the WAF logs; null when waf_enabled is false."
+  value       = var.waf_enabled ? aws_cloudwatch_log_group.waf[0].name : null
 }
 
 output "security_group_id" {

@@ -1,0 +1,135 @@
+# Access logs of the load balancer, in a bucket made for them: private, TLS only,
+# SSE-S3 (the only encryption ALB log delivery supports), versioned so a deleted log
+# stays recoverable for a while, and expired after access_logs_expiration_days.
+
+data "aws_caller_identity" "current" {}
+
+# The regional Elastic Load Balancing account writes the logs. That is the documented
+# principal in Regions opened before August 2022, us-east-1 among them; Regions opened
+# later take the service principal logdelivery.elasticloadbalancing.amazonaws.com instead.
+data "aws_elb_service_account" "this" {}
+
+locals {
+  access_logs_bucket = "${var.name}-alb-logs-${data.aws_caller_identity.current.account_id}"
+}
+
+resource "aws_s3_bucket" "access_logs" {
+  # checkov:skip=CKV_AWS_18:This bucket holds access logs; logging its own access would need yet another bucket, and CloudTrail data events cover it where required.
+  # checkov:skip=CKV_AWS_144:Access logs are operational data kept for access_logs_expiration_days; a cross-region replica is not worth its cost here.
+  # checkov:skip=CKV_AWS_145:ALB log delivery supports only SSE-S3 (AES256), not KMS keys.
+  # checkov:skip=CKV2_AWS_62:Nothing consumes new-log events; query the logs with Athena when needed.
+  bucket = local.access_logs_bucket
+  # Without deletion protection (dev) the environment can be torn down with its logs.
+  force_destroy = !var.deletion_protection
+  tags          = var.tags
+}
+
+resource "aws_s3_bucket_public_access_block" "access_logs" {
+  bucket = aws_s3_bucket.access_logs.id
+
+  block_public_acls       = true
+  block_public_policy     = true
+  ignore_public_acls      = true
+  restrict_public_buckets = true
+}
+
+resource "aws_s3_bucket_ownership_controls" "access_logs" {
+  bucket = aws_s3_bucket.access_logs.id
+
+  rule {
+    object_ownership = "BucketOwnerEnforced"
+  }
+}
+
+resource "aws_s3_bucket_server_side_encryption_configuration" "access_logs" {
+  bucket = aws_s3_bucket.access_logs.id
+
+  rule {
+    apply_server_side_encryption_by_default {
+      sse_algorithm = "AES256"
+    }
+  }
+}
+
+resource "aws_s3_bucket_versioning" "access_logs" {
+  bucket = aws_s3_bucket.access_logs.id
+
+  versioning_configuration {
+    status = "Enabled"
+  }
+}
+
+resource "aws_s3_bucket_lifecycle_configuration" "access_logs" {
+  bucket = aws_s3_bucket.access_logs.id
+
+  rule {
+    id     = "expire-access-logs"
+    status = "Enabled"
+
+    filter {}
+
+    expiration {
+      days = var.access_logs_expiration_days
+    }
+
+    noncurrent_version_expiration {
+      noncurrent_days = var.access_logs_noncurrent_days
+    }
+
+    abort_incomplete_multipart_upload {
+      days_after_initiation = 1
+    }
+  }
+
+  rule {
+    id     = "remove-expired-delete-markers"
+    status = "Enabled"
+
+    filter {}
+
+    expiration {
+      expired_object_delete_marker = true
+    }
+  }
+
+  depends_on = [aws_s3_bucket_versioning.access_logs]
+}
+
+data "aws_iam_policy_document" "access_logs" {
+  statement {
+    sid       = "DenyInsecureTransport"
+    effect    = "Deny"
+    actions   = ["s3:*"]
+    resources = [aws_s3_bucket.access_logs.arn, "${aws_s3_bucket.access_logs.arn}/*"]
+
+    principals {
+      type        = "*"
+      identifiers = ["*"]
+    }
+
+    condition {
+      test     = "Bool"
+      variable = "aws:SecureTransport"
+      values   = ["false"]
+    }
+  }
+
+  statement {
+    sid       = "ElbLogDelivery"
+    actions   = ["s3:PutObject"]
+    resources = ["${aws_s3_bucket.access_logs.arn}/AWSLogs/${data.aws_caller_identity.current.account_id}/*"]
+
+    principals {
+      type        = "AWS"
+      identifiers = [data.aws_elb_service_account.this.arn]
+    }
+  }
+}
+
+resource "aws_s3_bucket_policy" "access_logs" {
+  bucket = aws_s3_bucket.access_logs.id
+  policy = data.aws_iam_policy_document.access_logs.json
+
+  # S3 answers OperationAborted to concurrent configuration changes of one bucket.
+  depends_on = [aws_s3_bucket_public_access_block.access_logs]
+}
