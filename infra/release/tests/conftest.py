@@ -117,9 +117,10 @@ class Platform:
     scheduler: EcsScheduler
     repository_uri: str
 
-    def push(self, sha: str) -> str:
-        """Pushes an image tagged `sha` (a manifest unique to it) and returns its digest."""
-        layer = "sha256:" + hashlib.sha256(sha.encode()).hexdigest()
+    def push(self, sha: str, content: str | None = None) -> str:
+        """Pushes an image tagged `sha` (a manifest unique to `content`, by default the SHA)
+        and returns its digest; its config digest is sha256 of `content`."""
+        layer = "sha256:" + hashlib.sha256((content or sha).encode()).hexdigest()
         manifest = {
             "schemaVersion": 2,
             "mediaType": "application/vnd.docker.distribution.manifest.v2+json",
