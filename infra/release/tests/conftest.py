@@ -104,6 +104,12 @@ def _deployment(task_definition: str, state: str, running: int, desired: int) ->
     }
 
 
+def digest_of(content: str) -> str:
+    """The digest moto's ECR gives `Platform.push(sha, content)`: sha256 of its layer digest."""
+    layer = "sha256:" + hashlib.sha256(content.encode()).hexdigest()
+    return "sha256:" + hashlib.sha256(layer.encode()).hexdigest()
+
+
 @dataclass
 class Platform:
     """The AWS side as Terraform leaves it: ECR repo, clusters, services on a first revision.
@@ -141,6 +147,7 @@ class Platform:
             repositoryName="hello", imageManifest=json.dumps(manifest), imageTag=sha
         )
         digest: str = image["image"]["imageId"]["imageDigest"]
+        assert digest == digest_of(content or sha)
         return digest
 
     def service(self, env: str) -> dict[str, Any]:

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from .conftest import SHA_A, SHA_B, Platform, Run
+from .conftest import Platform, Run, SHA_A, SHA_B, digest_of
 
 
 def _deploy(run: Run, *shas: str) -> None:
     for sha in shas:
-        assert run("deploy", "--env", "dev", "--sha", sha).code == 0
+        assert run("deploy", "--env", "dev", "--sha", sha, "--digest", digest_of(sha)).code == 0
 
 
 def test_to_revision(platform: Platform, run: Run) -> None:

@@ -42,6 +42,14 @@ def _sha(value: str) -> str:
     return value
 
 
+def _digest(value: str) -> str:
+    if not re.fullmatch(r"sha256:[0-9a-f]{64}", value):
+        raise argparse.ArgumentTypeError(
+            f"{value!r} is not an image digest (sha256: and 64 lowercase hex characters)"
+        )
+    return value
+
+
 def _seconds(value: str) -> float:
     try:
         seconds = float(value)
@@ -102,10 +110,21 @@ def _release(
     print(f"deployed {args.sha} ({digest}) to {env} as {new.name}")
 
 
+def _built_digest(ecr_client: ECRClient, args: argparse.Namespace) -> str:
+    """The digest the build pushed (`--digest`), checked against what ECR's tag resolves to."""
+    found = ecr.digest(ecr_client, args.sha, args.registry_id)
+    if found != args.digest:
+        raise ReleaseError(
+            f"refusing to {args.command} {args.sha}: ECR resolves hello:{args.sha} to {found},"
+            f" not to the built {args.digest}"
+        )
+    return found
+
+
 def deploy(args: argparse.Namespace, changes: Changes) -> None:
     session = boto3.session.Session()
     ecs_client, ecr_client = session.client("ecs"), session.client("ecr")
-    digest = ecr.digest(ecr_client, args.sha, args.registry_id)
+    digest = _built_digest(ecr_client, args)
     _release(ecs_client, ecr_client, args, args.env, digest, changes)
 
 
@@ -137,7 +156,7 @@ def promote(args: argparse.Namespace, changes: Changes) -> None:
     running = ecs.revision(dev_ecs, dev.get("taskDefinition", ""))
     session = boto3.session.Session()
     ecs_client, ecr_client = session.client("ecs"), session.client("ecr")
-    digest = ecr.digest(ecr_client, args.sha, args.registry_id)
+    digest = _built_digest(ecr_client, args)
     if running.digest != digest:
         raise ReleaseError(
             f"refusing to promote {args.sha} ({digest}): dev runs"
@@ -222,6 +241,14 @@ def _parser() -> Parser:
     def sha(sub: Parser, required: bool = True) -> None:
         sub.add_argument("--sha", required=required, type=_sha, help="full git commit SHA")
 
+    def digest(sub: Parser) -> None:
+        sub.add_argument(
+            "--digest",
+            required=True,
+            type=_digest,
+            help="the image digest the build pushed (sha256:...); ECR's tag must resolve to it",
+        )
+
     def registry(sub: Parser) -> None:
         sub.add_argument(
             "--registry-id",
@@ -239,6 +266,7 @@ def _parser() -> Parser:
     sub = command("deploy", deploy, "deploy the image tagged SHA to an environment and wait")
     env(sub)
     sha(sub)
+    digest(sub)
     registry(sub)
     timing(sub, 600, 10)
 
@@ -251,6 +279,7 @@ def _parser() -> Parser:
 
     sub = command("promote", promote, "deploy to prod the digest dev runs healthy for SHA")
     sha(sub)
+    digest(sub)
     registry(sub)
     timing(sub, 600, 10)
     sub.add_argument(
