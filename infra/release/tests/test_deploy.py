@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import Platform, Run, SHA_A, digest_of
+from .conftest import SHA_A, Platform, Run, digest_of
 
 
 def test_registers_a_copy_pinned_to_the_digest_and_rolls_it_out(
@@ -81,7 +81,9 @@ def test_times_out_saying_the_rollout_goes_on(platform: Platform, run: Run) -> N
     platform.push(SHA_A)
     platform.scheduler.outcome = "stuck"
 
-    result = run("deploy", "--env", "dev", "--sha", SHA_A, "--digest", digest_of(SHA_A), "--timeout", "30")
+    result = run(
+        "deploy", "--env", "dev", "--sha", SHA_A, "--digest", digest_of(SHA_A), "--timeout", "30"
+    )
 
     assert result.code == 1
     assert result.err == (

@@ -1,4 +1,4 @@
-"""--digest: deploy and promote act only when ECR's SHA tag resolves to the digest the build pushed."""
+"""--digest: deploy and promote act only when ECR's tag resolves to the digest the build pushed."""
 
 from __future__ import annotations
 

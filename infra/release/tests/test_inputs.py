@@ -12,7 +12,7 @@ from moto.core import set_initial_no_auth_action_count
 
 from hello_release.errors import Changes
 
-from .conftest import Platform, Run, SHA_A, digest_of
+from .conftest import SHA_A, Platform, Run, digest_of
 
 COMMANDS_WITH_SHA = [
     ["deploy", "--env", "dev", "--sha"],
@@ -58,10 +58,10 @@ def test_unknown_environment(run: Run, command: list[str]) -> None:
     [
         (["rollback", "--env", "dev"], "one of the arguments --to-revision --to-sha is required"),
         (["rollback", "--env", "dev", "--to-revision", "0"], "'0' is not a revision number"),
-        (["deploy", "--env", "dev", "--sha", SHA_A, "--digest", digest_of(SHA_A), "--timeout", "soon"], "'soon' is not a"),
-        (["deploy", "--env", "dev", "--sha", SHA_A, "--digest", digest_of(SHA_A), "--timeout", "-1"], "'-1' is not a number"),
-        (["promote", "--sha", SHA_A, "--digest", digest_of(SHA_A), "--registry-id", "dev"], "'dev' is not a 12-digit AWS"),
-        (["promote", "--sha", SHA_A, "--digest", digest_of(SHA_A), "--dev-role-arn", "dev"], "'dev' is not an IAM role ARN"),
+        (["deploy", "--env", "dev", "--sha", SHA_A, "--timeout", "soon"], "'soon' is not a"),
+        (["deploy", "--env", "dev", "--sha", SHA_A, "--timeout", "-1"], "'-1' is not a number"),
+        (["promote", "--sha", SHA_A, "--registry-id", "dev"], "'dev' is not a 12-digit AWS"),
+        (["promote", "--sha", SHA_A, "--dev-role-arn", "dev"], "'dev' is not an IAM role ARN"),
         (["verify", "--sha", SHA_A], "one of the arguments --url --env is required"),
         (["status"], "the following arguments are required: --env"),
         ([], "the following arguments are required: COMMAND"),

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import Platform, Run, SHA_A, SHA_B, digest_of
+from .conftest import SHA_A, SHA_B, Platform, Run, digest_of
 
 
 def test_promotes_the_digest_dev_runs(
@@ -62,7 +62,20 @@ def test_refuses_when_dev_runs_an_unpinned_image(platform: Platform, run: Run) -
 def test_refuses_while_dev_is_mid_rollout(platform: Platform, run: Run) -> None:
     platform.push(SHA_A)
     platform.scheduler.outcome = "stuck"
-    assert run("deploy", "--env", "dev", "--sha", SHA_A, "--digest", digest_of(SHA_A), "--timeout", "10").code == 1
+    assert (
+        run(
+            "deploy",
+            "--env",
+            "dev",
+            "--sha",
+            SHA_A,
+            "--digest",
+            digest_of(SHA_A),
+            "--timeout",
+            "10",
+        ).code
+        == 1
+    )
 
     result = run("promote", "--sha", SHA_A, "--digest", digest_of(SHA_A))
 
@@ -93,7 +106,13 @@ def test_dev_role_in_another_account_sees_no_dev_service(platform: Platform, run
     platform.push(SHA_A)
 
     result = run(
-        "promote", "--sha", SHA_A, "--digest", digest_of(SHA_A), "--dev-role-arn", "arn:aws:iam::210987654321:role/reader"
+        "promote",
+        "--sha",
+        SHA_A,
+        "--digest",
+        digest_of(SHA_A),
+        "--dev-role-arn",
+        "arn:aws:iam::210987654321:role/reader",
     )
 
     assert result.code == 1

@@ -104,9 +104,10 @@ def test_a_tag_holding_another_image_is_refused(
     )
     assert [args[0] for args, _ in docker.calls] == ["image"]
     assert not outputs.exists()
-    assert [i["imageDigest"] for i in platform.ecr.describe_images(repositoryName="hello")[
-        "imageDetails"
-    ]] == [squatted]
+    assert [
+        i["imageDigest"]
+        for i in platform.ecr.describe_images(repositoryName="hello")["imageDetails"]
+    ] == [squatted]
 
 
 def test_a_manifest_list_under_the_tag_is_refused(

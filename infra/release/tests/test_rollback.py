@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .conftest import Platform, Run, SHA_A, SHA_B, digest_of
+from .conftest import SHA_A, SHA_B, Platform, Run, digest_of
 
 
 def _deploy(run: Run, *shas: str) -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .conftest import Platform, Run, SHA_A, digest_of
+from .conftest import SHA_A, Platform, Run, digest_of
 
 
 def _table(out: str) -> dict[str, str]:
