@@ -10,8 +10,11 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
+import subprocess
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, Literal
 
 import boto3
@@ -23,8 +26,12 @@ from hello_release import cli, wait
 
 ACCOUNT = "123456789012"  # moto's default account
 REGION = "eu-west-1"
-SHA_A = "3f786850e387550fdab836ed7e6dc881de23001b"
-SHA_B = "89e6c98d92887913cadf06b2adb97f26cde4849b"
+# The commits of the git repository `history` builds (fixed names and dates make them stable):
+# ROOT <- SHA_A <- SHA_B on main, and SHA_C on a side branch from SHA_A.
+SHA_ROOT = "5f00aae5e2a951accc9f970e9d7563a9d09c12d4"
+SHA_A = "d3da9d0ff8ce04e7f41c3d37e504e429afe0b290"
+SHA_B = "cbfaf3a63171f178f0eca92eaa503eb2c15309db"
+SHA_C = "12d4aff7d68bd55e8683e92ef8821dee65483f70"
 DESIRED = 2
 
 Outcome = Literal["complete", "fail", "stuck"]
@@ -167,10 +174,47 @@ class Platform:
         return sorted(arn.rsplit("/", 1)[1] for arn in arns)
 
 
+def git(repo: Path, *args: str) -> str:
+    """Runs git in `repo` with a fixed identity and date and no user configuration."""
+    fixed = {
+        **{f"GIT_{who}_NAME": "hello" for who in ("AUTHOR", "COMMITTER")},
+        **{f"GIT_{who}_EMAIL": "hello@example.com" for who in ("AUTHOR", "COMMITTER")},
+        **{f"GIT_{who}_DATE": "2026-01-01T00:00:00Z" for who in ("AUTHOR", "COMMITTER")},
+        "GIT_CONFIG_GLOBAL": os.devnull,
+        "GIT_CONFIG_NOSYSTEM": "1",
+    }
+    done = subprocess.run(
+        ["git", "-C", str(repo), *args],
+        env={**os.environ, **fixed},
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    return done.stdout.strip()
+
+
+@pytest.fixture(scope="session")
+def history(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A real git repository with the commits SHA_ROOT, SHA_A, SHA_B (main) and SHA_C (side)."""
+    repo = tmp_path_factory.mktemp("history")
+    git(repo, "init", "-q", "-b", "main")
+    made = []
+    for message in ("root", "a", "b"):
+        git(repo, "commit", "-q", "--allow-empty", "-m", message)
+        made.append(git(repo, "rev-parse", "HEAD"))
+    git(repo, "checkout", "-q", "-b", "side", made[1])
+    git(repo, "commit", "-q", "--allow-empty", "-m", "c")
+    made.append(git(repo, "rev-parse", "HEAD"))
+    assert made == [SHA_ROOT, SHA_A, SHA_B, SHA_C]
+    return repo
+
+
 @pytest.fixture(autouse=True)
-def _clean_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+def _clean_environment(monkeypatch: pytest.MonkeyPatch, history: Path) -> None:
     for name in ("GITHUB_OUTPUT", "HELLO_ECR_REGISTRY_ID", "HELLO_DEV_ROLE_ARN", "AWS_PROFILE"):
         monkeypatch.delenv(name, raising=False)
+    # The tool reads git history from the checkout; here the test repository.
+    monkeypatch.setenv("HELLO_REPO_DIR", str(history))
     monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
     monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
     monkeypatch.setenv("AWS_DEFAULT_REGION", REGION)

@@ -25,7 +25,10 @@ def test_to_revision(platform: Platform, run: Run) -> None:
 
 def test_to_sha_takes_the_newest_revision_tagged_with_it(platform: Platform, run: Run) -> None:
     platform.push(SHA_A), platform.push(SHA_B)
-    _deploy(run, SHA_A, SHA_B, SHA_A, SHA_B)
+    _deploy(run, SHA_A, SHA_B)
+    assert run("rollback", "--env", "dev", "--to-sha", SHA_A).code == 0
+    # Deploying the SHA an environment runs is allowed: it registers another revision.
+    _deploy(run, SHA_A, SHA_B)
 
     result = run("rollback", "--env", "dev", "--to-sha", SHA_A)
 

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, NoReturn
 import boto3
 from botocore.exceptions import BotoCoreError, ClientError, NoCredentialsError, NoRegionError
 
-from hello_release import ecr, ecs, wait
+from hello_release import ecr, ecs, history, wait
 from hello_release.errors import Changes, ReleaseError
 from hello_release.names import ENVIRONMENTS, is_sha, resource, short
 from hello_release.publish import publish
@@ -96,7 +96,8 @@ def _release(
 ) -> None:
     """Registers the latest revision with the image pinned to `digest`, rolls it out, waits."""
     name = resource(env)
-    ecs.service(ecs_client, env)
+    running = ecs.revision(ecs_client, ecs.service(ecs_client, env).get("taskDefinition", ""))
+    history.check_forward(args.repo_dir, env, running.sha, args.sha, args.command)
     image = f"{ecr.repository_uri(ecr_client, args.registry_id)}@{digest}"
     base = ecs.revision(ecs_client, name)
     previous = base.image  # raises before anything is registered if `hello` is missing
@@ -249,6 +250,14 @@ def _parser() -> Parser:
             help="the image digest the build pushed (sha256:...); ECR's tag must resolve to it",
         )
 
+    def repo_dir(sub: Parser) -> None:
+        sub.add_argument(
+            "--repo-dir",
+            default=os.environ.get("HELLO_REPO_DIR") or ".",
+            help="git checkout with the history, to check the SHA only moves forward"
+            " (env HELLO_REPO_DIR; default: the current directory)",
+        )
+
     def registry(sub: Parser) -> None:
         sub.add_argument(
             "--registry-id",
@@ -267,6 +276,7 @@ def _parser() -> Parser:
     env(sub)
     sha(sub)
     digest(sub)
+    repo_dir(sub)
     registry(sub)
     timing(sub, 600, 10)
 
@@ -280,6 +290,7 @@ def _parser() -> Parser:
     sub = command("promote", promote, "deploy to prod the digest dev runs healthy for SHA")
     sha(sub)
     digest(sub)
+    repo_dir(sub)
     registry(sub)
     timing(sub, 600, 10)
     sub.add_argument(
