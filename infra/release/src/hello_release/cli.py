@@ -107,6 +107,7 @@ def _release(
     ecs.update(ecs_client, env, new.arn)
     changes.record(f"updated service {name} to {new.name}")
     wait.rollout(ecs_client, env, new.arn, timeout=args.timeout, interval=args.poll_interval)
+    _mark_released(ecr_client, args.registry_id, env, args.sha, digest, changes)
     _output(sha=args.sha, digest=digest, task_definition=new.name)
     print(f"deployed {args.sha} ({digest}) to {env} as {new.name}")
 
@@ -120,6 +121,23 @@ def _built_digest(ecr_client: ECRClient, args: argparse.Namespace) -> str:
             f" not to the built {args.digest}"
         )
     return found
+
+
+def _mark_released(
+    ecr_client: ECRClient,
+    registry_id: str | None,
+    env: str,
+    sha: str,
+    digest: str,
+    changes: Changes,
+) -> None:
+    """Tags the digest `<env>-<sha>` once it runs stable: ECR's lifecycle keeps those images."""
+    tag = f"{env}-{sha}"
+    if ecr.add_tag(ecr_client, digest, tag, registry_id):
+        changes.record(f"tagged {digest} as hello:{tag}")
+        print(f"tagged {digest} as hello:{tag}", flush=True)
+    else:
+        print(f"hello:{tag} already points at {digest}", flush=True)
 
 
 def deploy(args: argparse.Namespace, changes: Changes) -> None:
@@ -169,7 +187,8 @@ def promote(args: argparse.Namespace, changes: Changes) -> None:
 
 
 def rollback(args: argparse.Namespace, changes: Changes) -> None:
-    client = boto3.session.Session().client("ecs")
+    session = boto3.session.Session()
+    client, ecr_client = session.client("ecs"), session.client("ecr")
     name = resource(args.env)
     current = ecs.service(client, args.env).get("taskDefinition", "")
     if args.to_revision:
@@ -182,6 +201,10 @@ def rollback(args: argparse.Namespace, changes: Changes) -> None:
     ecs.update(client, args.env, target.arn)
     changes.record(f"updated service {name} to {target.name}")
     wait.rollout(client, args.env, target.arn, timeout=args.timeout, interval=args.poll_interval)
+    if target.sha and target.digest:
+        _mark_released(ecr_client, args.registry_id, args.env, target.sha, target.digest, changes)
+    else:
+        print(f"not tagging in ECR: {target.name} has no SHA tag or no pinned digest", flush=True)
     _output(sha=target.sha or "", digest=target.digest or "", task_definition=target.name)
     print(f"rolled {name} back to {target.name} ({target.sha or 'untagged'})")
 
@@ -305,6 +328,7 @@ def _parser() -> Parser:
     to = sub.add_mutually_exclusive_group(required=True)
     to.add_argument("--to-revision", type=_revision_number, metavar="N")
     to.add_argument("--to-sha", type=_sha, metavar="SHA")
+    registry(sub)
     timing(sub, 600, 10)
 
     sub = command("status", status, "show what an environment runs")

@@ -67,3 +67,23 @@ def config_digest(ecr: ECRClient, digest: str, registry_id: str | None) -> str:
     text, _ = manifest(ecr, digest, registry_id)
     config = json.loads(text).get("config", {})
     return str(config.get("digest", "none (a manifest list)"))
+
+
+def add_tag(ecr: ECRClient, digest: str, tag: str, registry_id: str | None) -> bool:
+    """Tags the image `digest` also as `tag` (PutImage of its own manifest); False when the tag
+    already points there. A tag on another image is an error: tags are immutable."""
+    existing = find_digest(ecr, tag, registry_id)
+    if existing == digest:
+        return False
+    if existing is not None:
+        raise ReleaseError(f"{REPOSITORY}:{tag} already holds {existing}, not {digest}")
+    text, media_type = manifest(ecr, digest, registry_id)
+    ecr.put_image(
+        repositoryName=REPOSITORY,
+        imageManifest=text,
+        imageManifestMediaType=media_type,
+        imageTag=tag,
+        imageDigest=digest,
+        **_registry(registry_id),
+    )
+    return True
