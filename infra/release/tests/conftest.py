@@ -14,6 +14,7 @@ import os
 import subprocess
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, Literal
 
@@ -34,7 +35,14 @@ SHA_B = "cbfaf3a63171f178f0eca92eaa503eb2c15309db"
 SHA_C = "12d4aff7d68bd55e8683e92ef8821dee65483f70"
 DESIRED = 2
 
-Outcome = Literal["complete", "fail", "stuck"]
+Outcome = Literal["complete", "circuit-breaker", "alarm-rollback", "stuck"]
+# The wall clock the scheduler keeps (deployment times; promote's soak reads it).
+EPOCH = datetime(2026, 1, 1, tzinfo=UTC)
+# What ECS writes in a failed deployment's rolloutStateReason, per safety net.
+ROLLBACK_REASONS = {
+    "circuit-breaker": "ECS deployment circuit breaker: tasks failed to start.",
+    "alarm-rollback": "ECS deployment {id} failed: alarm(s) detected.",
+}
 
 
 class EcsScheduler:
@@ -42,10 +50,11 @@ class EcsScheduler:
 
     A step after `update_service` starts an IN_PROGRESS deployment of the new revision; the
     next steps apply `outcome`: "complete" (all new tasks running while the old deployment
-    drains, then the old deployment gone), "fail" (the circuit breaker marks the deployment
-    FAILED and rolls the service back) or "stuck" (nothing more happens).
+    drains, then the old deployment gone), "circuit-breaker" or "alarm-rollback" (that safety
+    net marks the deployment FAILED, with ECS's reason, and rolls the service back) or "stuck"
+    (nothing more happens). An alarm rollback needs an alarm in ALARM: the test sets one.
     `hooks` are changes other people make between two polls.
-    It also provides the clock the tool's wait loop reads, so timeouts pass instantly.
+    It also provides the clocks the tool reads (`monotonic`, `wall`), so waits pass instantly.
     """
 
     def __init__(self) -> None:
@@ -57,13 +66,28 @@ class EcsScheduler:
     def monotonic(self) -> float:
         return self.now
 
+    def wall(self) -> datetime:
+        return EPOCH + timedelta(seconds=self.now)
+
+    def advance(self, *, minutes: float) -> None:
+        """Time passes without anyone polling (ECS has nothing left to do)."""
+        self.now += minutes * 60
+
     def sleep(self, seconds: float) -> None:
         self.now += seconds
         for hook in self.hooks:
             hook()
-        backend: Any = get_backend("ecs")[ACCOUNT][REGION]
-        for service in backend.services.values():
+        for service in _ecs_backend().services.values():
             self._step(service)
+
+    @staticmethod
+    def set_deployment_alarms(env: str, names: list[str]) -> None:
+        """What Terraform's `alarms {}` block sets on the service: moto 5's create_service
+        drops deploymentConfiguration, so it goes into the backend's state."""
+        service = _ecs_backend().services[f"hello-{env}:hello-{env}"]
+        service.deployment_configuration = {
+            "alarms": {"alarmNames": names, "enable": True, "rollback": True}
+        }
 
     def _step(self, service: Any) -> None:
         primary = service.deployments[0]
@@ -71,7 +95,7 @@ class EcsScheduler:
         if primary["taskDefinition"] != service.task_definition:
             primary.update(status="ACTIVE")
             service.deployments = [
-                _deployment(service.task_definition, "IN_PROGRESS", 0, desired),
+                self._deployment(service.task_definition, "IN_PROGRESS", 0, desired),
                 primary,
             ]
         elif self.outcome == "stuck":
@@ -81,7 +105,12 @@ class EcsScheduler:
             service.deployments = [primary]
         elif self.outcome == "complete":
             # All new tasks are healthy; the old deployment drains until the next step.
-            primary.update(rolloutState="COMPLETED", runningCount=desired, pendingCount=0)
+            primary.update(
+                rolloutState="COMPLETED",
+                runningCount=desired,
+                pendingCount=0,
+                updatedAt=self.wall(),
+            )
             for replaced in service.deployments[1:]:
                 replaced.update(runningCount=0)
             service.running_count = desired
@@ -90,25 +119,36 @@ class EcsScheduler:
             primary.update(
                 status="ACTIVE",
                 rolloutState="FAILED",
-                rolloutStateReason="ECS deployment circuit breaker: tasks failed to start.",
+                rolloutStateReason=ROLLBACK_REASONS[self.outcome].format(id=primary["id"]),
+                updatedAt=self.wall(),
             )
             service.task_definition = previous
-            service.deployments = [_deployment(previous, "COMPLETED", desired, desired), primary]
+            service.deployments = [
+                self._deployment(previous, "COMPLETED", desired, desired),
+                primary,
+            ]
+
+    def _deployment(
+        self, task_definition: str, state: str, running: int, desired: int
+    ) -> dict[str, Any]:
+        return {
+            "id": f"ecs-svc/{hashlib.sha256(task_definition.encode()).hexdigest()[:12]}",
+            "status": "PRIMARY",
+            "taskDefinition": task_definition,
+            "rolloutState": state,
+            "rolloutStateReason": f"ECS deployment {state.lower()}.",
+            "runningCount": running,
+            "pendingCount": desired - running,
+            "desiredCount": desired,
+            "failedTasks": 0,
+            "launchType": "FARGATE",
+            "createdAt": self.wall(),
+            "updatedAt": self.wall(),
+        }
 
 
-def _deployment(task_definition: str, state: str, running: int, desired: int) -> dict[str, Any]:
-    return {
-        "id": f"ecs-svc/{hashlib.sha256(task_definition.encode()).hexdigest()[:12]}",
-        "status": "PRIMARY",
-        "taskDefinition": task_definition,
-        "rolloutState": state,
-        "rolloutStateReason": f"ECS deployment {state.lower()}.",
-        "runningCount": running,
-        "pendingCount": desired - running,
-        "desiredCount": desired,
-        "failedTasks": 0,
-        "launchType": "FARGATE",
-    }
+def _ecs_backend() -> Any:
+    return get_backend("ecs")[ACCOUNT][REGION]
 
 
 def digest_of(content: str) -> str:
@@ -269,6 +309,34 @@ def platform(monkeypatch: pytest.MonkeyPatch, scheduler: EcsScheduler) -> Iterat
             )
         monkeypatch.delenv("MOTO_ECS_SERVICE_RUNNING")
         yield Platform(ecs=ecs, ecr=ecr, scheduler=scheduler, repository_uri=uri)
+
+
+ALARMS = {
+    env: [f"hello-{env}-target-5xx-rate", f"hello-{env}-target-p99-latency"]
+    for env in ("dev", "prod")
+}
+
+
+@pytest.fixture
+def alarms(platform: Platform) -> Any:
+    """The deployment alarms Terraform creates (OK), named in both services' alarms; returns a
+    CloudWatch client."""
+    cloudwatch = boto3.client("cloudwatch")
+    for env, names in ALARMS.items():
+        for name in names:
+            cloudwatch.put_metric_alarm(
+                AlarmName=name,
+                Namespace="AWS/ApplicationELB",
+                MetricName="HTTPCode_Target_5XX_Count",
+                Statistic="Sum",
+                Period=60,
+                EvaluationPeriods=1,
+                Threshold=1,
+                ComparisonOperator="GreaterThanOrEqualToThreshold",
+            )
+            cloudwatch.set_alarm_state(AlarmName=name, StateValue="OK", StateReason="test")
+        platform.scheduler.set_deployment_alarms(env, names)
+    return cloudwatch
 
 
 @pytest.fixture

@@ -64,15 +64,15 @@ def test_missing_image_registers_nothing(platform: Platform, run: Run) -> None:
 
 def test_reports_a_circuit_breaker_rollback(platform: Platform, run: Run) -> None:
     platform.push(SHA_A)
-    platform.scheduler.outcome = "fail"
+    platform.scheduler.outcome = "circuit-breaker"
 
     result = run("deploy", "--env", "dev", "--sha", SHA_A, "--digest", digest_of(SHA_A))
 
     assert result.code == 1
     assert result.err == (
-        "hello-release deploy: the rollout of hello-dev:2 failed and ECS rolled hello-dev back"
-        " to hello-dev:1 (ECS deployment circuit breaker: tasks failed to start.);"
-        " registered hello-dev:2, updated service hello-dev to hello-dev:2\n"
+        "hello-release deploy: hello-dev:2 was rolled back by the deployment circuit breaker"
+        " (ECS deployment circuit breaker: tasks failed to start.); hello-dev runs hello-dev:1"
+        " again; registered hello-dev:2, updated service hello-dev to hello-dev:2\n"
     )
     assert platform.service("dev")["taskDefinition"].endswith("hello-dev:1")
 

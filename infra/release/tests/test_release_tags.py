@@ -64,7 +64,7 @@ def test_rollback_to_an_unpinned_revision_tags_nothing(platform: Platform, run: 
 
 def test_a_failed_rollout_is_not_tagged(platform: Platform, run: Run) -> None:
     digest = platform.push(SHA_A)
-    platform.scheduler.outcome = "fail"
+    platform.scheduler.outcome = "circuit-breaker"
 
     assert run("deploy", "--env", "dev", "--sha", SHA_A, "--digest", digest).code == 1
 

@@ -71,12 +71,13 @@ def test_to_deregistered_revision_is_refused(platform: Platform, run: Run) -> No
 def test_rolled_back_rollback_says_so(platform: Platform, run: Run) -> None:
     platform.push(SHA_A)
     _deploy(run, SHA_A)
-    platform.scheduler.outcome = "fail"
+    platform.scheduler.outcome = "circuit-breaker"
 
     result = run("rollback", "--env", "dev", "--to-revision", "1")
 
     assert result.code == 1
     assert result.err.endswith(
-        "ECS rolled hello-dev back to hello-dev:2 (ECS deployment circuit breaker:"
-        " tasks failed to start.); updated service hello-dev to hello-dev:1\n"
+        "hello-dev:1 was rolled back by the deployment circuit breaker (ECS deployment circuit"
+        " breaker: tasks failed to start.); hello-dev runs hello-dev:2 again;"
+        " updated service hello-dev to hello-dev:1\n"
     )

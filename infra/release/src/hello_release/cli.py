@@ -87,7 +87,7 @@ def _output(**values: str) -> None:
 
 
 def _release(
-    ecs_client: ECSClient,
+    session: boto3.session.Session,
     ecr_client: ECRClient,
     args: argparse.Namespace,
     env: str,
@@ -96,6 +96,7 @@ def _release(
 ) -> None:
     """Registers the latest revision with the image pinned to `digest`, rolls it out, waits."""
     name = resource(env)
+    ecs_client, cloudwatch = session.client("ecs"), session.client("cloudwatch")
     running = ecs.revision(ecs_client, ecs.service(ecs_client, env).get("taskDefinition", ""))
     history.check_forward(args.repo_dir, env, running.sha, args.sha, args.command)
     image = f"{ecr.repository_uri(ecr_client, args.registry_id)}@{digest}"
@@ -106,7 +107,9 @@ def _release(
     print(f"registered {new.name}: copy of {base.name} with {image} (was {previous})", flush=True)
     ecs.update(ecs_client, env, new.arn)
     changes.record(f"updated service {name} to {new.name}")
-    wait.rollout(ecs_client, env, new.arn, timeout=args.timeout, interval=args.poll_interval)
+    wait.rollout(
+        ecs_client, cloudwatch, env, new.arn, timeout=args.timeout, interval=args.poll_interval
+    )
     _mark_released(ecr_client, args.registry_id, env, args.sha, digest, changes)
     _output(sha=args.sha, digest=digest, task_definition=new.name)
     print(f"deployed {args.sha} ({digest}) to {env} as {new.name}")
@@ -142,9 +145,9 @@ def _mark_released(
 
 def deploy(args: argparse.Namespace, changes: Changes) -> None:
     session = boto3.session.Session()
-    ecs_client, ecr_client = session.client("ecs"), session.client("ecr")
+    ecr_client = session.client("ecr")
     digest = _built_digest(ecr_client, args)
-    _release(ecs_client, ecr_client, args, args.env, digest, changes)
+    _release(session, ecr_client, args, args.env, digest, changes)
 
 
 def _dev_session(role_arn: str | None) -> boto3.session.Session:
@@ -174,7 +177,7 @@ def promote(args: argparse.Namespace, changes: Changes) -> None:
         )
     running = ecs.revision(dev_ecs, dev.get("taskDefinition", ""))
     session = boto3.session.Session()
-    ecs_client, ecr_client = session.client("ecs"), session.client("ecr")
+    ecr_client = session.client("ecr")
     digest = _built_digest(ecr_client, args)
     if running.digest != digest:
         raise ReleaseError(
@@ -183,7 +186,7 @@ def promote(args: argparse.Namespace, changes: Changes) -> None:
             f" in {running.name}; deploy {args.sha} to dev first"
         )
     print(f"dev is stable on {running.name} with {digest}; promoting to prod", flush=True)
-    _release(ecs_client, ecr_client, args, "prod", digest, changes)
+    _release(session, ecr_client, args, "prod", digest, changes)
 
 
 def rollback(args: argparse.Namespace, changes: Changes) -> None:
@@ -200,7 +203,14 @@ def rollback(args: argparse.Namespace, changes: Changes) -> None:
     print(f"rolling {name} back from {short(current)} to {target.name}", flush=True)
     ecs.update(client, args.env, target.arn)
     changes.record(f"updated service {name} to {target.name}")
-    wait.rollout(client, args.env, target.arn, timeout=args.timeout, interval=args.poll_interval)
+    wait.rollout(
+        client,
+        session.client("cloudwatch"),
+        args.env,
+        target.arn,
+        timeout=args.timeout,
+        interval=args.poll_interval,
+    )
     if target.sha and target.digest:
         _mark_released(ecr_client, args.registry_id, args.env, target.sha, target.digest, changes)
     else:
