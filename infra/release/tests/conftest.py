@@ -23,7 +23,7 @@ import pytest
 from moto import mock_aws
 from moto.backends import get_backend
 
-from hello_release import cli, wait
+from hello_release import cli, soak, wait
 
 ACCOUNT = "123456789012"  # moto's default account
 REGION = "eu-west-1"
@@ -197,6 +197,11 @@ class Platform:
         assert digest == digest_of(content or sha)
         return digest
 
+    @staticmethod
+    def ecs_backend() -> Any:
+        """moto's ECS state, for tests that play what ECS does (see EcsScheduler)."""
+        return _ecs_backend()
+
     def service(self, env: str) -> dict[str, Any]:
         found: dict[str, Any] = self.ecs.describe_services(
             cluster=f"hello-{env}", services=[f"hello-{env}"]
@@ -266,6 +271,7 @@ def scheduler(monkeypatch: pytest.MonkeyPatch) -> EcsScheduler:
     played = EcsScheduler()
     monkeypatch.setattr(wait, "sleep", played.sleep)
     monkeypatch.setattr(wait, "monotonic", played.monotonic)
+    monkeypatch.setattr(soak, "now", played.wall)
     return played
 
 

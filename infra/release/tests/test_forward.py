@@ -45,8 +45,10 @@ def test_a_non_descendant_is_refused(pushed: Platform, run: Run, older: str) -> 
 def test_promote_refuses_what_prod_has_moved_past(pushed: Platform, run: Run) -> None:
     assert _deploy(run, "dev", SHA_A) == 0
     assert _deploy(run, "dev", SHA_B) == 0
+    pushed.scheduler.advance(minutes=10)
     assert run("promote", "--sha", SHA_B, "--digest", digest_of(SHA_B)).code == 0
     assert run("rollback", "--env", "dev", "--to-sha", SHA_A).code == 0
+    pushed.scheduler.advance(minutes=10)
 
     result = run("promote", "--sha", SHA_A, "--digest", digest_of(SHA_A))
 

@@ -16,11 +16,16 @@ def test_promotes_the_digest_dev_runs(
     assert run("deploy", "--env", "dev", "--sha", SHA_A, "--digest", digest_of(SHA_A)).code == 0
     outputs = tmp_path / "github_output"
     monkeypatch.setenv("GITHUB_OUTPUT", str(outputs))
+    platform.scheduler.advance(minutes=10)
 
     result = run("promote", "--sha", SHA_A, "--digest", digest_of(SHA_A))
 
     assert result.code == 0, result.err
-    assert f"dev is stable on hello-dev:2 with {digest}; promoting to prod" in result.out
+    assert result.out.splitlines()[:2] == [
+        f"dev runs {digest} stable on hello-dev:2 for 10.2 min of a 10 min soak;"
+        " deployment alarms OK (none)",
+        f"promoting {SHA_A} ({digest}) to prod after a 10 min soak in dev",
+    ]
     prod, tags = platform.revision("hello-prod:2")
     assert prod["containerDefinitions"][0]["image"] == f"{platform.repository_uri}@{digest}"
     assert prod["containerDefinitions"][0]["environment"] == [
@@ -95,6 +100,7 @@ def test_reads_dev_through_the_dev_role(
     assert run("deploy", "--env", "dev", "--sha", SHA_A, "--digest", digest_of(SHA_A)).code == 0
     # moto hands out credentials for the role's account; here that is the same account.
     monkeypatch.setenv("HELLO_DEV_ROLE_ARN", "arn:aws:iam::123456789012:role/hello-dev-reader")
+    platform.scheduler.advance(minutes=10)
 
     result = run("promote", "--sha", SHA_A, "--digest", digest_of(SHA_A))
 

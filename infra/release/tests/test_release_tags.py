@@ -23,6 +23,7 @@ def test_deploy_and_promote_tag_the_digest(platform: Platform, run: Run) -> None
 
     assert f"tagged {digest} as hello:dev-{SHA_A}" in out
     assert _tags(platform, digest) == [SHA_A, f"dev-{SHA_A}"]
+    platform.scheduler.advance(minutes=10)
     result = run("promote", "--sha", SHA_A, "--digest", digest)
     assert result.code == 0, result.err
     assert _tags(platform, digest) == [SHA_A, f"dev-{SHA_A}", f"prod-{SHA_A}"]

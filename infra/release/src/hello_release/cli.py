@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, NoReturn
 import boto3
 from botocore.exceptions import BotoCoreError, ClientError, NoCredentialsError, NoRegionError
 
-from hello_release import ecr, ecs, history, wait
+from hello_release import alarms, ecr, ecs, history, soak, wait
 from hello_release.errors import Changes, ReleaseError
 from hello_release.names import ENVIRONMENTS, is_sha, resource, short
 from hello_release.publish import publish
@@ -58,6 +58,12 @@ def _seconds(value: str) -> float:
     if seconds < 0:
         raise argparse.ArgumentTypeError(f"{value!r} is not a number of seconds")
     return seconds
+
+
+def _minutes(value: str) -> int:
+    if not value.isdigit():
+        raise argparse.ArgumentTypeError(f"{value!r} is not a whole number of minutes")
+    return int(value)
 
 
 def _revision_number(value: str) -> int:
@@ -166,26 +172,82 @@ def _dev_session(role_arn: str | None) -> boto3.session.Session:
     )
 
 
-def promote(args: argparse.Namespace, changes: Changes) -> None:
-    dev_ecs = _dev_session(args.dev_role_arn).client("ecs")
-    dev = ecs.service(dev_ecs, "dev")
-    if not ecs.is_stable(dev) or dev.get("desiredCount", 0) < 1:
-        state = "; ".join(ecs.describe_deployment(d) for d in dev.get("deployments", []))
+def _dev_soaked(dev: boto3.session.Session, args: argparse.Namespace, digest: str) -> float:
+    """Checks dev runs `digest` stable with its deployment alarms OK; returns the seconds of
+    soak still missing (0 when dev has run it long enough)."""
+    dev_ecs = dev.client("ecs")
+    svc = ecs.service(dev_ecs, "dev")
+    if not ecs.is_stable(svc) or svc.get("desiredCount", 0) < 1:
+        state = "; ".join(ecs.describe_deployment(d) for d in svc.get("deployments", []))
         raise ReleaseError(
             f"refusing to promote: dev is mid-rollout or not running"
-            f" ({dev.get('runningCount', 0)}/{dev.get('desiredCount', 0)} running; {state})"
+            f" ({svc.get('runningCount', 0)}/{svc.get('desiredCount', 0)} running; {state})"
         )
-    running = ecs.revision(dev_ecs, dev.get("taskDefinition", ""))
-    session = boto3.session.Session()
-    ecr_client = session.client("ecr")
-    digest = _built_digest(ecr_client, args)
+    running = ecs.revision(dev_ecs, svc.get("taskDefinition", ""))
     if running.digest != digest:
         raise ReleaseError(
             f"refusing to promote {args.sha} ({digest}): dev runs"
             f" {running.sha or 'an untagged revision'} ({running.digest or running.image})"
             f" in {running.name}; deploy {args.sha} to dev first"
         )
-    print(f"dev is stable on {running.name} with {digest}; promoting to prod", flush=True)
+    names = alarms.deployment_alarms(svc)
+    states = alarms.states(dev.client("cloudwatch"), names)
+    bad = [f"{name} is {state}" for name, state in states.items() if state != "OK"]
+    if bad:
+        raise ReleaseError(
+            f"refusing to promote {args.sha}: dev's deployment alarms are not OK ({', '.join(bad)})"
+        )
+    ran = (soak.now() - soak.completed_at(svc)).total_seconds()
+    required: float = args.soak_minutes * 60
+    missing = max(0.0, required - ran)
+    print(
+        f"dev runs {digest} stable on {running.name} for {soak.minutes(ran)} of a"
+        f" {_soak_text(args.soak_minutes)}; deployment alarms OK ({', '.join(names) or 'none'})",
+        flush=True,
+    )
+    return missing
+
+
+def _soak_text(soak_minutes: int) -> str:
+    if soak_minutes < soak.SOAK_MINUTES:
+        return f"{soak_minutes} min soak (shortened by --soak-minutes from {soak.SOAK_MINUTES} min)"
+    return f"{soak_minutes} min soak"
+
+
+def _wait_soak(seconds: float) -> None:
+    """Sleeps `seconds`, printing what is left every minute."""
+    while seconds > 0:
+        print(
+            f"[soak] {soak.minutes(seconds)} left before dev's release may go to prod", flush=True
+        )
+        step = min(60.0, seconds)
+        wait.pause(step)
+        seconds -= step
+
+
+def promote(args: argparse.Namespace, changes: Changes) -> None:
+    dev = _dev_session(args.dev_role_arn)
+    session = boto3.session.Session()
+    ecr_client = session.client("ecr")
+    digest = _built_digest(ecr_client, args)
+    missing = _dev_soaked(dev, args, digest)
+    if missing and not args.wait:
+        raise ReleaseError(
+            f"refusing to promote {args.sha}: dev has not run it for the"
+            f" {_soak_text(args.soak_minutes)} yet ({soak.minutes(missing)} left;"
+            " --wait waits it out)"
+        )
+    if missing:
+        _wait_soak(missing)
+        # Anything may have changed while waiting: check everything again, and wait no more.
+        if _dev_soaked(dev, args, digest):
+            raise ReleaseError(
+                f"refusing to promote {args.sha}: dev's release changed while waiting"
+            )
+    print(
+        f"promoting {args.sha} ({digest}) to prod after a {_soak_text(args.soak_minutes)} in dev",
+        flush=True,
+    )
     _release(session, ecr_client, args, "prod", digest, changes)
 
 
@@ -331,6 +393,16 @@ def _parser() -> Parser:
         type=_role_arn,
         default=os.environ.get("HELLO_DEV_ROLE_ARN") or None,
         help="role to assume to read dev's service (env HELLO_DEV_ROLE_ARN; default: own)",
+    )
+    sub.add_argument(
+        "--soak-minutes",
+        type=_minutes,
+        default=soak.SOAK_MINUTES,
+        help=f"how long dev must have run the digest (default {soak.SOAK_MINUTES}; a shorter"
+        " soak is recorded in the output)",
+    )
+    sub.add_argument(
+        "--wait", action="store_true", help="wait out the rest of the soak, then check again"
     )
 
     sub = command("rollback", rollback, "return an environment to an earlier revision and wait")

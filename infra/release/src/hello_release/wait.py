@@ -15,6 +15,10 @@ if TYPE_CHECKING:
     from mypy_boto3_ecs.type_defs import ServiceTypeDef
 
 
+def pause(seconds: float) -> None:
+    sleep(seconds)
+
+
 def poll(check: Callable[[float], bool], *, timeout: float, interval: float) -> bool:
     """Calls `check(elapsed)` until it returns True (-> True) or the deadline passes (-> False)."""
     start = monotonic()
