@@ -311,7 +311,12 @@ def status(args: argparse.Namespace, changes: Changes) -> None:
 
 
 def verify_command(args: argparse.Namespace, changes: Changes) -> None:
-    url = args.url or alb_url(boto3.session.Session().client("elbv2"), args.env)
+    if args.url:
+        url = args.url
+    else:
+        session = boto3.session.Session()
+        url = alb_url(session.client("elbv2"), session.client("acm"), args.env)
+        print(f"the service URL of {args.env} is {url}", flush=True)
     verify(url, args.sha, timeout=args.timeout, interval=args.poll_interval)
 
 
