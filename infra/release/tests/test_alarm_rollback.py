@@ -83,3 +83,28 @@ def test_any_other_failure_quotes_ecs() -> None:
     assert wait.rolled_back_by("ECS deployment failed: something new.", {}, None) == (
         "ECS (ECS deployment failed: something new.)"
     )
+
+
+def test_a_switch_back_with_an_alarm_firing_says_so(
+    platform: Platform, run: Run, alarms: Any
+) -> None:
+    platform.push(SHA_A)
+    platform.scheduler.outcome = "stuck"
+    first = platform.service("dev")["taskDefinition"]
+    alarms.set_alarm_state(
+        AlarmName="hello-dev-target-5xx-rate", StateValue="ALARM", StateReason="5xx"
+    )
+    # ECS rolled back and already dropped the failed deployment before the tool's next poll.
+    platform.scheduler.hooks.append(
+        lambda: platform.ecs.update_service(
+            cluster="hello-dev", service="hello-dev", taskDefinition=first
+        )
+    )
+
+    result = _deploy(run)
+
+    assert result.code == 1
+    assert (
+        "hello-dev switched to hello-dev:1 while hello-dev:2 was rolling out with deployment"
+        " alarm(s) hello-dev-target-5xx-rate in ALARM (an alarm rollback)"
+    ) in result.err

@@ -70,9 +70,15 @@ def rollout(
                 f" {name} runs {short(current)} again"
             )
         if current != task_definition_arn:
+            # ECS may have dropped the failed deployment before this poll saw it.
+            firing = ", ".join(alarms.firing(cloudwatch, svc))
             raise ReleaseError(
                 f"{name} switched to {short(current)} while {target} was rolling out"
-                " (the circuit breaker or another deploy)"
+                + (
+                    f" with deployment alarm(s) {firing} in ALARM (an alarm rollback)"
+                    if firing
+                    else " (the circuit breaker or another deploy)"
+                )
             )
         return ecs.is_stable(svc)
 
