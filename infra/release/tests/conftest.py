@@ -10,8 +10,12 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
+import subprocess
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any, Literal
 
 import boto3
@@ -19,15 +23,26 @@ import pytest
 from moto import mock_aws
 from moto.backends import get_backend
 
-from hello_release import cli, wait
+from hello_release import cli, soak, wait
 
 ACCOUNT = "123456789012"  # moto's default account
 REGION = "eu-west-1"
-SHA_A = "3f786850e387550fdab836ed7e6dc881de23001b"
-SHA_B = "89e6c98d92887913cadf06b2adb97f26cde4849b"
+# The commits of the git repository `history` builds (fixed names and dates make them stable):
+# ROOT <- SHA_A <- SHA_B on main, and SHA_C on a side branch from SHA_A.
+SHA_ROOT = "5f00aae5e2a951accc9f970e9d7563a9d09c12d4"
+SHA_A = "d3da9d0ff8ce04e7f41c3d37e504e429afe0b290"
+SHA_B = "cbfaf3a63171f178f0eca92eaa503eb2c15309db"
+SHA_C = "12d4aff7d68bd55e8683e92ef8821dee65483f70"
 DESIRED = 2
 
-Outcome = Literal["complete", "fail", "stuck"]
+Outcome = Literal["complete", "circuit-breaker", "alarm-rollback", "stuck"]
+# The wall clock the scheduler keeps (deployment times; promote's soak reads it).
+EPOCH = datetime(2026, 1, 1, tzinfo=UTC)
+# What ECS writes in a failed deployment's rolloutStateReason, per safety net.
+ROLLBACK_REASONS = {
+    "circuit-breaker": "ECS deployment circuit breaker: tasks failed to start.",
+    "alarm-rollback": "ECS deployment {id} failed: alarm(s) detected.",
+}
 
 
 class EcsScheduler:
@@ -35,10 +50,11 @@ class EcsScheduler:
 
     A step after `update_service` starts an IN_PROGRESS deployment of the new revision; the
     next steps apply `outcome`: "complete" (all new tasks running while the old deployment
-    drains, then the old deployment gone), "fail" (the circuit breaker marks the deployment
-    FAILED and rolls the service back) or "stuck" (nothing more happens).
+    drains, then the old deployment gone), "circuit-breaker" or "alarm-rollback" (that safety
+    net marks the deployment FAILED, with ECS's reason, and rolls the service back) or "stuck"
+    (nothing more happens). An alarm rollback needs an alarm in ALARM: the test sets one.
     `hooks` are changes other people make between two polls.
-    It also provides the clock the tool's wait loop reads, so timeouts pass instantly.
+    It also provides the clocks the tool reads (`monotonic`, `wall`), so waits pass instantly.
     """
 
     def __init__(self) -> None:
@@ -50,13 +66,28 @@ class EcsScheduler:
     def monotonic(self) -> float:
         return self.now
 
+    def wall(self) -> datetime:
+        return EPOCH + timedelta(seconds=self.now)
+
+    def advance(self, *, minutes: float) -> None:
+        """Time passes without anyone polling (ECS has nothing left to do)."""
+        self.now += minutes * 60
+
     def sleep(self, seconds: float) -> None:
         self.now += seconds
         for hook in self.hooks:
             hook()
-        backend: Any = get_backend("ecs")[ACCOUNT][REGION]
-        for service in backend.services.values():
+        for service in _ecs_backend().services.values():
             self._step(service)
+
+    @staticmethod
+    def set_deployment_alarms(env: str, names: list[str]) -> None:
+        """What Terraform's `alarms {}` block sets on the service: moto 5's create_service
+        drops deploymentConfiguration, so it goes into the backend's state."""
+        service = _ecs_backend().services[f"hello-{env}:hello-{env}"]
+        service.deployment_configuration = {
+            "alarms": {"alarmNames": names, "enable": True, "rollback": True}
+        }
 
     def _step(self, service: Any) -> None:
         primary = service.deployments[0]
@@ -64,7 +95,7 @@ class EcsScheduler:
         if primary["taskDefinition"] != service.task_definition:
             primary.update(status="ACTIVE")
             service.deployments = [
-                _deployment(service.task_definition, "IN_PROGRESS", 0, desired),
+                self._deployment(service.task_definition, "IN_PROGRESS", 0, desired),
                 primary,
             ]
         elif self.outcome == "stuck":
@@ -74,7 +105,12 @@ class EcsScheduler:
             service.deployments = [primary]
         elif self.outcome == "complete":
             # All new tasks are healthy; the old deployment drains until the next step.
-            primary.update(rolloutState="COMPLETED", runningCount=desired, pendingCount=0)
+            primary.update(
+                rolloutState="COMPLETED",
+                runningCount=desired,
+                pendingCount=0,
+                updatedAt=self.wall(),
+            )
             for replaced in service.deployments[1:]:
                 replaced.update(runningCount=0)
             service.running_count = desired
@@ -83,25 +119,42 @@ class EcsScheduler:
             primary.update(
                 status="ACTIVE",
                 rolloutState="FAILED",
-                rolloutStateReason="ECS deployment circuit breaker: tasks failed to start.",
+                rolloutStateReason=ROLLBACK_REASONS[self.outcome].format(id=primary["id"]),
+                updatedAt=self.wall(),
             )
             service.task_definition = previous
-            service.deployments = [_deployment(previous, "COMPLETED", desired, desired), primary]
+            service.deployments = [
+                self._deployment(previous, "COMPLETED", desired, desired),
+                primary,
+            ]
+
+    def _deployment(
+        self, task_definition: str, state: str, running: int, desired: int
+    ) -> dict[str, Any]:
+        return {
+            "id": f"ecs-svc/{hashlib.sha256(task_definition.encode()).hexdigest()[:12]}",
+            "status": "PRIMARY",
+            "taskDefinition": task_definition,
+            "rolloutState": state,
+            "rolloutStateReason": f"ECS deployment {state.lower()}.",
+            "runningCount": running,
+            "pendingCount": desired - running,
+            "desiredCount": desired,
+            "failedTasks": 0,
+            "launchType": "FARGATE",
+            "createdAt": self.wall(),
+            "updatedAt": self.wall(),
+        }
 
 
-def _deployment(task_definition: str, state: str, running: int, desired: int) -> dict[str, Any]:
-    return {
-        "id": f"ecs-svc/{hashlib.sha256(task_definition.encode()).hexdigest()[:12]}",
-        "status": "PRIMARY",
-        "taskDefinition": task_definition,
-        "rolloutState": state,
-        "rolloutStateReason": f"ECS deployment {state.lower()}.",
-        "runningCount": running,
-        "pendingCount": desired - running,
-        "desiredCount": desired,
-        "failedTasks": 0,
-        "launchType": "FARGATE",
-    }
+def _ecs_backend() -> Any:
+    return get_backend("ecs")[ACCOUNT][REGION]
+
+
+def digest_of(content: str) -> str:
+    """The digest moto's ECR gives `Platform.push(sha, content)`: sha256 of its layer digest."""
+    layer = "sha256:" + hashlib.sha256(content.encode()).hexdigest()
+    return "sha256:" + hashlib.sha256(layer.encode()).hexdigest()
 
 
 @dataclass
@@ -117,9 +170,10 @@ class Platform:
     scheduler: EcsScheduler
     repository_uri: str
 
-    def push(self, sha: str) -> str:
-        """Pushes an image tagged `sha` (a manifest unique to it) and returns its digest."""
-        layer = "sha256:" + hashlib.sha256(sha.encode()).hexdigest()
+    def push(self, sha: str, content: str | None = None) -> str:
+        """Pushes an image tagged `sha` (a manifest unique to `content`, by default the SHA)
+        and returns its digest; its config digest is sha256 of `content`."""
+        layer = "sha256:" + hashlib.sha256((content or sha).encode()).hexdigest()
         manifest = {
             "schemaVersion": 2,
             "mediaType": "application/vnd.docker.distribution.manifest.v2+json",
@@ -140,7 +194,13 @@ class Platform:
             repositoryName="hello", imageManifest=json.dumps(manifest), imageTag=sha
         )
         digest: str = image["image"]["imageId"]["imageDigest"]
+        assert digest == digest_of(content or sha)
         return digest
+
+    @staticmethod
+    def ecs_backend() -> Any:
+        """moto's ECS state, for tests that play what ECS does (see EcsScheduler)."""
+        return _ecs_backend()
 
     def service(self, env: str) -> dict[str, Any]:
         found: dict[str, Any] = self.ecs.describe_services(
@@ -159,10 +219,47 @@ class Platform:
         return sorted(arn.rsplit("/", 1)[1] for arn in arns)
 
 
+def git(repo: Path, *args: str) -> str:
+    """Runs git in `repo` with a fixed identity and date and no user configuration."""
+    fixed = {
+        **{f"GIT_{who}_NAME": "hello" for who in ("AUTHOR", "COMMITTER")},
+        **{f"GIT_{who}_EMAIL": "hello@example.com" for who in ("AUTHOR", "COMMITTER")},
+        **{f"GIT_{who}_DATE": "2026-01-01T00:00:00Z" for who in ("AUTHOR", "COMMITTER")},
+        "GIT_CONFIG_GLOBAL": os.devnull,
+        "GIT_CONFIG_NOSYSTEM": "1",
+    }
+    done = subprocess.run(
+        ["git", "-C", str(repo), *args],
+        env={**os.environ, **fixed},
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    return done.stdout.strip()
+
+
+@pytest.fixture(scope="session")
+def history(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A real git repository with the commits SHA_ROOT, SHA_A, SHA_B (main) and SHA_C (side)."""
+    repo = tmp_path_factory.mktemp("history")
+    git(repo, "init", "-q", "-b", "main")
+    made = []
+    for message in ("root", "a", "b"):
+        git(repo, "commit", "-q", "--allow-empty", "-m", message)
+        made.append(git(repo, "rev-parse", "HEAD"))
+    git(repo, "checkout", "-q", "-b", "side", made[1])
+    git(repo, "commit", "-q", "--allow-empty", "-m", "c")
+    made.append(git(repo, "rev-parse", "HEAD"))
+    assert made == [SHA_ROOT, SHA_A, SHA_B, SHA_C]
+    return repo
+
+
 @pytest.fixture(autouse=True)
-def _clean_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+def _clean_environment(monkeypatch: pytest.MonkeyPatch, history: Path) -> None:
     for name in ("GITHUB_OUTPUT", "HELLO_ECR_REGISTRY_ID", "HELLO_DEV_ROLE_ARN", "AWS_PROFILE"):
         monkeypatch.delenv(name, raising=False)
+    # The tool reads git history from the checkout; here the test repository.
+    monkeypatch.setenv("HELLO_REPO_DIR", str(history))
     monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
     monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
     monkeypatch.setenv("AWS_DEFAULT_REGION", REGION)
@@ -174,6 +271,7 @@ def scheduler(monkeypatch: pytest.MonkeyPatch) -> EcsScheduler:
     played = EcsScheduler()
     monkeypatch.setattr(wait, "sleep", played.sleep)
     monkeypatch.setattr(wait, "monotonic", played.monotonic)
+    monkeypatch.setattr(soak, "now", played.wall)
     return played
 
 
@@ -217,6 +315,34 @@ def platform(monkeypatch: pytest.MonkeyPatch, scheduler: EcsScheduler) -> Iterat
             )
         monkeypatch.delenv("MOTO_ECS_SERVICE_RUNNING")
         yield Platform(ecs=ecs, ecr=ecr, scheduler=scheduler, repository_uri=uri)
+
+
+ALARMS = {
+    env: [f"hello-{env}-target-5xx-rate", f"hello-{env}-target-p99-latency"]
+    for env in ("dev", "prod")
+}
+
+
+@pytest.fixture
+def alarms(platform: Platform) -> Any:
+    """The deployment alarms Terraform creates (OK), named in both services' alarms; returns a
+    CloudWatch client."""
+    cloudwatch = boto3.client("cloudwatch")
+    for env, names in ALARMS.items():
+        for name in names:
+            cloudwatch.put_metric_alarm(
+                AlarmName=name,
+                Namespace="AWS/ApplicationELB",
+                MetricName="HTTPCode_Target_5XX_Count",
+                Statistic="Sum",
+                Period=60,
+                EvaluationPeriods=1,
+                Threshold=1,
+                ComparisonOperator="GreaterThanOrEqualToThreshold",
+            )
+            cloudwatch.set_alarm_state(AlarmName=name, StateValue="OK", StateReason="test")
+        platform.scheduler.set_deployment_alarms(env, names)
+    return cloudwatch
 
 
 @pytest.fixture

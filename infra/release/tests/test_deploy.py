@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import SHA_A, Platform, Run
+from .conftest import SHA_A, Platform, Run, digest_of
 
 
 def test_registers_a_copy_pinned_to_the_digest_and_rolls_it_out(
@@ -16,7 +16,7 @@ def test_registers_a_copy_pinned_to_the_digest_and_rolls_it_out(
     outputs = tmp_path / "github_output"
     monkeypatch.setenv("GITHUB_OUTPUT", str(outputs))
 
-    result = run("deploy", "--env", "dev", "--sha", SHA_A)
+    result = run("deploy", "--env", "dev", "--sha", SHA_A, "--digest", digest_of(SHA_A))
 
     assert result.code == 0, result.err
     assert platform.revisions("dev") == ["hello-dev:1", "hello-dev:2"]
@@ -51,7 +51,7 @@ def test_registers_a_copy_pinned_to_the_digest_and_rolls_it_out(
 
 
 def test_missing_image_registers_nothing(platform: Platform, run: Run) -> None:
-    result = run("deploy", "--env", "dev", "--sha", SHA_A)
+    result = run("deploy", "--env", "dev", "--sha", SHA_A, "--digest", digest_of(SHA_A))
 
     assert result.code == 1
     assert result.err == (
@@ -64,15 +64,15 @@ def test_missing_image_registers_nothing(platform: Platform, run: Run) -> None:
 
 def test_reports_a_circuit_breaker_rollback(platform: Platform, run: Run) -> None:
     platform.push(SHA_A)
-    platform.scheduler.outcome = "fail"
+    platform.scheduler.outcome = "circuit-breaker"
 
-    result = run("deploy", "--env", "dev", "--sha", SHA_A)
+    result = run("deploy", "--env", "dev", "--sha", SHA_A, "--digest", digest_of(SHA_A))
 
     assert result.code == 1
     assert result.err == (
-        "hello-release deploy: the rollout of hello-dev:2 failed and ECS rolled hello-dev back"
-        " to hello-dev:1 (ECS deployment circuit breaker: tasks failed to start.);"
-        " registered hello-dev:2, updated service hello-dev to hello-dev:2\n"
+        "hello-release deploy: hello-dev:2 was rolled back by the deployment circuit breaker"
+        " (ECS deployment circuit breaker: tasks failed to start.); hello-dev runs hello-dev:1"
+        " again; registered hello-dev:2, updated service hello-dev to hello-dev:2\n"
     )
     assert platform.service("dev")["taskDefinition"].endswith("hello-dev:1")
 
@@ -81,7 +81,9 @@ def test_times_out_saying_the_rollout_goes_on(platform: Platform, run: Run) -> N
     platform.push(SHA_A)
     platform.scheduler.outcome = "stuck"
 
-    result = run("deploy", "--env", "dev", "--sha", SHA_A, "--timeout", "30")
+    result = run(
+        "deploy", "--env", "dev", "--sha", SHA_A, "--digest", digest_of(SHA_A), "--timeout", "30"
+    )
 
     assert result.code == 1
     assert result.err == (
@@ -105,7 +107,7 @@ def test_another_change_during_the_rollout_is_reported(platform: Platform, run: 
         )
     )
 
-    result = run("deploy", "--env", "dev", "--sha", SHA_A)
+    result = run("deploy", "--env", "dev", "--sha", SHA_A, "--digest", digest_of(SHA_A))
 
     assert result.code == 1
     assert "hello-dev switched to hello-dev:1 while hello-dev:2 was rolling out" in result.err
@@ -117,7 +119,7 @@ def test_uses_the_registry_named_by_the_environment(
     platform.push(SHA_A)
     monkeypatch.setenv("HELLO_ECR_REGISTRY_ID", "210987654321")
 
-    result = run("deploy", "--env", "dev", "--sha", SHA_A)
+    result = run("deploy", "--env", "dev", "--sha", SHA_A, "--digest", digest_of(SHA_A))
 
     assert result.code == 1
     assert "ECR repository hello not found in registry 210987654321" in result.err

@@ -12,7 +12,7 @@ from moto.core import set_initial_no_auth_action_count
 
 from hello_release.errors import Changes
 
-from .conftest import SHA_A, Platform, Run
+from .conftest import SHA_A, Platform, Run, digest_of
 
 COMMANDS_WITH_SHA = [
     ["deploy", "--env", "dev", "--sha"],
@@ -38,7 +38,7 @@ def test_malformed_sha(run: Run, command: list[str], sha: str) -> None:
 @pytest.mark.parametrize(
     "command",
     [
-        ["deploy", "--sha", SHA_A, "--env"],
+        ["deploy", "--sha", SHA_A, "--digest", digest_of(SHA_A), "--env"],
         ["status", "--env"],
         ["rollback", "--to-revision", "1", "--env"],
         ["verify", "--sha", SHA_A, "--env"],
@@ -89,7 +89,7 @@ def test_no_credentials(run: Run, monkeypatch: pytest.MonkeyPatch, tmp_path: Pat
     monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "none"))
     monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
 
-    result = run("deploy", "--env", "dev", "--sha", SHA_A)
+    result = run("deploy", "--env", "dev", "--sha", SHA_A, "--digest", digest_of(SHA_A))
 
     assert result.code == 1
     assert result.err == (
@@ -116,7 +116,7 @@ def test_service_not_found(platform: Platform, run: Run) -> None:
     platform.ecs.update_service(cluster="hello-prod", service="hello-prod", desiredCount=0)
     platform.ecs.delete_service(cluster="hello-prod", service="hello-prod")
 
-    result = run("deploy", "--env", "prod", "--sha", SHA_A)
+    result = run("deploy", "--env", "prod", "--sha", SHA_A, "--digest", digest_of(SHA_A))
 
     assert result.code == 1
     assert result.err == (
@@ -139,7 +139,7 @@ def test_cluster_not_found(run: Run) -> None:
 def test_repository_missing(platform: Platform, run: Run) -> None:
     platform.ecr.delete_repository(repositoryName="hello", force=True)
 
-    result = run("deploy", "--env", "dev", "--sha", SHA_A)
+    result = run("deploy", "--env", "dev", "--sha", SHA_A, "--digest", digest_of(SHA_A))
 
     assert result.code == 1
     assert result.err == (
@@ -163,7 +163,7 @@ def test_latest_revision_without_the_hello_container(platform: Platform, run: Ru
         family="hello-dev", containerDefinitions=[{"name": "web", "image": "web", "memory": 64}]
     )
 
-    result = run("deploy", "--env", "dev", "--sha", SHA_A)
+    result = run("deploy", "--env", "dev", "--sha", SHA_A, "--digest", digest_of(SHA_A))
 
     assert result.code == 1
     assert result.err == (
@@ -177,7 +177,7 @@ def test_credentials_aws_rejects(platform: Platform, run: Run) -> None:
     role = "arn:aws:iam::123456789012:role/hello-dev-reader"
 
     result = set_initial_no_auth_action_count(0)(run)(
-        "promote", "--sha", SHA_A, "--dev-role-arn", role
+        "promote", "--sha", SHA_A, "--digest", digest_of(SHA_A), "--dev-role-arn", role
     )
 
     assert result.code == 1

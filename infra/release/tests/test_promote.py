@@ -6,21 +6,26 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import SHA_A, SHA_B, Platform, Run
+from .conftest import SHA_A, SHA_B, Platform, Run, digest_of
 
 
 def test_promotes_the_digest_dev_runs(
     platform: Platform, run: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     digest = platform.push(SHA_A)
-    assert run("deploy", "--env", "dev", "--sha", SHA_A).code == 0
+    assert run("deploy", "--env", "dev", "--sha", SHA_A, "--digest", digest_of(SHA_A)).code == 0
     outputs = tmp_path / "github_output"
     monkeypatch.setenv("GITHUB_OUTPUT", str(outputs))
+    platform.scheduler.advance(minutes=10)
 
-    result = run("promote", "--sha", SHA_A)
+    result = run("promote", "--sha", SHA_A, "--digest", digest_of(SHA_A))
 
     assert result.code == 0, result.err
-    assert f"dev is stable on hello-dev:2 with {digest}; promoting to prod" in result.out
+    assert result.out.splitlines()[:2] == [
+        f"dev runs {digest} stable on hello-dev:2 for 10.2 min of a 10 min soak;"
+        " deployment alarms OK (none)",
+        f"promoting {SHA_A} ({digest}) to prod after a 10 min soak in dev",
+    ]
     prod, tags = platform.revision("hello-prod:2")
     assert prod["containerDefinitions"][0]["image"] == f"{platform.repository_uri}@{digest}"
     assert prod["containerDefinitions"][0]["environment"] == [
@@ -33,9 +38,9 @@ def test_promotes_the_digest_dev_runs(
 
 def test_refuses_when_dev_runs_another_digest(platform: Platform, run: Run) -> None:
     digest_a, digest_b = platform.push(SHA_A), platform.push(SHA_B)
-    assert run("deploy", "--env", "dev", "--sha", SHA_A).code == 0
+    assert run("deploy", "--env", "dev", "--sha", SHA_A, "--digest", digest_of(SHA_A)).code == 0
 
-    result = run("promote", "--sha", SHA_B)
+    result = run("promote", "--sha", SHA_B, "--digest", digest_of(SHA_B))
 
     assert result.code == 1
     assert result.err == (
@@ -49,7 +54,7 @@ def test_refuses_when_dev_runs_another_digest(platform: Platform, run: Run) -> N
 def test_refuses_when_dev_runs_an_unpinned_image(platform: Platform, run: Run) -> None:
     digest = platform.push(SHA_A)
 
-    result = run("promote", "--sha", SHA_A)
+    result = run("promote", "--sha", SHA_A, "--digest", digest_of(SHA_A))
 
     assert result.code == 1
     assert (
@@ -62,9 +67,22 @@ def test_refuses_when_dev_runs_an_unpinned_image(platform: Platform, run: Run) -
 def test_refuses_while_dev_is_mid_rollout(platform: Platform, run: Run) -> None:
     platform.push(SHA_A)
     platform.scheduler.outcome = "stuck"
-    assert run("deploy", "--env", "dev", "--sha", SHA_A, "--timeout", "10").code == 1
+    assert (
+        run(
+            "deploy",
+            "--env",
+            "dev",
+            "--sha",
+            SHA_A,
+            "--digest",
+            digest_of(SHA_A),
+            "--timeout",
+            "10",
+        ).code
+        == 1
+    )
 
-    result = run("promote", "--sha", SHA_A)
+    result = run("promote", "--sha", SHA_A, "--digest", digest_of(SHA_A))
 
     assert result.code == 1
     assert result.err == (
@@ -79,11 +97,12 @@ def test_reads_dev_through_the_dev_role(
     platform: Platform, run: Run, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     platform.push(SHA_A)
-    assert run("deploy", "--env", "dev", "--sha", SHA_A).code == 0
+    assert run("deploy", "--env", "dev", "--sha", SHA_A, "--digest", digest_of(SHA_A)).code == 0
     # moto hands out credentials for the role's account; here that is the same account.
     monkeypatch.setenv("HELLO_DEV_ROLE_ARN", "arn:aws:iam::123456789012:role/hello-dev-reader")
+    platform.scheduler.advance(minutes=10)
 
-    result = run("promote", "--sha", SHA_A)
+    result = run("promote", "--sha", SHA_A, "--digest", digest_of(SHA_A))
 
     assert result.code == 0, result.err
     assert platform.service("prod")["taskDefinition"].endswith("hello-prod:2")
@@ -93,7 +112,13 @@ def test_dev_role_in_another_account_sees_no_dev_service(platform: Platform, run
     platform.push(SHA_A)
 
     result = run(
-        "promote", "--sha", SHA_A, "--dev-role-arn", "arn:aws:iam::210987654321:role/reader"
+        "promote",
+        "--sha",
+        SHA_A,
+        "--digest",
+        digest_of(SHA_A),
+        "--dev-role-arn",
+        "arn:aws:iam::210987654321:role/reader",
     )
 
     assert result.code == 1

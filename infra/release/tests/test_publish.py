@@ -7,6 +7,7 @@ way the registry would; the real `docker push` to ECR runs in the deploy workflo
 from __future__ import annotations
 
 import base64
+import hashlib
 import os
 import stat
 from pathlib import Path
@@ -16,22 +17,31 @@ import pytest
 from hello_release import publish
 from hello_release.errors import ReleaseError
 
-from .conftest import SHA_A, Platform, Run
+from .conftest import SHA_A, SHA_B, Platform, Run
+
+
+def image_id(sha: str) -> str:
+    """The config digest `Platform.push(sha)` stores: the local image ID of that build."""
+    return "sha256:" + hashlib.sha256(sha.encode()).hexdigest()
 
 
 class Docker:
-    def __init__(self, platform: Platform, fail: str | None = None) -> None:
+    """The local engine holds one image, built from `built` (SHA_A unless told)."""
+
+    def __init__(self, platform: Platform, fail: str | None = None, built: str = SHA_A) -> None:
         self.platform = platform
         self.fail = fail
+        self.built = built
         self.calls: list[tuple[tuple[str, ...], str | None]] = []
         self.digest = ""
 
-    def __call__(self, *args: str, stdin: str | None = None) -> None:
+    def __call__(self, *args: str, stdin: str | None = None, capture: bool = False) -> str:
         self.calls.append((args, stdin))
         if args[0] == self.fail:
             raise ReleaseError(f"`docker {' '.join(args)}` failed (exit 1)")
         if args[0] == "push":
-            self.digest = self.platform.push(args[1].rsplit(":", 1)[1])
+            self.digest = self.platform.push(self.built)
+        return image_id(self.built) if args[:2] == ("image", "inspect") else ""
 
 
 def test_logs_in_tags_pushes_and_reports_the_digest(
@@ -68,9 +78,53 @@ def test_an_existing_tag_is_kept_not_pushed(
 
     result = run("publish", "--image", "hello:local", "--sha", SHA_A)
 
-    assert result.code == 0
-    assert docker.calls == []
+    assert result.code == 0, result.err
+    assert docker.calls == [(("image", "inspect", "--format", "{{.Id}}", "hello:local"), None)]
     assert f"hello:{SHA_A} is already in ECR as {digest}; not pushing" in result.out
+    assert result.out.splitlines()[-1] == f"published {SHA_A} as {digest}"
+
+
+def test_a_tag_holding_another_image_is_refused(
+    platform: Platform, run: Run, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    # Someone pushed other content under the SHA tag before this build could.
+    squatted = platform.push(SHA_A, content=SHA_B)
+    docker = Docker(platform)
+    monkeypatch.setattr(publish, "docker", docker)
+    outputs = tmp_path / "github_output"
+    monkeypatch.setenv("GITHUB_OUTPUT", str(outputs))
+
+    result = run("publish", "--image", "hello:local", "--sha", SHA_A)
+
+    assert result.code == 1
+    assert result.err == (
+        f"hello-release publish: refusing to publish: hello:{SHA_A} is already in ECR as"
+        f" {squatted} holding another image (config {image_id(SHA_B)}) than hello:local"
+        f" ({image_id(SHA_A)}); nothing was changed\n"
+    )
+    assert [args[0] for args, _ in docker.calls] == ["image"]
+    assert not outputs.exists()
+    assert [
+        i["imageDigest"]
+        for i in platform.ecr.describe_images(repositoryName="hello")["imageDetails"]
+    ] == [squatted]
+
+
+def test_a_manifest_list_under_the_tag_is_refused(
+    platform: Platform, run: Run, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    platform.ecr.put_image(
+        repositoryName="hello",
+        imageTag=SHA_A,
+        imageManifest='{"schemaVersion": 2, "manifests": []}',
+        imageManifestMediaType="application/vnd.oci.image.index.v1+json",
+    )
+    monkeypatch.setattr(publish, "docker", Docker(platform))
+
+    result = run("publish", "--image", "hello:local", "--sha", SHA_A)
+
+    assert result.code == 1
+    assert "holding another image (config none (a manifest list))" in result.err
 
 
 def test_a_failed_push_says_what_was_done(

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from .conftest import SHA_A, SHA_B, Platform, Run
+from .conftest import SHA_A, SHA_B, Platform, Run, digest_of
 
 
 def _deploy(run: Run, *shas: str) -> None:
     for sha in shas:
-        assert run("deploy", "--env", "dev", "--sha", sha).code == 0
+        assert run("deploy", "--env", "dev", "--sha", sha, "--digest", digest_of(sha)).code == 0
 
 
 def test_to_revision(platform: Platform, run: Run) -> None:
@@ -25,7 +25,10 @@ def test_to_revision(platform: Platform, run: Run) -> None:
 
 def test_to_sha_takes_the_newest_revision_tagged_with_it(platform: Platform, run: Run) -> None:
     platform.push(SHA_A), platform.push(SHA_B)
-    _deploy(run, SHA_A, SHA_B, SHA_A, SHA_B)
+    _deploy(run, SHA_A, SHA_B)
+    assert run("rollback", "--env", "dev", "--to-sha", SHA_A).code == 0
+    # Deploying the SHA an environment runs is allowed: it registers another revision.
+    _deploy(run, SHA_A, SHA_B)
 
     result = run("rollback", "--env", "dev", "--to-sha", SHA_A)
 
@@ -68,12 +71,13 @@ def test_to_deregistered_revision_is_refused(platform: Platform, run: Run) -> No
 def test_rolled_back_rollback_says_so(platform: Platform, run: Run) -> None:
     platform.push(SHA_A)
     _deploy(run, SHA_A)
-    platform.scheduler.outcome = "fail"
+    platform.scheduler.outcome = "circuit-breaker"
 
     result = run("rollback", "--env", "dev", "--to-revision", "1")
 
     assert result.code == 1
     assert result.err.endswith(
-        "ECS rolled hello-dev back to hello-dev:2 (ECS deployment circuit breaker:"
-        " tasks failed to start.); updated service hello-dev to hello-dev:1\n"
+        "hello-dev:1 was rolled back by the deployment circuit breaker (ECS deployment circuit"
+        " breaker: tasks failed to start.); hello-dev runs hello-dev:2 again;"
+        " updated service hello-dev to hello-dev:1\n"
     )

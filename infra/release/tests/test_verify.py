@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
+import boto3
 import pytest
 
 from hello_release.verify import alb_url
@@ -97,10 +98,43 @@ def test_nothing_listening(run: Run) -> None:
     assert "last answer: no answer (ConnectionError)" in result.err
 
 
-def test_env_resolves_the_alb(alb: Any) -> None:
-    dns = alb.describe_load_balancers(Names=["hello-dev"])["LoadBalancers"][0]["DNSName"]
+def _alb(elbv2: Any) -> dict[str, Any]:
+    found: dict[str, Any] = elbv2.describe_load_balancers(Names=["hello-dev"])["LoadBalancers"][0]
+    return found
 
-    assert alb_url(alb, "dev") == f"http://{dns}"
+
+def _listener(elbv2: Any, port: int, **extra: Any) -> None:
+    elbv2.create_listener(
+        LoadBalancerArn=_alb(elbv2)["LoadBalancerArn"],
+        Port=port,
+        DefaultActions=[{"Type": "fixed-response", "FixedResponseConfig": {"StatusCode": "404"}}],
+        **extra,
+    )
+
+
+def test_env_without_https_is_the_alb_over_http(alb: Any) -> None:
+    _listener(alb, 80, Protocol="HTTP")
+
+    assert alb_url(alb, boto3.client("acm"), "dev") == f"http://{_alb(alb)['DNSName']}"
+
+
+def test_env_with_https_is_the_certificate_domain(alb: Any) -> None:
+    acm = boto3.client("acm")
+    certificate = acm.request_certificate(
+        DomainName="dev.hello.example.com", ValidationMethod="DNS"
+    )["CertificateArn"]
+    _listener(alb, 80, Protocol="HTTP")
+    _listener(alb, 443, Protocol="HTTPS", Certificates=[{"CertificateArn": certificate}])
+
+    assert alb_url(alb, acm, "dev") == "https://dev.hello.example.com"
+
+
+def test_verify_env_says_which_url_it_checks(alb: Any, run: Run) -> None:
+    _listener(alb, 80, Protocol="HTTP")
+
+    result = run("verify", "--env", "dev", "--sha", SHA_A, "--timeout", "0")
+
+    assert result.out.splitlines()[0] == f"the service URL of dev is http://{_alb(alb)['DNSName']}"
 
 
 def test_env_without_an_alb(platform: Platform, run: Run) -> None:

@@ -8,17 +8,17 @@ from __future__ import annotations
 
 import argparse
 import os
-import re
 import sys
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, NoReturn
+from typing import TYPE_CHECKING
 
 import boto3
 from botocore.exceptions import BotoCoreError, ClientError, NoCredentialsError, NoRegionError
 
-from hello_release import ecr, ecs, wait
+from hello_release import alarms, ecr, ecs, history, soak, wait
+from hello_release.arguments import parser
 from hello_release.errors import Changes, ReleaseError
-from hello_release.names import ENVIRONMENTS, is_sha, resource, short
+from hello_release.names import resource, short
 from hello_release.publish import publish
 from hello_release.verify import alb_url, verify
 
@@ -27,47 +27,6 @@ if TYPE_CHECKING:
     from mypy_boto3_ecs import ECSClient
 
 Command = Callable[[argparse.Namespace, Changes], None]
-
-
-class Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> NoReturn:
-        self.exit(2, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
-
-
-def _sha(value: str) -> str:
-    if not is_sha(value):
-        raise argparse.ArgumentTypeError(
-            f"{value!r} is not a full git commit SHA (40 lowercase hex characters)"
-        )
-    return value
-
-
-def _seconds(value: str) -> float:
-    try:
-        seconds = float(value)
-    except ValueError:
-        seconds = -1
-    if seconds < 0:
-        raise argparse.ArgumentTypeError(f"{value!r} is not a number of seconds")
-    return seconds
-
-
-def _revision_number(value: str) -> int:
-    if not value.isdigit() or int(value) < 1:
-        raise argparse.ArgumentTypeError(f"{value!r} is not a revision number (1, 2, ...)")
-    return int(value)
-
-
-def _account(value: str) -> str:
-    if not re.fullmatch(r"\d{12}", value):
-        raise argparse.ArgumentTypeError(f"{value!r} is not a 12-digit AWS account id")
-    return value
-
-
-def _role_arn(value: str) -> str:
-    if not re.fullmatch(r"arn:aws[a-z-]*:iam::\d{12}:role/[\w+=,.@/-]+", value):
-        raise argparse.ArgumentTypeError(f"{value!r} is not an IAM role ARN")
-    return value
 
 
 def _output(**values: str) -> None:
@@ -79,7 +38,7 @@ def _output(**values: str) -> None:
 
 
 def _release(
-    ecs_client: ECSClient,
+    session: boto3.session.Session,
     ecr_client: ECRClient,
     args: argparse.Namespace,
     env: str,
@@ -88,7 +47,9 @@ def _release(
 ) -> None:
     """Registers the latest revision with the image pinned to `digest`, rolls it out, waits."""
     name = resource(env)
-    ecs.service(ecs_client, env)
+    ecs_client, cloudwatch = session.client("ecs"), session.client("cloudwatch")
+    running = ecs.revision(ecs_client, ecs.service(ecs_client, env).get("taskDefinition", ""))
+    history.check_forward(args.repo_dir, env, running.sha, args.sha, args.command)
     image = f"{ecr.repository_uri(ecr_client, args.registry_id)}@{digest}"
     base = ecs.revision(ecs_client, name)
     previous = base.image  # raises before anything is registered if `hello` is missing
@@ -97,16 +58,47 @@ def _release(
     print(f"registered {new.name}: copy of {base.name} with {image} (was {previous})", flush=True)
     ecs.update(ecs_client, env, new.arn)
     changes.record(f"updated service {name} to {new.name}")
-    wait.rollout(ecs_client, env, new.arn, timeout=args.timeout, interval=args.poll_interval)
+    wait.rollout(
+        ecs_client, cloudwatch, env, new.arn, timeout=args.timeout, interval=args.poll_interval
+    )
+    _mark_released(ecr_client, args.registry_id, env, args.sha, digest, changes)
     _output(sha=args.sha, digest=digest, task_definition=new.name)
     print(f"deployed {args.sha} ({digest}) to {env} as {new.name}")
 
 
+def _built_digest(ecr_client: ECRClient, args: argparse.Namespace) -> str:
+    """The digest the build pushed (`--digest`), checked against what ECR's tag resolves to."""
+    found = ecr.digest(ecr_client, args.sha, args.registry_id)
+    if found != args.digest:
+        raise ReleaseError(
+            f"refusing to {args.command} {args.sha}: ECR resolves hello:{args.sha} to {found},"
+            f" not to the built {args.digest}"
+        )
+    return found
+
+
+def _mark_released(
+    ecr_client: ECRClient,
+    registry_id: str | None,
+    env: str,
+    sha: str,
+    digest: str,
+    changes: Changes,
+) -> None:
+    """Tags the digest `<env>-<sha>` once it runs stable: ECR's lifecycle keeps those images."""
+    tag = f"{env}-{sha}"
+    if ecr.add_tag(ecr_client, digest, tag, registry_id):
+        changes.record(f"tagged {digest} as hello:{tag}")
+        print(f"tagged {digest} as hello:{tag}", flush=True)
+    else:
+        print(f"hello:{tag} already points at {digest}", flush=True)
+
+
 def deploy(args: argparse.Namespace, changes: Changes) -> None:
     session = boto3.session.Session()
-    ecs_client, ecr_client = session.client("ecs"), session.client("ecr")
-    digest = ecr.digest(ecr_client, args.sha, args.registry_id)
-    _release(ecs_client, ecr_client, args, args.env, digest, changes)
+    ecr_client = session.client("ecr")
+    digest = _built_digest(ecr_client, args)
+    _release(session, ecr_client, args, args.env, digest, changes)
 
 
 def _dev_session(role_arn: str | None) -> boto3.session.Session:
@@ -125,31 +117,88 @@ def _dev_session(role_arn: str | None) -> boto3.session.Session:
     )
 
 
-def promote(args: argparse.Namespace, changes: Changes) -> None:
-    dev_ecs = _dev_session(args.dev_role_arn).client("ecs")
-    dev = ecs.service(dev_ecs, "dev")
-    if not ecs.is_stable(dev) or dev.get("desiredCount", 0) < 1:
-        state = "; ".join(ecs.describe_deployment(d) for d in dev.get("deployments", []))
+def _dev_soaked(dev: boto3.session.Session, args: argparse.Namespace, digest: str) -> float:
+    """Checks dev runs `digest` stable with its deployment alarms OK; returns the seconds of
+    soak still missing (0 when dev has run it long enough)."""
+    dev_ecs = dev.client("ecs")
+    svc = ecs.service(dev_ecs, "dev")
+    if not ecs.is_stable(svc) or svc.get("desiredCount", 0) < 1:
+        state = "; ".join(ecs.describe_deployment(d) for d in svc.get("deployments", []))
         raise ReleaseError(
             f"refusing to promote: dev is mid-rollout or not running"
-            f" ({dev.get('runningCount', 0)}/{dev.get('desiredCount', 0)} running; {state})"
+            f" ({svc.get('runningCount', 0)}/{svc.get('desiredCount', 0)} running; {state})"
         )
-    running = ecs.revision(dev_ecs, dev.get("taskDefinition", ""))
-    session = boto3.session.Session()
-    ecs_client, ecr_client = session.client("ecs"), session.client("ecr")
-    digest = ecr.digest(ecr_client, args.sha, args.registry_id)
+    running = ecs.revision(dev_ecs, svc.get("taskDefinition", ""))
     if running.digest != digest:
         raise ReleaseError(
             f"refusing to promote {args.sha} ({digest}): dev runs"
             f" {running.sha or 'an untagged revision'} ({running.digest or running.image})"
             f" in {running.name}; deploy {args.sha} to dev first"
         )
-    print(f"dev is stable on {running.name} with {digest}; promoting to prod", flush=True)
-    _release(ecs_client, ecr_client, args, "prod", digest, changes)
+    names = alarms.deployment_alarms(svc)
+    states = alarms.states(dev.client("cloudwatch"), names)
+    bad = [f"{name} is {state}" for name, state in states.items() if state != "OK"]
+    if bad:
+        raise ReleaseError(
+            f"refusing to promote {args.sha}: dev's deployment alarms are not OK ({', '.join(bad)})"
+        )
+    ran = (soak.now() - soak.completed_at(svc)).total_seconds()
+    required: float = args.soak_minutes * 60
+    missing = max(0.0, required - ran)
+    print(
+        f"dev runs {digest} stable on {running.name} for {soak.minutes(ran)} of a"
+        f" {_soak_text(args.soak_minutes)}; deployment alarms OK ({', '.join(names) or 'none'})",
+        flush=True,
+    )
+    return missing
+
+
+def _soak_text(soak_minutes: int) -> str:
+    if soak_minutes < soak.SOAK_MINUTES:
+        return f"{soak_minutes} min soak (shortened by --soak-minutes from {soak.SOAK_MINUTES} min)"
+    return f"{soak_minutes} min soak"
+
+
+def _wait_soak(seconds: float) -> None:
+    """Sleeps `seconds`, printing what is left every minute."""
+    while seconds > 0:
+        print(
+            f"[soak] {soak.minutes(seconds)} left before dev's release may go to prod", flush=True
+        )
+        step = min(60.0, seconds)
+        wait.pause(step)
+        seconds -= step
+
+
+def promote(args: argparse.Namespace, changes: Changes) -> None:
+    dev = _dev_session(args.dev_role_arn)
+    session = boto3.session.Session()
+    ecr_client = session.client("ecr")
+    digest = _built_digest(ecr_client, args)
+    missing = _dev_soaked(dev, args, digest)
+    if missing and not args.wait:
+        raise ReleaseError(
+            f"refusing to promote {args.sha}: dev has not run it for the"
+            f" {_soak_text(args.soak_minutes)} yet ({soak.minutes(missing)} left;"
+            " --wait waits it out)"
+        )
+    if missing:
+        _wait_soak(missing)
+        # Anything may have changed while waiting: check everything again, and wait no more.
+        if _dev_soaked(dev, args, digest):
+            raise ReleaseError(
+                f"refusing to promote {args.sha}: dev's release changed while waiting"
+            )
+    print(
+        f"promoting {args.sha} ({digest}) to prod after a {_soak_text(args.soak_minutes)} in dev",
+        flush=True,
+    )
+    _release(session, ecr_client, args, "prod", digest, changes)
 
 
 def rollback(args: argparse.Namespace, changes: Changes) -> None:
-    client = boto3.session.Session().client("ecs")
+    session = boto3.session.Session()
+    client, ecr_client = session.client("ecs"), session.client("ecr")
     name = resource(args.env)
     current = ecs.service(client, args.env).get("taskDefinition", "")
     if args.to_revision:
@@ -161,7 +210,18 @@ def rollback(args: argparse.Namespace, changes: Changes) -> None:
     print(f"rolling {name} back from {short(current)} to {target.name}", flush=True)
     ecs.update(client, args.env, target.arn)
     changes.record(f"updated service {name} to {target.name}")
-    wait.rollout(client, args.env, target.arn, timeout=args.timeout, interval=args.poll_interval)
+    wait.rollout(
+        client,
+        session.client("cloudwatch"),
+        args.env,
+        target.arn,
+        timeout=args.timeout,
+        interval=args.poll_interval,
+    )
+    if target.sha and target.digest:
+        _mark_released(ecr_client, args.registry_id, args.env, target.sha, target.digest, changes)
+    else:
+        print(f"not tagging in ECR: {target.name} has no SHA tag or no pinned digest", flush=True)
     _output(sha=target.sha or "", digest=target.digest or "", task_definition=target.name)
     print(f"rolled {name} back to {target.name} ({target.sha or 'untagged'})")
 
@@ -196,7 +256,12 @@ def status(args: argparse.Namespace, changes: Changes) -> None:
 
 
 def verify_command(args: argparse.Namespace, changes: Changes) -> None:
-    url = args.url or alb_url(boto3.session.Session().client("elbv2"), args.env)
+    if args.url:
+        url = args.url
+    else:
+        session = boto3.session.Session()
+        url = alb_url(session.client("elbv2"), session.client("acm"), args.env)
+        print(f"the service URL of {args.env} is {url}", flush=True)
     verify(url, args.sha, timeout=args.timeout, interval=args.poll_interval)
 
 
@@ -207,81 +272,21 @@ def publish_command(args: argparse.Namespace, changes: Changes) -> None:
     print(f"published {args.sha} as {digest}")
 
 
-def _parser() -> Parser:
-    parser = Parser(prog="hello-release", description=__doc__.split("\n")[0])
-    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-
-    def command(name: str, run: Command, help_text: str) -> Parser:
-        sub: Parser = commands.add_parser(name, help=help_text, description=help_text)
-        sub.set_defaults(run=run)
-        return sub
-
-    def env(sub: Parser) -> None:
-        sub.add_argument("--env", required=True, choices=ENVIRONMENTS)
-
-    def sha(sub: Parser, required: bool = True) -> None:
-        sub.add_argument("--sha", required=required, type=_sha, help="full git commit SHA")
-
-    def registry(sub: Parser) -> None:
-        sub.add_argument(
-            "--registry-id",
-            type=_account,
-            default=os.environ.get("HELLO_ECR_REGISTRY_ID") or None,
-            help="account holding the ECR registry (env HELLO_ECR_REGISTRY_ID; default: own)",
-        )
-
-    def timing(sub: Parser, timeout: float, interval: float) -> None:
-        sub.add_argument("--timeout", type=_seconds, default=timeout, help=f"default {timeout:g}")
-        sub.add_argument(
-            "--poll-interval", type=_seconds, default=interval, help=f"default {interval:g}"
-        )
-
-    sub = command("deploy", deploy, "deploy the image tagged SHA to an environment and wait")
-    env(sub)
-    sha(sub)
-    registry(sub)
-    timing(sub, 600, 10)
-
-    sub = command("verify", verify_command, "poll URL/version until it reports SHA")
-    where = sub.add_mutually_exclusive_group(required=True)
-    where.add_argument("--url", help="base URL of the service")
-    where.add_argument("--env", choices=ENVIRONMENTS, help="use the ALB hello-<env>")
-    sha(sub)
-    timing(sub, 300, 5)
-
-    sub = command("promote", promote, "deploy to prod the digest dev runs healthy for SHA")
-    sha(sub)
-    registry(sub)
-    timing(sub, 600, 10)
-    sub.add_argument(
-        "--dev-role-arn",
-        type=_role_arn,
-        default=os.environ.get("HELLO_DEV_ROLE_ARN") or None,
-        help="role to assume to read dev's service (env HELLO_DEV_ROLE_ARN; default: own)",
-    )
-
-    sub = command("rollback", rollback, "return an environment to an earlier revision and wait")
-    env(sub)
-    to = sub.add_mutually_exclusive_group(required=True)
-    to.add_argument("--to-revision", type=_revision_number, metavar="N")
-    to.add_argument("--to-sha", type=_sha, metavar="SHA")
-    timing(sub, 600, 10)
-
-    sub = command("status", status, "show what an environment runs")
-    env(sub)
-
-    sub = command("publish", publish_command, "push a local image to ECR as hello:SHA")
-    sub.add_argument("--image", required=True, help="local image name or id")
-    sha(sub)
-    registry(sub)
-    return parser
+COMMANDS: dict[str, Command] = {
+    "deploy": deploy,
+    "verify": verify_command,
+    "promote": promote,
+    "rollback": rollback,
+    "status": status,
+    "publish": publish_command,
+}
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = _parser().parse_args(argv)
+    args = parser().parse_args(argv)
     changes = Changes()
     try:
-        args.run(args, changes)
+        COMMANDS[args.command](args, changes)
     except ReleaseError as error:
         return _fail(args, str(error), changes)
     except NoCredentialsError:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import requests
 
@@ -14,13 +14,25 @@ if TYPE_CHECKING:
     from mypy_boto3_elbv2 import ElasticLoadBalancingv2Client
 
 
-def alb_url(elbv2: ElasticLoadBalancingv2Client, env: str) -> str:
+def alb_url(elbv2: ElasticLoadBalancingv2Client, acm: Any, env: str) -> str:
+    """The service URL: https://<domain> when the ALB has an HTTPS (443) listener, the domain
+    being its default certificate's; else http://<ALB DNS name> (an environment without one).
+    `acm` is an ACM client (typed Any: the project's stubs do not cover ACM)."""
     name = resource(env)
     try:
-        found = elbv2.describe_load_balancers(Names=[name])
+        found = elbv2.describe_load_balancers(Names=[name])["LoadBalancers"][0]
     except elbv2.exceptions.LoadBalancerNotFoundException:
         raise ReleaseError(f"no load balancer named {name}") from None
-    return f"http://{found['LoadBalancers'][0]['DNSName']}"
+    listeners = elbv2.describe_listeners(LoadBalancerArn=found.get("LoadBalancerArn", ""))
+    https = [item for item in listeners["Listeners"] if item.get("Port") == 443]
+    if not https:
+        return f"http://{found.get('DNSName', '')}"
+    certificates = https[0].get("Certificates", [])
+    default = [c for c in certificates if c.get("IsDefault")] or certificates
+    if not default:
+        raise ReleaseError(f"the HTTPS listener of {name} has no certificate")
+    certificate = acm.describe_certificate(CertificateArn=default[0].get("CertificateArn", ""))
+    return f"https://{certificate['Certificate']['DomainName']}"
 
 
 def _answer(url: str) -> tuple[str | None, str]:

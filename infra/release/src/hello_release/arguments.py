@@ -1,0 +1,172 @@
+"""The command line of hello-release: commands, options and the checks on their values.
+
+Bad input exits 2 with one line, before anything is contacted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+from typing import NoReturn
+
+from hello_release import soak
+from hello_release.names import ENVIRONMENTS, is_sha
+
+DESCRIPTION = "deploy, verify, promote, roll back and publish the hello service on ECS"
+
+
+class Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
+
+
+def _sha(value: str) -> str:
+    if not is_sha(value):
+        raise argparse.ArgumentTypeError(
+            f"{value!r} is not a full git commit SHA (40 lowercase hex characters)"
+        )
+    return value
+
+
+def _digest(value: str) -> str:
+    if not re.fullmatch(r"sha256:[0-9a-f]{64}", value):
+        raise argparse.ArgumentTypeError(
+            f"{value!r} is not an image digest (sha256: and 64 lowercase hex characters)"
+        )
+    return value
+
+
+def _seconds(value: str) -> float:
+    try:
+        seconds = float(value)
+    except ValueError:
+        seconds = -1
+    if seconds < 0:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a number of seconds")
+    return seconds
+
+
+def _minutes(value: str) -> int:
+    if not value.isdigit():
+        raise argparse.ArgumentTypeError(f"{value!r} is not a whole number of minutes")
+    return int(value)
+
+
+def _revision_number(value: str) -> int:
+    if not value.isdigit() or int(value) < 1:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a revision number (1, 2, ...)")
+    return int(value)
+
+
+def _account(value: str) -> str:
+    if not re.fullmatch(r"\d{12}", value):
+        raise argparse.ArgumentTypeError(f"{value!r} is not a 12-digit AWS account id")
+    return value
+
+
+def _role_arn(value: str) -> str:
+    if not re.fullmatch(r"arn:aws[a-z-]*:iam::\d{12}:role/[\w+=,.@/-]+", value):
+        raise argparse.ArgumentTypeError(f"{value!r} is not an IAM role ARN")
+    return value
+
+
+def parser() -> Parser:
+    """The command line; each command's name is `args.command`."""
+    parser = Parser(prog="hello-release", description=DESCRIPTION)
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    def command(name: str, help_text: str) -> Parser:
+        sub: Parser = commands.add_parser(name, help=help_text, description=help_text)
+        return sub
+
+    def env(sub: Parser) -> None:
+        sub.add_argument("--env", required=True, choices=ENVIRONMENTS)
+
+    def sha(sub: Parser, required: bool = True) -> None:
+        sub.add_argument("--sha", required=required, type=_sha, help="full git commit SHA")
+
+    def digest(sub: Parser) -> None:
+        sub.add_argument(
+            "--digest",
+            required=True,
+            type=_digest,
+            help="the image digest the build pushed (sha256:...); ECR's tag must resolve to it",
+        )
+
+    def repo_dir(sub: Parser) -> None:
+        sub.add_argument(
+            "--repo-dir",
+            default=os.environ.get("HELLO_REPO_DIR") or ".",
+            help="git checkout with the history, to check the SHA only moves forward"
+            " (env HELLO_REPO_DIR; default: the current directory)",
+        )
+
+    def registry(sub: Parser) -> None:
+        sub.add_argument(
+            "--registry-id",
+            type=_account,
+            default=os.environ.get("HELLO_ECR_REGISTRY_ID") or None,
+            help="account holding the ECR registry (env HELLO_ECR_REGISTRY_ID; default: own)",
+        )
+
+    def timing(sub: Parser, timeout: float, interval: float) -> None:
+        sub.add_argument("--timeout", type=_seconds, default=timeout, help=f"default {timeout:g}")
+        sub.add_argument(
+            "--poll-interval", type=_seconds, default=interval, help=f"default {interval:g}"
+        )
+
+    sub = command("deploy", "deploy the image tagged SHA to an environment and wait")
+    env(sub)
+    sha(sub)
+    digest(sub)
+    repo_dir(sub)
+    registry(sub)
+    timing(sub, 600, 10)
+
+    sub = command("verify", "poll URL/version until it reports SHA")
+    where = sub.add_mutually_exclusive_group(required=True)
+    where.add_argument("--url", help="base URL of the service")
+    where.add_argument("--env", choices=ENVIRONMENTS, help="use the ALB hello-<env>")
+    sha(sub)
+    timing(sub, 300, 5)
+
+    sub = command("promote", "deploy to prod the digest dev runs healthy for SHA")
+    sha(sub)
+    digest(sub)
+    repo_dir(sub)
+    registry(sub)
+    timing(sub, 600, 10)
+    sub.add_argument(
+        "--dev-role-arn",
+        type=_role_arn,
+        default=os.environ.get("HELLO_DEV_ROLE_ARN") or None,
+        help="role to assume to read dev's service (env HELLO_DEV_ROLE_ARN; default: own)",
+    )
+    sub.add_argument(
+        "--soak-minutes",
+        type=_minutes,
+        default=soak.SOAK_MINUTES,
+        help=f"how long dev must have run the digest (default {soak.SOAK_MINUTES}; a shorter"
+        " soak is recorded in the output)",
+    )
+    sub.add_argument(
+        "--wait", action="store_true", help="wait out the rest of the soak, then check again"
+    )
+
+    sub = command("rollback", "return an environment to an earlier revision and wait")
+    env(sub)
+    to = sub.add_mutually_exclusive_group(required=True)
+    to.add_argument("--to-revision", type=_revision_number, metavar="N")
+    to.add_argument("--to-sha", type=_sha, metavar="SHA")
+    registry(sub)
+    timing(sub, 600, 10)
+
+    sub = command("status", "show what an environment runs")
+    env(sub)
+
+    sub = command("publish", "push a local image to ECR as hello:SHA")
+    sub.add_argument("--image", required=True, help="local image name or id")
+    sha(sub)
+    registry(sub)
+    return parser
