@@ -42,6 +42,13 @@ locals {
   # The prod account pulls images from the repository here; leave empty when prod is this account.
   image_pull_account_ids = ["222222222222"]
 
+  # Image retention (the repository lives here): the last N prod and M dev releases are
+  # never expired (rollback targets); builds never released expire once this many newer
+  # images exist; untagged leftovers after a week.
+  ecr_keep_prod_releases = 10
+  ecr_keep_dev_releases  = 5
+  ecr_keep_builds        = 30
+
   # An account has at most one GitHub OIDC provider; false if it exists already.
   create_oidc_provider = true
 }
