@@ -27,9 +27,13 @@ class Ref(str):
 
 
 class Module:
-    def __init__(self, name: str, inputs: dict[str, Any]) -> None:
+    def __init__(
+        self, name: str, inputs: dict[str, Any], facts: dict[str, Any] | None = None
+    ) -> None:
+        """`facts`: values AWS supplies, e.g. {"data.aws_region.current.region": "us-east-1"}."""
         self.name = name
         self.inputs = inputs
+        self.facts = facts or {}
         self.parsed: dict[str, list[Any]] = {}
         for path in sorted((MODULES / name).glob("*.tf")):
             with Path(path).open() as file:
@@ -74,7 +78,7 @@ class Module:
         spec = self.variables[name]
         if "default" not in spec:
             raise KeyError(f"{self.name}: variable {name} has no input and no default")
-        return self.resolve(spec["default"])
+        return self.resolve(_attribute(spec["default"]))
 
     # --- expressions -------------------------------------------------------------------
 
@@ -102,7 +106,9 @@ class Module:
         if parts[0] == "var" and len(parts) == 2:
             return self.var(parts[1])
         if parts[0] == "local" and len(parts) == 2:
-            return self.resolve(self.locals[parts[1]])
+            return self.resolve(_attribute(self.locals[parts[1]]))
+        if text in self.facts:
+            return self.facts[text]
         if parts[0] == "data" and len(parts) == 4:
             body = self._raw("data", parts[1], parts[2])
             return self.resolve(body[parts[3]]) if parts[3] in body else Ref(text)
@@ -110,6 +116,11 @@ class Module:
             body = self._raw("resource", parts[0], parts[1])
             return self.resolve(body[parts[2]]) if parts[2] in body else Ref(text)
         return Ref(text)
+
+
+def _attribute(value: Any) -> Any:
+    """An attribute's value: hcl2 wraps it in a one-element list, maps included."""
+    return value[0] if isinstance(value, list) and len(value) == 1 else value
 
 
 def block(body: dict[str, Any], name: str) -> list[dict[str, Any]]:
