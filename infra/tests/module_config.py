@@ -39,9 +39,14 @@ class Module:
             with Path(path).open() as file:
                 for key, value in load_hcl(file).items():
                     self.parsed.setdefault(key, []).extend(value)
-        self.variables = {k: v for block in self.parsed.get("variable", []) for k, v in block.items()}
+        self.variables = {
+            k: v for block in self.parsed.get("variable", []) for k, v in block.items()
+        }
         self.locals = {
-            k: v for block in self.parsed.get("locals", []) for k, v in block.items() if k not in META
+            k: v
+            for block in self.parsed.get("locals", [])
+            for k, v in block.items()
+            if k not in META
         }
         unknown = set(inputs) - set(self.variables)
         if unknown:

@@ -42,8 +42,9 @@ def principals(statement: dict[str, Any]) -> set[tuple[str, str]]:
     return {
         (p["type"], identifier)
         for p in block(statement, "principals")
-        for identifier in (p["identifiers"] if isinstance(p["identifiers"], list)
-                           else [p["identifiers"]])  # fmt: skip
+        for identifier in (
+            p["identifiers"] if isinstance(p["identifiers"], list) else [p["identifiers"]]
+        )
     }
 
 
@@ -72,8 +73,11 @@ def test_5xx_rate_is_a_percentage_of_the_target_groups_requests(env: str) -> Non
     alarm = service_module(env).resource(ALARM, "target_5xx_rate")
     queries = metric_queries(alarm)
     (result,) = [q for q in queries.values() if q.get("return_data") is True]
-    metrics = {q["metric"][0]["metric_name"]: (name, q["metric"][0])
-               for name, q in queries.items() if "metric" in q}  # fmt: skip
+    metrics = {
+        q["metric"][0]["metric_name"]: (name, q["metric"][0])
+        for name, q in queries.items()
+        if "metric" in q
+    }
     errors, error_metric = metrics["HTTPCode_Target_5XX_Count"]
     requests, request_metric = metrics["RequestCount"]
     for metric in (error_metric, request_metric):
@@ -144,11 +148,12 @@ def test_the_alerts_topic_is_encrypted_with_a_key_cloudwatch_may_use(env: str) -
 
     def cloudwatch_may(document: str, actions: set[str]) -> None:
         granted = [
-            s for s in statements(module.data("aws_iam_policy_document", document))
+            s
+            for s in statements(module.data("aws_iam_policy_document", document))
             if s.get("effect", "Allow") == "Allow"
             and ("Service", "cloudwatch.amazonaws.com") in principals(s)
             and actions <= set(as_list(s["actions"]))
-        ]  # fmt: skip
+        ]
         assert granted, f"{document}: CloudWatch may not {sorted(actions)}"
         for statement in granted:
             conditions = {c["variable"]: c for c in block(statement, "condition")}
@@ -156,7 +161,9 @@ def test_the_alerts_topic_is_encrypted_with_a_key_cloudwatch_may_use(env: str) -
             patterns = as_list(conditions["aws:SourceArn"]["values"])
             assert conditions["aws:SourceArn"]["test"] == "ArnLike"
             for name in alarm_names:
-                arn = f"arn:aws:cloudwatch:{values['aws_region']}:{values['account_id']}:alarm:{name}"
+                arn = (
+                    f"arn:aws:cloudwatch:{values['aws_region']}:{values['account_id']}:alarm:{name}"
+                )
                 assert any(fnmatch(arn, pattern) for pattern in patterns), (name, patterns)
 
     cloudwatch_may("key", {"kms:Decrypt", "kms:GenerateDataKey"})

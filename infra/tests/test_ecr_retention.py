@@ -112,20 +112,26 @@ NOW = HISTORY.clock + 3600
 
 def violations(policy: Policy, history: History = HISTORY) -> list[str]:
     gone = expired(policy, history.images.values(), NOW)
-    problems = [f"{env} runs {digest}, expired" for env, digest in history.running.items()
-                if digest in gone]  # fmt: skip
+    problems = [
+        f"{env} runs {digest}, expired" for env, digest in history.running.items() if digest in gone
+    ]
     keep = SETTINGS["keep_prod_releases"]
     by_push = sorted(history.prod_releases, key=lambda d: history.images[d].pushed_at)
-    problems += [f"prod release {d} among the last {keep}, expired"
-                 for d in by_push[-keep:] if d in gone]  # fmt: skip
+    problems += [
+        f"prod release {d} among the last {keep}, expired" for d in by_push[-keep:] if d in gone
+    ]
     return problems
 
 
 def test_the_template_renders_the_unit_inputs() -> None:
     rules = validate(POLICY)
     assert [r["selection"]["tagStatus"] for r in rules][-1] == "any"
-    numbers = {tuple(r["selection"].get("tagPatternList", [r["selection"]["tagStatus"]])):
-               r["selection"]["countNumber"] for r in rules}  # fmt: skip
+    numbers = {
+        tuple(r["selection"].get("tagPatternList", [r["selection"]["tagStatus"]])): r["selection"][
+            "countNumber"
+        ]
+        for r in rules
+    }
     assert numbers[("prod-*",)] == SETTINGS["keep_prod_releases"]
     assert numbers[("dev-*",)] == SETTINGS["keep_dev_releases"]
     assert numbers[("untagged",)] == SETTINGS["untagged_expiry_days"]
@@ -236,8 +242,12 @@ def test_evaluator_reproduces_the_user_guides_example_a() -> None:
     def rule(priority: int, prefix: str) -> dict[str, Any]:
         return {
             "rulePriority": priority,
-            "selection": {"tagStatus": "tagged", "tagPrefixList": [prefix],
-                          "countType": "imageCountMoreThan", "countNumber": 1},  # fmt: skip
+            "selection": {
+                "tagStatus": "tagged",
+                "tagPrefixList": [prefix],
+                "countType": "imageCountMoreThan",
+                "countNumber": 1,
+            },
             "action": {"type": "expire"},
         }
 
