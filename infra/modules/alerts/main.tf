@@ -47,6 +47,7 @@ data "aws_iam_policy_document" "key" {
       "kms:GetKeyPolicy",
       "kms:GetKeyRotationStatus",
       "kms:ListGrants",
+      "kms:ListKeyRotations",
       "kms:ListResourceTags",
       "kms:PutKeyPolicy",
       "kms:ScheduleKeyDeletion",
