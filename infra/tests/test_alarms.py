@@ -183,3 +183,13 @@ def test_email_subscriptions_come_from_env_hcl(env: str) -> None:
     assert subscription["for_each"] == sorted(set(emails))
     assert subscription["endpoint"] == Ref("each.value")
     assert subscription["topic_arn"] == Ref("aws_sns_topic.this.arn")
+
+
+@pytest.mark.parametrize("env", ENVIRONMENTS)
+def test_alarm_windows_are_ones_cloudwatch_accepts(env: str) -> None:
+    values = env_values(env)
+    assert 1 <= values["alarm_datapoints_to_alarm"] <= values["alarm_evaluation_periods"]
+    period = values["alarm_period_seconds"]
+    assert period in (10, 30) or period % 60 == 0
+    # ECS waits this window out after every rollout: minutes, not an hour.
+    assert period * values["alarm_evaluation_periods"] <= 600
