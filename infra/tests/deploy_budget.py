@@ -36,11 +36,12 @@ from infra.tests import rendered
 
 TARGET_SECONDS = 120
 
-# The promotion soak is the release tool's setting (`hello-release promote`); its one
-# definition belongs in the hello_release package as a module-level DEFAULT_SOAK_MINUTES
-# (or DEFAULT_SOAK_SECONDS, or DEFAULT_SOAK = timedelta(...)). Until the package defines
-# one, the budget uses this stand-in and says so.
+# The promotion soak is the release tool's setting (`hello-release promote`): its one
+# definition is `SOAK_MINUTES` in the hello_release package (hello_release/soak.py). The
+# budget reads it from the sources, so the infra checks need not install the tool; if
+# the package does not define it, the budget uses this stand-in and says so.
 RELEASE_PACKAGE = rendered.ROOT / "infra" / "release" / "src" / "hello_release"
+SOAK_CONSTANT = "SOAK_MINUTES"
 SOAK_FALLBACK_SECONDS = 10 * 60
 
 # What AWS gives when nothing is set (target group and ECS service defaults).
@@ -130,25 +131,21 @@ class Soak:
 
 
 def _soak_from(tree: ast.Module) -> int | None:
-    """Seconds of a module-level DEFAULT_SOAK_MINUTES / _SECONDS / DEFAULT_SOAK = timedelta."""
+    """Seconds of a module-level `SOAK_MINUTES = <number>` (annotated or not)."""
     for node in tree.body:
         target, value = None, None
         if isinstance(node, ast.Assign) and len(node.targets) == 1:
             target, value = node.targets[0], node.value
         elif isinstance(node, ast.AnnAssign) and node.value is not None:
             target, value = node.target, node.value
-        if not isinstance(target, ast.Name) or value is None:
-            continue
-        if target.id == "DEFAULT_SOAK_MINUTES":
-            return round(float(ast.literal_eval(value)) * 60)
-        if target.id == "DEFAULT_SOAK_SECONDS":
-            return round(float(ast.literal_eval(value)))
-        if target.id == "DEFAULT_SOAK" and isinstance(value, ast.Call):
-            units = {"weeks": 604800, "days": 86400, "hours": 3600, "minutes": 60, "seconds": 1}
-            keywords = {k.arg: ast.literal_eval(k.value) for k in value.keywords if k.arg}
-            if not set(keywords) <= set(units) or value.args:
-                raise ValueError("DEFAULT_SOAK must be timedelta(<unit>=<number>, ...)")
-            return round(sum(units[k] * float(v) for k, v in keywords.items()))
+        if isinstance(target, ast.Name) and target.id == SOAK_CONSTANT and value is not None:
+            try:
+                minutes = ast.literal_eval(value)
+            except ValueError:
+                minutes = None
+            if not isinstance(minutes, int | float) or isinstance(minutes, bool) or minutes <= 0:
+                raise ValueError(f"{SOAK_CONSTANT} must be a positive number of minutes")
+            return round(minutes * 60)
     return None
 
 
@@ -158,9 +155,10 @@ def promotion_soak(package: Path = RELEASE_PACKAGE) -> Soak:
         seconds = _soak_from(ast.parse(path.read_text(), str(path)))
         if seconds is not None:
             where = path.relative_to(rendered.ROOT) if path.is_relative_to(rendered.ROOT) else path
-            return Soak(seconds, f"{where}")
+            return Soak(seconds, f"{SOAK_CONSTANT} in {where}")
     return Soak(
-        SOAK_FALLBACK_SECONDS, "deploy_budget.SOAK_FALLBACK_SECONDS (hello_release has none)"
+        SOAK_FALLBACK_SECONDS,
+        f"deploy_budget.SOAK_FALLBACK_SECONDS: hello_release defines no {SOAK_CONSTANT}",
     )
 
 

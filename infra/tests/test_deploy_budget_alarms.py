@@ -55,32 +55,37 @@ def test_merge_to_prod_adds_dev_the_soak_and_prod() -> None:
 @pytest.mark.parametrize(
     ("source", "seconds"),
     [
-        ("DEFAULT_SOAK_MINUTES = 10\n", 600),
-        ("DEFAULT_SOAK_MINUTES: int = 15\n", 900),
-        ("DEFAULT_SOAK_SECONDS = 420\n", 420),
-        ("from datetime import timedelta\nDEFAULT_SOAK = timedelta(minutes=10)\n", 600),
-        ("import datetime\nDEFAULT_SOAK = datetime.timedelta(hours=1, minutes=5)\n", 3900),
+        ("SOAK_MINUTES = 10\n", 600),
+        ("SOAK_MINUTES: int = 15\n", 900),
+        ("SOAK_MINUTES = 7.5\n", 450),
     ],
 )
 def test_the_soak_comes_from_the_release_tool(tmp_path: Path, source: str, seconds: int) -> None:
-    (tmp_path / "cli.py").write_text("SOAK_IN_A_FUNCTION = 1\n")
-    (tmp_path / "promote.py").write_text(source)
+    (tmp_path / "cli.py").write_text("def promote() -> None:\n    SOAK_MINUTES = 1\n")
+    (tmp_path / "soak.py").write_text(f'"""Soak."""\n\n{source}')
     soak = promotion_soak(tmp_path)
     assert soak.seconds == seconds
-    assert soak.source.endswith("promote.py")
+    assert soak.source.endswith("soak.py")
 
 
 def test_without_a_soak_in_the_release_tool_the_stand_in_says_so(tmp_path: Path) -> None:
-    (tmp_path / "promote.py").write_text("def soak() -> int:\n    DEFAULT_SOAK_MINUTES = 3\n")
+    (tmp_path / "soak.py").write_text("def soak() -> int:\n    SOAK_MINUTES = 3\n    return 3\n")
     soak = promotion_soak(tmp_path)
     assert soak.seconds == SOAK_FALLBACK_SECONDS == 600
     assert "SOAK_FALLBACK_SECONDS" in soak.source
 
 
-def test_a_soak_of_unknown_shape_is_an_error(tmp_path: Path) -> None:
-    (tmp_path / "promote.py").write_text("DEFAULT_SOAK = timedelta(600)\n")
-    with pytest.raises(ValueError, match="timedelta"):
+@pytest.mark.parametrize("value", ["0", "-5", "'10'", "timedelta(minutes=10)", "True"])
+def test_a_soak_that_is_not_minutes_is_an_error(tmp_path: Path, value: str) -> None:
+    (tmp_path / "soak.py").write_text(f"SOAK_MINUTES = {value}\n")
+    with pytest.raises(ValueError, match="positive number of minutes"):
         promotion_soak(tmp_path)
+
+
+def test_the_soak_in_this_checkout_is_read_or_named_as_missing() -> None:
+    soak = promotion_soak()
+    assert soak.seconds > 0
+    assert "SOAK_MINUTES" in soak.source
 
 
 def test_the_report_has_both_environments_and_the_promotion(
