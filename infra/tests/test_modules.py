@@ -98,4 +98,4 @@ def test_ecr_tags_are_immutable_and_scanned() -> None:
     assert attribute(repository, "image_tag_mutability") == "IMMUTABLE"
     assert attribute(repository["image_scanning_configuration"][0], "scan_on_push") is True
     policy = json.dumps(resource("ecr", "aws_ecr_lifecycle_policy"))
-    assert "imageCountMoreThan" in policy
+    assert "lifecycle-policy.json.tftpl" in policy  # rules: infra/tests/test_ecr_retention.py

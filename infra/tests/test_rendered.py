@@ -22,7 +22,7 @@ def inputs(env: str, unit: str) -> dict[str, Any]:
 
 def test_environments_have_the_same_units_except_ecr() -> None:
     assert units("dev") == sorted(
-        ["alb", "ci-roles", "ecr", "ecs-cluster", "ecs-service", "network"]
+        ["alb", "alerts", "ci-roles", "ecr", "ecs-cluster", "ecs-service", "network"]
     )
     # The repository's settings exist once; their state lives in prod.
     assert units("prod") == sorted(set(units("dev")) - {"ecr"} | {"github-repo"})
@@ -69,7 +69,7 @@ def test_prod_is_highly_available_and_protected() -> None:
     service = inputs("prod", "ecs-service")
     assert service["min_count"] >= 2
     assert service["max_count"] >= service["min_count"]
-    assert service["alarms_enabled"] is True
+    assert service["alarm_actions"]  # deployment alarms: infra/tests/test_alarms.py
     assert inputs("prod", "alb")["deletion_protection"] is True
     # The guaranteed tasks run on regular Fargate, not Spot.
     on_demand = [

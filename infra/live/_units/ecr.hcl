@@ -12,4 +12,8 @@ terraform {
 inputs = {
   name             = local.common.service
   pull_account_ids = local.env.image_pull_account_ids
+
+  keep_prod_releases = local.env.ecr_keep_prod_releases
+  keep_dev_releases  = local.env.ecr_keep_dev_releases
+  keep_builds        = local.env.ecr_keep_builds
 }

@@ -29,6 +29,15 @@ dependency "cluster" {
   mock_outputs_allowed_terraform_commands = ["validate", "plan"]
 }
 
+dependency "alerts" {
+  config_path = "${get_terragrunt_dir()}/../alerts"
+
+  mock_outputs = {
+    topic_arn = "arn:aws:sns:us-east-1:000000000000:mock-alerts"
+  }
+  mock_outputs_allowed_terraform_commands = ["validate", "plan"]
+}
+
 dependency "alb" {
   config_path = "${get_terragrunt_dir()}/../alb"
 
@@ -75,6 +84,13 @@ inputs = {
   lb_arn_suffix         = dependency.alb.outputs.lb_arn_suffix
 
   log_retention_days = local.env.log_retention_days
-  alarms_enabled     = local.env.alarms_enabled
-  alarm_actions      = local.env.alarm_actions
+
+  # Deployment alarms (roll a release back) and where every alarm notifies.
+  alarm_actions                = [dependency.alerts.outputs.topic_arn]
+  alarm_period                 = local.env.alarm_period_seconds
+  alarm_evaluation_periods     = local.env.alarm_evaluation_periods
+  alarm_datapoints_to_alarm    = local.env.alarm_datapoints_to_alarm
+  target_5xx_rate_threshold    = local.env.alarm_5xx_rate_percent
+  target_5xx_min_requests      = local.env.alarm_5xx_min_requests
+  target_p99_latency_threshold = local.env.alarm_p99_latency_seconds
 }

@@ -42,11 +42,28 @@ locals {
 
   log_retention_days  = 14
   deletion_protection = false
-  alarms_enabled      = false
-  alarm_actions       = []
+
+  # Deployment alarms: either one in ALARM during a rollout (and its bake time, about
+  # period x evaluation periods) rolls the release back. Prod gets only what dev ran
+  # with them OK, so dev's thresholds are never looser than prod's. Every alarm
+  # notifies the topic hello-dev-alerts, mailed to alert_emails.
+  alarm_period_seconds      = 60
+  alarm_evaluation_periods  = 3
+  alarm_datapoints_to_alarm = 2
+  alarm_5xx_rate_percent    = 5  # of the requests the tasks answered, per period
+  alarm_5xx_min_requests    = 10 # fewer requests in a period count as 0 %
+  alarm_p99_latency_seconds = 1
+  alert_emails              = ["hello-dev-alerts@example.com"] # replace (docs/bootstrap.md); each confirms by mail
 
   # The prod account pulls images from the repository here; leave empty when prod is this account.
   image_pull_account_ids = ["222222222222"]
+
+  # Image retention (the repository lives here): the last N prod and M dev releases are
+  # never expired (rollback targets); builds never released expire once this many newer
+  # images exist; untagged leftovers after a week.
+  ecr_keep_prod_releases = 10
+  ecr_keep_dev_releases  = 5
+  ecr_keep_builds        = 30
 
   # An account has at most one GitHub OIDC provider; false if it exists already.
   create_oidc_provider = true

@@ -37,8 +37,18 @@ locals {
 
   log_retention_days  = 365
   deletion_protection = true
-  alarms_enabled      = true
-  alarm_actions       = [] # SNS topic ARNs to notify
+
+  # Deployment alarms: either one in ALARM during a rollout (and its bake time, about
+  # period x evaluation periods) rolls the release back. Prod gets only what dev ran
+  # with them OK, so dev's thresholds are never looser than prod's. Every alarm
+  # notifies the topic hello-prod-alerts, mailed to alert_emails.
+  alarm_period_seconds      = 60
+  alarm_evaluation_periods  = 3
+  alarm_datapoints_to_alarm = 2
+  alarm_5xx_rate_percent    = 5  # of the requests the tasks answered, per period
+  alarm_5xx_min_requests    = 10 # fewer requests in a period count as 0 %
+  alarm_p99_latency_seconds = 1
+  alert_emails              = ["hello-prod-oncall@example.com"] # replace (docs/bootstrap.md); each confirms by mail
 
   image_pull_account_ids = []
 

@@ -19,34 +19,28 @@ resource "aws_ecr_repository" "this" {
   tags = var.tags
 }
 
+# Retention. Tags: `<sha>` (the build), then `dev-<sha>` and `prod-<sha>`, which the
+# release tool adds after a rollout to that environment is stable. Rules apply in
+# rulePriority order, and the Amazon ECR User Guide's lifecycle policy evaluation rules
+# (https://docs.aws.amazon.com/AmazonECR/latest/userguide/LifecyclePolicies.html) say:
+#   "An image that matches the tagging requirements of a higher priority rule cannot be
+#    expired by a rule with a lower priority."
+#   "Rules can never mark images that are marked by higher priority rules, but can still
+#    identify them as if they haven't been expired."
+# and ("Lifecycle policy properties", rulePriority): "A rule with a tagStatus value of
+# any must have the highest value for rulePriority and be evaluated last."
+# So the prod rule comes first: every prod release is also a dev release, and a dev rule
+# ahead of it would expire prod's rollback targets once dev has moved on. The last N
+# prod and M dev releases can then never be expired by the later rules (untagged
+# leftovers, builds never released), which also count them when counting images.
+# infra/tests/test_ecr_retention.py replays a release history against these rules.
 resource "aws_ecr_lifecycle_policy" "this" {
   repository = aws_ecr_repository.this.name
-
-  policy = jsonencode({
-    rules = [
-      {
-        rulePriority = 1
-        description  = "Drop untagged layers left by interrupted pushes"
-        selection = {
-          tagStatus   = "untagged"
-          countType   = "sinceImagePushed"
-          countUnit   = "days"
-          countNumber = var.untagged_expiry_days
-        }
-        action = { type = "expire" }
-      },
-      {
-        # Keeps the rollback window: a release can only go back to an image still here.
-        rulePriority = 2
-        description  = "Keep the newest ${var.keep_images} images"
-        selection = {
-          tagStatus   = "any"
-          countType   = "imageCountMoreThan"
-          countNumber = var.keep_images
-        }
-        action = { type = "expire" }
-      },
-    ]
+  policy = templatefile("${path.module}/lifecycle-policy.json.tftpl", {
+    keep_prod_releases   = var.keep_prod_releases
+    keep_dev_releases    = var.keep_dev_releases
+    untagged_expiry_days = var.untagged_expiry_days
+    keep_builds          = var.keep_builds
   })
 }
 

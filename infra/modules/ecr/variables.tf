@@ -14,16 +14,48 @@ variable "pull_account_ids" {
   }
 }
 
-variable "keep_images" {
-  description = "How many images to keep; older ones expire, which bounds how far back a rollback can go."
+variable "keep_prod_releases" {
+  description = "Prod releases (`prod-<sha>` tags) kept: what prod runs and how far back a prod rollback can go."
   type        = number
-  default     = 100
+  default     = 10
+
+  validation {
+    condition     = var.keep_prod_releases >= 2
+    error_message = "Keep at least 2 prod releases: the running one and a rollback target."
+  }
+}
+
+variable "keep_dev_releases" {
+  description = "Dev releases (`dev-<sha>` tags) kept: what dev runs and the candidates for promotion."
+  type        = number
+  default     = 5
+
+  validation {
+    condition     = var.keep_dev_releases >= 2
+    error_message = "Keep at least 2 dev releases: the running one and a rollback target."
+  }
+}
+
+variable "keep_builds" {
+  description = "Builds never released (only the `<sha>` tag) expire once this many newer images (of any kind) exist."
+  type        = number
+  default     = 30
+
+  validation {
+    condition     = var.keep_builds >= 1
+    error_message = "keep_builds must be at least 1."
+  }
 }
 
 variable "untagged_expiry_days" {
-  description = "Days after which untagged images expire."
+  description = "Days after which untagged images (interrupted pushes) expire."
   type        = number
   default     = 7
+
+  validation {
+    condition     = var.untagged_expiry_days >= 1
+    error_message = "untagged_expiry_days must be at least 1."
+  }
 }
 
 variable "kms_key_arn" {

@@ -245,9 +245,18 @@ resource "aws_ecs_service" "this" {
   propagate_tags                     = "SERVICE"
   wait_for_steady_state              = false
 
+  # Two ways a release rolls itself back: tasks that never get healthy (circuit breaker),
+  # and healthy tasks that hurt traffic (deployment alarms: ECS watches them during the
+  # rollout and a bake time after it, and rolls back to the last completed deployment).
   deployment_circuit_breaker {
     enable   = true
     rollback = true
+  }
+
+  alarms {
+    alarm_names = local.deployment_alarm_names
+    enable      = true
+    rollback    = true
   }
 
   dynamic "capacity_provider_strategy" {
@@ -315,35 +324,90 @@ resource "aws_appautoscaling_policy" "cpu" {
 }
 
 # --- alarms -----------------------------------------------------------------------
+#
+# The first two are the service's deployment alarms (see the service's `alarms` block);
+# every alarm notifies the environment's alerts topic when it fires and when it clears.
 
-resource "aws_cloudwatch_metric_alarm" "target_5xx" {
-  count = var.alarms_enabled ? 1 : 0
-
-  alarm_name          = "${var.name}-target-5xx"
-  alarm_description   = "The ${var.name} tasks answered 5xx more than ${var.target_5xx_threshold} times a minute"
-  namespace           = "AWS/ApplicationELB"
-  metric_name         = "HTTPCode_Target_5XX_Count"
-  statistic           = "Sum"
-  period              = 60
-  evaluation_periods  = 3
-  datapoints_to_alarm = 2
-  threshold           = var.target_5xx_threshold
-  comparison_operator = "GreaterThanThreshold"
-  treat_missing_data  = "notBreaching"
-  alarm_actions       = var.alarm_actions
-  ok_actions          = var.alarm_actions
-
-  dimensions = {
+locals {
+  deployment_alarm_names = [
+    aws_cloudwatch_metric_alarm.target_5xx_rate.alarm_name,
+    aws_cloudwatch_metric_alarm.target_p99_latency.alarm_name,
+  ]
+  alarm_dimensions = {
     LoadBalancer = var.lb_arn_suffix
     TargetGroup  = aws_lb_target_group.this.arn_suffix
+  }
+}
+
+resource "aws_cloudwatch_metric_alarm" "target_5xx_rate" {
+  alarm_name          = "${var.name}-target-5xx-rate"
+  alarm_description   = "More than ${var.target_5xx_rate_threshold}% of the requests the ${var.name} tasks answered were 5xx (periods with fewer than ${var.target_5xx_min_requests} requests count as 0%). A deployment in progress rolls back."
+  comparison_operator = "GreaterThanThreshold"
+  threshold           = var.target_5xx_rate_threshold
+  evaluation_periods  = var.alarm_evaluation_periods
+  datapoints_to_alarm = var.alarm_datapoints_to_alarm
+  # No requests at all (idle dev) is not an outage.
+  treat_missing_data = "notBreaching"
+  alarm_actions      = var.alarm_actions
+  ok_actions         = var.alarm_actions
+
+  metric_query {
+    id          = "rate"
+    label       = "Target 5xx, % of requests"
+    expression  = "IF(requests >= ${var.target_5xx_min_requests}, 100 * FILL(errors, 0) / requests, 0)"
+    return_data = true
+  }
+
+  metric_query {
+    id = "errors"
+
+    metric {
+      namespace   = "AWS/ApplicationELB"
+      metric_name = "HTTPCode_Target_5XX_Count"
+      period      = var.alarm_period
+      stat        = "Sum"
+      dimensions  = local.alarm_dimensions
+    }
+  }
+
+  metric_query {
+    id = "requests"
+
+    metric {
+      namespace   = "AWS/ApplicationELB"
+      metric_name = "RequestCount"
+      period      = var.alarm_period
+      stat        = "Sum"
+      dimensions  = local.alarm_dimensions
+    }
   }
 
   tags = var.tags
 }
 
-resource "aws_cloudwatch_metric_alarm" "unhealthy_hosts" {
-  count = var.alarms_enabled ? 1 : 0
+resource "aws_cloudwatch_metric_alarm" "target_p99_latency" {
+  alarm_name          = "${var.name}-target-p99-latency"
+  alarm_description   = "The ${var.name} tasks' p99 response time exceeded ${var.target_p99_latency_threshold} s. A deployment in progress rolls back."
+  namespace           = "AWS/ApplicationELB"
+  metric_name         = "TargetResponseTime"
+  extended_statistic  = "p99"
+  period              = var.alarm_period
+  comparison_operator = "GreaterThanThreshold"
+  threshold           = var.target_p99_latency_threshold
+  evaluation_periods  = var.alarm_evaluation_periods
+  datapoints_to_alarm = var.alarm_datapoints_to_alarm
+  treat_missing_data  = "notBreaching"
+  # A handful of requests has no meaningful p99: keep the current state then.
+  evaluate_low_sample_count_percentiles = "ignore"
+  alarm_actions                         = var.alarm_actions
+  ok_actions                            = var.alarm_actions
+  dimensions                            = local.alarm_dimensions
+  tags                                  = var.tags
+}
 
+# Not a deployment alarm (the circuit breaker already judges new tasks' health); it
+# tells people when a running task stops answering /healthz.
+resource "aws_cloudwatch_metric_alarm" "unhealthy_hosts" {
   alarm_name          = "${var.name}-unhealthy-hosts"
   alarm_description   = "A ${var.name} target failed its /healthz check for two minutes"
   namespace           = "AWS/ApplicationELB"
@@ -356,11 +420,6 @@ resource "aws_cloudwatch_metric_alarm" "unhealthy_hosts" {
   treat_missing_data  = "notBreaching"
   alarm_actions       = var.alarm_actions
   ok_actions          = var.alarm_actions
-
-  dimensions = {
-    LoadBalancer = var.lb_arn_suffix
-    TargetGroup  = aws_lb_target_group.this.arn_suffix
-  }
-
-  tags = var.tags
+  dimensions          = local.alarm_dimensions
+  tags                = var.tags
 }

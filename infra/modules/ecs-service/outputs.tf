@@ -37,3 +37,17 @@ output "security_group_id" {
   description = "Security group of the tasks."
   value       = aws_security_group.service.id
 }
+
+output "deployment_alarm_names" {
+  description = "Alarms that fail and roll back a deployment (the service's deployment configuration); the release tool checks them before promoting."
+  value       = local.deployment_alarm_names
+}
+
+output "alarm_names" {
+  description = "Every alarm of the service; each notifies alarm_actions."
+  value = [
+    aws_cloudwatch_metric_alarm.target_5xx_rate.alarm_name,
+    aws_cloudwatch_metric_alarm.target_p99_latency.alarm_name,
+    aws_cloudwatch_metric_alarm.unhealthy_hosts.alarm_name,
+  ]
+}

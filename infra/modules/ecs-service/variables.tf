@@ -217,22 +217,65 @@ variable "log_kms_key_arn" {
   default     = null
 }
 
-variable "alarms_enabled" {
-  description = "Create the target 5xx and unhealthy-host alarms."
-  type        = bool
-  default     = true
-}
-
 variable "alarm_actions" {
-  description = "ARNs (e.g. SNS topics) notified when an alarm changes state."
+  description = "ARNs notified when an alarm fires and when it clears: the environment's alerts topic (alerts module)."
   type        = list(string)
-  default     = []
+
+  validation {
+    condition     = length(var.alarm_actions) > 0
+    error_message = "Give at least one alarm action (the alerts topic), so that alarms reach people."
+  }
 }
 
-variable "target_5xx_threshold" {
-  description = "Target 5xx responses per minute above which the alarm fires."
+variable "alarm_period" {
+  description = "Seconds per datapoint of the deployment alarms (CloudWatch allows 10, 30 or a multiple of 60)."
+  type        = number
+  default     = 60
+
+  validation {
+    condition     = contains([10, 30], var.alarm_period) || var.alarm_period % 60 == 0
+    error_message = "alarm_period must be 10, 30 or a multiple of 60 seconds."
+  }
+}
+
+variable "alarm_evaluation_periods" {
+  description = "Periods the deployment alarms look back over; period x evaluation periods is the window ECS waits out (bake time) before a deployment completes."
+  type        = number
+  default     = 3
+}
+
+variable "alarm_datapoints_to_alarm" {
+  description = "Breaching datapoints among the evaluation periods that put a deployment alarm in ALARM."
+  type        = number
+  default     = 2
+
+  validation {
+    condition     = var.alarm_datapoints_to_alarm >= 1
+    error_message = "alarm_datapoints_to_alarm must be at least 1."
+  }
+}
+
+variable "target_5xx_rate_threshold" {
+  description = "Percent of requests answered 5xx by the tasks above which the 5xx-rate alarm breaches."
   type        = number
   default     = 5
+
+  validation {
+    condition     = var.target_5xx_rate_threshold > 0 && var.target_5xx_rate_threshold < 100
+    error_message = "target_5xx_rate_threshold is a percentage between 0 and 100."
+  }
+}
+
+variable "target_5xx_min_requests" {
+  description = "Requests per period below which the 5xx rate counts as 0 (one error among three requests is not an outage)."
+  type        = number
+  default     = 10
+}
+
+variable "target_p99_latency_threshold" {
+  description = "Seconds of p99 target response time above which the latency alarm breaches."
+  type        = number
+  default     = 1
 }
 
 variable "tags" {
