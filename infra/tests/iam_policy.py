@@ -27,6 +27,7 @@ class Statement:
     sid: str
     actions: tuple[str, ...]
     resources: tuple[str, ...]
+    effect: str = "Allow"
 
 
 def _blocks(value: Any) -> Iterator[dict[str, Any]]:
@@ -76,6 +77,7 @@ def statements(path: Path) -> list[Statement]:
                             sid=str(attribute(statement, "sid", "")),
                             actions=_strings(attribute(statement, "actions")),
                             resources=_strings(attribute(statement, "resources")),
+                            effect=str(attribute(statement, "effect", "Allow")),
                         )
                     )
     return found
@@ -94,9 +96,10 @@ def uncommented_wildcard_resources(path: Path) -> list[str]:
 
 
 def wildcard_actions(found: list[Statement]) -> list[str]:
+    """Wildcard actions that allow: a Deny may cover a whole service (`iam:*`)."""
     return [
         f"{s.path} {s.document}/{s.sid}: wildcard action {action}"
         for s in found
         for action in s.actions
-        if "*" in action
+        if "*" in action and s.effect != "Deny"
     ]
