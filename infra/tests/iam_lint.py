@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import json
 import sys
-from fnmatch import fnmatch
 from collections.abc import Iterator
 from dataclasses import dataclass
+from fnmatch import fnmatch
 from pathlib import Path
 from typing import Any
 
@@ -73,7 +73,9 @@ CONTEXTS: dict[str, dict[str, Context]] = {
     "ci-roles": {
         "dev": _ci_roles(
             "dev",
-            release_reader_trusted_role_arns=[f"arn:aws:iam::{PROD_ACCOUNT}:role/hello-prod-deploy"],
+            release_reader_trusted_role_arns=[
+                f"arn:aws:iam::{PROD_ACCOUNT}:role/hello-prod-deploy"
+            ],
         ),
         "prod-own-account": _ci_roles(
             "prod",
@@ -136,79 +138,105 @@ class Suppression:
 _TRUSTS = "*trust*"
 SUPPRESSIONS: tuple[Suppression, ...] = (
     Suppression(
-        "UNKNOWN_FEDERATION_SOURCE", "ci-roles", _TRUSTS,
+        "UNKNOWN_FEDERATION_SOURCE",
+        "ci-roles",
+        _TRUSTS,
         "GitHub's OIDC provider (token.actions.githubusercontent.com) is a web identity "
         "provider parliament does not list; the sub and aud conditions pin who may use it",
         mentions="oidc-provider/token.actions.githubusercontent.com",
     ),
     Suppression(
-        "UNKNOWN_CONDITION_FOR_ACTION", "ci-roles", "trust_*",
+        "UNKNOWN_CONDITION_FOR_ACTION",
+        "ci-roles",
+        "trust_*",
         "token.actions.githubusercontent.com:aud and :sub are the OIDC provider's claims, "
         "the documented keys for GitHub web identity federation",
         mentions="token.actions.githubusercontent.com:",
     ),
     Suppression(
-        "CREDENTIALS_EXPOSURE", "*", _TRUSTS,
+        "CREDENTIALS_EXPOSURE",
+        "*",
+        _TRUSTS,
         "a trust policy's purpose is to hand out the role's credentials, to the one "
         "principal or subject it names",
         mentions="sts:assumerole",
     ),
     Suppression(
-        "CREDENTIALS_EXPOSURE", "ci-roles", "deploy",
+        "CREDENTIALS_EXPOSURE",
+        "ci-roles",
+        "deploy",
         "sts:AssumeRole of dev's release-reader role only (PromotionSourceAssume): promotion "
         "reads dev's service from prod's account",
         mentions="sts:assumerole",
     ),
     Suppression(
-        "CREDENTIALS_EXPOSURE", "*", "*",
+        "CREDENTIALS_EXPOSURE",
+        "*",
+        "*",
         "ecr:GetAuthorizationToken is `docker login` to ECR; every image pull and push needs it",
         mentions="ecr:getauthorizationtoken",
     ),
     Suppression(
-        "PERMISSIONS_MANAGEMENT_ACTIONS", "ci-roles", "deploy",
+        "PERMISSIONS_MANAGEMENT_ACTIONS",
+        "ci-roles",
+        "deploy",
         "iam:PassRole of the two task roles only, to ecs-tasks.amazonaws.com only "
         "(test_pass_role_is_limited_to_the_task_roles)",
         mentions="iam:passrole",
     ),
     Suppression(
-        "PERMISSIONS_MANAGEMENT_ACTIONS", "ci-roles", "infra",
+        "PERMISSIONS_MANAGEMENT_ACTIONS",
+        "ci-roles",
+        "infra",
         "the infra role manages the two task roles, only with the permissions boundary "
         "attached, and the ECR repository policy (dev); test_ci_roles_security asserts the "
         "boundary condition and the denies",
         mentions="iam:createrole",
     ),
     Suppression(
-        "UNKNOWN_CONDITION_FOR_ACTION", "ci-roles", "infra",
+        "UNKNOWN_CONDITION_FOR_ACTION",
+        "ci-roles",
+        "infra",
         "the Service Authorization Reference lists iam:PermissionsBoundary for DeleteRole "
         "and UpdateRoleDescription; parliament's IAM database predates that",
         mentions="iam:PermissionsBoundary",
     ),
     Suppression(
-        "MISMATCHED_TYPE", "ci-roles", "deploy",
+        "MISMATCHED_TYPE",
+        "ci-roles",
+        "deploy",
         "the provider writes every condition value as a string; IAM compares Bool "
-        "conditions against the string \"false\"",
+        'conditions against the string "false"',
         mentions="BoolIfExists",
     ),
     Suppression(
-        "RESOURCE_STAR", "ci-roles", "deploy",
+        "RESOURCE_STAR",
+        "ci-roles",
+        "deploy",
         "ecs:ListTasks is authorised on container instances, which Fargate has none of; "
         "the ecs:cluster condition scopes it to the service's cluster",
         mentions="ecs:ListTasks",
     ),
     Suppression(
-        "RESOURCE_MISMATCH", "ci-roles", "infra",
+        "RESOURCE_MISMATCH",
+        "ci-roles",
+        "infra",
         "the platform has an application load balancer only: parliament requires the "
         "network load balancer's listener and rule ARNs too",
         mentions="/net/",
     ),
     Suppression(
-        "RESOURCE_MISMATCH", "ci-roles", "infra",
+        "RESOURCE_MISMATCH",
+        "ci-roles",
+        "infra",
         "CreateSecurityGroup is split as AWS documents it: on the VPC without conditions, "
         "on the new group with the project's request tags (SecurityGroupCreate)",
         mentions='"ec2:CreateSecurityGroup"',
     ),
     Suppression(
-        "RESOURCE_MISMATCH", "ci-roles", "infra",
+        "RESOURCE_MISMATCH",
+        "ci-roles",
+        "infra",
         "security group writes are split by resource type: on groups with the project's "
         "tags (SecurityGroupsOfTheProject), on rules without (a rule has no tags before "
         "it exists, and its group is a required resource of the same call)",
@@ -261,7 +289,8 @@ def as_identity_policy(policy: Policy, attached_to: str) -> Policy:
 
 
 def lint(policy: Policy, *, module: str, environment: str, document: str) -> list[Finding]:
-    from parliament import analyze_policy_string  # imported late: it loads its IAM database
+    # Imported late: it loads its IAM database. It ships no type information.
+    from parliament import analyze_policy_string  # type: ignore[import-untyped]
 
     if any("Principal" in s for s in policy["Statement"]):
         attached = ATTACHED_TO.get((module, document))

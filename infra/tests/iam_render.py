@@ -78,7 +78,7 @@ class Renderer:
         self.locals: dict[str, Any] = {}
         for body in self.parsed:
             for block in body.get("locals", []):
-                for name, value in block.items():
+                for name in block:
                     if not name.startswith("__"):
                         self.locals[name] = attribute(block, name)
         self.scope: dict[str, Any] = {}

@@ -70,8 +70,9 @@ def actions(policy: Policy, effect: str = "Allow") -> set[str]:
 
 
 def by_sid(policy: Policy, sid: str) -> dict[str, Any]:
-    (found,) = [s for s in policy["Statement"] if s.get("Sid") == sid]
-    return found
+    found: list[dict[str, Any]] = [s for s in policy["Statement"] if s.get("Sid") == sid]
+    assert len(found) == 1, (sid, found)
+    return found[0]
 
 
 def subjects(trust: Policy) -> dict[str, set[str]]:
@@ -153,20 +154,20 @@ def test_trust_policies_use_no_wildcard_but_the_pull_request_number(
     for operator, values in subjects(DOCS[layout][trust]).items():
         for value in values:
             if operator == "StringLike":
-                assert value.count("*") == 1 and "@refs/pull/*/merge" in value, value
+                assert value.count("*") == 1, value
+                assert value.endswith("@refs/pull/*/merge"), value
             else:
-                assert operator == "StringEquals" and "*" not in value and "?" not in value
+                assert operator == "StringEquals"
+                assert "*" not in value
+                assert "?" not in value
 
 
 def test_publish_role_exists_only_where_the_repository_lives() -> None:
     for name in ("aws_iam_role.publish", "aws_iam_role_policy.publish"):
-        assert module_blocks("resource")[name]["count"] == [
-            "${var.repository_in_account ? 1 : 0}"
-        ]
+        assert module_blocks("resource")[name]["count"] == ["${var.repository_in_account ? 1 : 0}"]
     unit = (LIVE / "_units" / "ci-roles.hcl").read_text()
     assert (
-        "repository_in_account = local.common.image_home.account_id == local.env.account_id"
-        in unit
+        "repository_in_account = local.common.image_home.account_id == local.env.account_id" in unit
     )
 
 
@@ -197,7 +198,8 @@ def test_deploy_role_cannot_upload_layers_only_retag(layout: str) -> None:
     upload = {"ecr:InitiateLayerUpload", "ecr:UploadLayerPart", "ecr:CompleteLayerUpload"}
     assert not actions(deploy) & upload
     (tag,) = allowing(deploy, "ecr:PutImage")
-    assert tag["Action"] == "ecr:PutImage" and tag["Resource"] == REPOSITORY
+    assert tag["Action"] == "ecr:PutImage"
+    assert tag["Resource"] == REPOSITORY
     assert {"ecr:BatchGetImage", "ecr:DescribeImages"} <= actions(deploy)
 
 
@@ -229,7 +231,9 @@ def test_deploy_role_registers_task_definitions_of_its_family_only(layout: str) 
 
 def test_deploy_role_reads_dev_alarms_when_promoting_in_one_account() -> None:
     shared = DOCS["prod-shared-account"]["deploy"]
-    alarms = {r for s in allowing(shared, "cloudwatch:DescribeAlarms") for r in as_list(s["Resource"])}
+    alarms = {
+        r for s in allowing(shared, "cloudwatch:DescribeAlarms") for r in as_list(s["Resource"])
+    }
     prefix = f"arn:aws:cloudwatch:{REGION}:{PROD_ACCOUNT}:alarm"
     assert alarms == {f"{prefix}:hello-prod-*", f"{prefix}:hello-dev-*"}
     reader = DEV["release_reader"]
@@ -289,10 +293,12 @@ def test_infra_role_cannot_change_the_boundary_its_read_policy_or_the_ci_roles(
     infra = DOCS[layout]["infra"]
     account, env = account_of(layout), env_of(layout)
     denied = by_sid(infra, "DenyBoundaryChanges")
-    assert denied["Effect"] == "Deny" and denied["Action"] == "iam:*"
+    assert denied["Effect"] == "Deny"
+    assert denied["Action"] == "iam:*"
     assert boundary_arn(layout) in denied["Resource"]
     ci = by_sid(infra, "DenyCiRoles")
-    assert ci["Effect"] == "Deny" and ci["Action"] == "iam:*"
+    assert ci["Effect"] == "Deny"
+    assert ci["Action"] == "iam:*"
     assert {
         f"arn:aws:iam::{account}:role/hello-{env}-{role}"
         for role in ("deploy", "infra", "plan", "publish", "release-reader")
@@ -425,7 +431,7 @@ def test_platform_read_policy_only_reads(layout: str) -> None:
     for action in actions(read):
         for forbidden in SECRET_OR_DATA_READS:
             if forbidden == "s3:GetObject" and action == "s3:GetObject":
-                continue  # the state, checked by test_state_access_is_limited_to_the_environment_keys
+                continue  # the state: test_state_access_is_limited_to_the_environment_keys
             assert not action.startswith(forbidden), action
 
 
@@ -524,7 +530,8 @@ def test_suppressions_do_not_hide_findings_of_other_documents() -> None:
         "Statement": [{"Effect": "Allow", "Action": "ecs:ListTasks", "Resource": "*"}],
     }
     findings = lint(wide, module="ci-roles", environment="dev", document="platform_read")
-    assert findings and all(suppression_for(f) is None for f in findings)
+    assert findings
+    assert all(suppression_for(f) is None for f in findings)
 
 
 def test_renderer_refuses_what_it_cannot_evaluate(tmp_path: Path) -> None:
