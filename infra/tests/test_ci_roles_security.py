@@ -374,7 +374,7 @@ def test_state_access_is_limited_to_the_environment_keys(layout: str) -> None:
     }
     (listing,) = allowing(read, "s3:ListBucket")
     assert listing["Resource"] == bucket
-    assert listing["Condition"] == {"StringLike": {"s3:prefix": f"{env}/*"}}
+    assert listing["Condition"] == {"StringLike": {"s3:prefix": [f"{env}/*", "env:/*"]}}
 
 
 # --- plan: read what a plan needs, nothing more (path 7) -----------------------------

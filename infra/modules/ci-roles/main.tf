@@ -584,6 +584,8 @@ resource "aws_iam_policy" "boundary" {
 # The state of this environment only, and describe/list/get of the resource types the
 # platform's modules manage. No object outside the state, no log events, no secrets.
 data "aws_iam_policy_document" "platform_read" {
+  # Listing: the environment's keys, and `env:/`, where the S3 backend looks for
+  # workspaces other than default (this project has none).
   statement {
     sid       = "StateList"
     actions   = ["s3:ListBucket"]
@@ -592,7 +594,7 @@ data "aws_iam_policy_document" "platform_read" {
     condition {
       test     = "StringLike"
       variable = "s3:prefix"
-      values   = ["${local.state_prefix}*"]
+      values   = ["${local.state_prefix}*", "env:/*"]
     }
   }
 
@@ -606,7 +608,10 @@ data "aws_iam_policy_document" "platform_read" {
   statement {
     sid = "StateBucketSettings"
     actions = [
+      "s3:GetBucketAcl",
       "s3:GetBucketLocation",
+      "s3:GetBucketLogging",
+      "s3:GetBucketOwnershipControls",
       "s3:GetBucketPolicy",
       "s3:GetBucketPublicAccessBlock",
       "s3:GetBucketTagging",
@@ -651,11 +656,13 @@ data "aws_iam_policy_document" "platform_read" {
       "application-autoscaling:DescribeScalingPolicies",
       "ec2:DescribeAvailabilityZones",
       "ec2:DescribeNetworkInterfaces",
+      "ec2:DescribeRouteTables",
       "ec2:DescribeSecurityGroupRules",
       "ec2:DescribeSecurityGroups",
       "ec2:DescribeSubnets",
       "ec2:DescribeTags",
       "ec2:DescribeVpcs",
+      "elasticloadbalancing:DescribeCapacityReservation",
       "elasticloadbalancing:DescribeListenerAttributes",
       "elasticloadbalancing:DescribeListenerCertificates",
       "elasticloadbalancing:DescribeListeners",
