@@ -99,7 +99,7 @@ def module_blocks(kind: str) -> dict[str, Any]:
     return found
 
 
-# --- trust: exactly the workflow file, ref and environment (path 5, and 1 for publish) --
+# --- trust: exactly the workflow file, ref and environment ----------------------------------
 
 
 @pytest.mark.parametrize("layout", LAYOUTS)
@@ -171,7 +171,7 @@ def test_publish_role_exists_only_where_the_repository_lives() -> None:
     )
 
 
-# --- publish and deploy: who can put an image into the repository (path 1) -------------
+# --- publish and deploy: who can put an image into the repository --------------------------
 
 
 def test_publish_role_may_push_and_read_the_one_repository_only() -> None:
@@ -203,7 +203,7 @@ def test_deploy_role_cannot_upload_layers_only_retag(layout: str) -> None:
     assert {"ecr:BatchGetImage", "ecr:DescribeImages"} <= actions(deploy)
 
 
-# --- deploy: the service's image, nothing else (path 8) -----------------------------
+# --- deploy: the service's image, nothing else -----------------------------
 
 
 @pytest.mark.parametrize("layout", LAYOUTS)
@@ -242,7 +242,7 @@ def test_deploy_role_reads_dev_alarms_when_promoting_in_one_account() -> None:
     )
 
 
-# --- infra: cannot make itself admin (path 6) ---------------------------------------
+# --- infra: cannot make itself admin ---------------------------------------
 
 IAM_WRITES_NEEDING_BOUNDARY = {
     "iam:AttachRolePolicy",
@@ -377,7 +377,7 @@ def test_state_access_is_limited_to_the_environment_keys(layout: str) -> None:
     assert listing["Condition"] == {"StringLike": {"s3:prefix": [f"{env}/*", "env:/*"]}}
 
 
-# --- plan: read what a plan needs, nothing more (path 7) -----------------------------
+# --- plan: read what a plan needs, nothing more -----------------------------
 
 SECRET_OR_DATA_READS = (
     "logs:GetLogEvents",
