@@ -533,6 +533,7 @@ def infra(session: nox.Session) -> None:
     budget = INFRA_BUILD / "deploy-budget.json"
     session.run("python", "-m", "infra.tests.deploy_budget", str(budget))
 
+    _infra_iam_lint(session)
     _infra_tflint(session, tflint)
     _infra_checkov(session)
     _infra_docs(session, terraform_docs, fix=fix)
@@ -558,6 +559,15 @@ def _infra_render(session: nox.Session, terragrunt: str, env: dict[str, str]) ->
                 print(result.stderr[-4000:], end="")
                 session.error(f"terragrunt render failed in {unit.relative_to(ROOT)}")
             (target / f"{unit.name}.json").write_text(result.stdout)
+
+
+def _infra_iam_lint(session: nox.Session) -> None:
+    """parliament over every IAM policy the modules render (infra/tests/iam_lint.py): zero
+    findings; each accepted one is a suppression with its reason in that file."""
+    session.run(
+        "python", "-W", "ignore:pkg_resources is deprecated:UserWarning",
+        "-m", "infra.tests.iam_lint", str(INFRA_BUILD / "iam-lint.json"),
+    )  # fmt: skip
 
 
 def _infra_tflint(session: nox.Session, tflint: str) -> None:

@@ -26,10 +26,8 @@ DEPLOY_ACTIONS = {
     "ecr:DescribeImages",
     "ecr:DescribeRepositories",
     "ecr:GetDownloadUrlForLayer",
-    "ecr:CompleteLayerUpload",
-    "ecr:InitiateLayerUpload",
+    # Release tags `<env>-<sha>` on the deployed digest; pushing images is the publish role's.
     "ecr:PutImage",
-    "ecr:UploadLayerPart",
     "ecs:RegisterTaskDefinition",
     "ecs:DescribeTaskDefinition",
     "ecs:ListTagsForResource",
@@ -43,6 +41,11 @@ DEPLOY_ACTIONS = {
     "elasticloadbalancing:DescribeLoadBalancers",
     "elasticloadbalancing:DescribeTargetGroups",
     "elasticloadbalancing:DescribeTargetHealth",
+    # verify: the HTTPS listener's certificate names the domain.
+    "elasticloadbalancing:DescribeListeners",
+    "acm:DescribeCertificate",
+    # Deployment alarms: which one rolled a release back, and dev's before promoting.
+    "cloudwatch:DescribeAlarms",
     # Promotion to prod reads dev's service: directly, or via dev's release-reader role.
     "sts:AssumeRole",
 }

@@ -55,6 +55,10 @@ inputs = {
   initial_image      = "${local.common.image_repository_url}:${local.common.initial_image_tag}"
   ecr_repository_arn = local.common.image_repository_arn
 
+  # The boundary the ci-roles unit creates (policy <service>-<env>-boundary): the infra
+  # role may create and change the task and execution roles only with it attached.
+  permissions_boundary = "arn:aws:iam::${local.env.account_id}:policy/${local.name}-boundary"
+
   cpu                        = local.env.task_cpu
   memory                     = local.env.task_memory
   min_count                  = local.env.min_tasks

@@ -1,9 +1,12 @@
 # GitHub Actions roles for one environment account. A human admin applies this unit
 # at bootstrap (docs/bootstrap.md); the infra role cannot change these roles.
 #
-#   hello-<env>-deploy  repo:<org>/<repo>:environment:<env>         releases (the pipeline)
-#   hello-<env>-infra   repo:<org>/<repo>:environment:<env>-infra   terragrunt apply of the platform units
-#   hello-<env>-plan    repo:<org>/<repo>:pull_request              read-only plans (run with -lock=false)
+# Each role trusts exactly the workflow file, ref and environment that needs it, through
+# the repository's OIDC subject template (repo, context, job_workflow_ref):
+#   hello-dev-publish   deploy.yml on main, job without environment (the build job)    ECR push
+#   hello-<env>-deploy  deploy.yml and release.yml on main, environment <env>           releases
+#   hello-<env>-infra   infra.yml on main, environment <env>-infra                      terragrunt apply
+#   hello-<env>-plan    infra.yml in pull requests, and on main without environment     read-only plans
 #   hello-dev-release-reader  prod's deploy role, when prod is another account: reads dev's service
 #
 # Statements whose Resource is "*" carry an `aws-api-requires-wildcard:` comment naming
@@ -23,17 +26,41 @@ locals {
   name            = "${var.service}-${var.environment}"
   oidc_arn        = var.create_oidc_provider ? aws_iam_openid_connect_provider.github[0].arn : data.aws_iam_openid_connect_provider.github[0].arn
 
+  # OIDC subjects (`sub`) as the repository's subject template builds them.
+  repo_subject = "repo:${var.github_repository}"
+  workflows    = "${var.github_repository}/.github/workflows"
+
   # Names fixed by the ecs-service module (`<name>-execution`, `<name>-task`).
   task_role_arns = [
     "arn:${local.partition}:iam::${local.account_id}:role/${local.name}-execution",
     "arn:${local.partition}:iam::${local.account_id}:role/${local.name}-task",
   ]
+  iam_prefix       = "arn:${local.partition}:iam::${local.account_id}"
   ecs_prefix       = "arn:${local.partition}:ecs:${local.region}:${local.account_id}"
   cluster_arn      = "${local.ecs_prefix}:cluster/${local.name}"
   service_arn      = "${local.ecs_prefix}:service/${local.name}/${local.name}"
   task_family_arn  = "${local.ecs_prefix}:task-definition/${local.name}:*"
   elb_prefix       = "arn:${local.partition}:elasticloadbalancing:${local.region}:${local.account_id}"
+  ec2_prefix       = "arn:${local.partition}:ec2:${local.region}:${local.account_id}"
+  alarm_prefix     = "arn:${local.partition}:cloudwatch:${local.region}:${local.account_id}:alarm"
+  log_group_arn    = "arn:${local.partition}:logs:${local.region}:${local.account_id}:log-group:/ecs/${local.name}"
   state_bucket_arn = "arn:${local.partition}:s3:::${var.state_bucket}"
+  # State keys are `<env>/<unit>/tofu.tfstate` (infra/live/root.hcl); the bucket may be
+  # shared by both environments when they share an account.
+  state_prefix  = "${var.environment}/"
+  boundary_name = "${local.name}-boundary"
+  boundary_arn  = "${local.iam_prefix}:policy/${local.boundary_name}"
+  # The CI roles and their OIDC provider: no role this module creates may change them.
+  ci_identity_arns = [
+    "${local.iam_prefix}:oidc-provider/${local.github_oidc_url}",
+    "${local.iam_prefix}:role/${local.name}-deploy",
+    "${local.iam_prefix}:role/${local.name}-infra",
+    "${local.iam_prefix}:role/${local.name}-plan",
+    "${local.iam_prefix}:role/${local.name}-publish",
+    "${local.iam_prefix}:role/${local.name}-release-reader",
+  ]
+  # Dev's alarms (`<service>-dev-*`) when prod promotes from a service in the same account.
+  promote_from_alarms = var.promote_from_service_arn == null ? [] : ["${local.alarm_prefix}:${split("/", var.promote_from_service_arn)[2]}-*"]
 }
 
 resource "aws_iam_openid_connect_provider" "github" {
@@ -50,14 +77,11 @@ data "aws_iam_openid_connect_provider" "github" {
   url = "https://${local.github_oidc_url}"
 }
 
-data "aws_iam_policy_document" "trust" {
-  for_each = {
-    deploy = "repo:${var.github_repository}:environment:${var.environment}"
-    infra  = "repo:${var.github_repository}:environment:${var.environment}-infra"
-    plan   = "repo:${var.github_repository}:pull_request"
-  }
+# --- trust: one exact subject per workflow, ref and environment ------------------------
 
+data "aws_iam_policy_document" "trust_publish" {
   statement {
+    sid     = "BuildJobOfDeployWorkflowOnMain"
     actions = ["sts:AssumeRoleWithWebIdentity"]
 
     principals {
@@ -74,9 +98,155 @@ data "aws_iam_policy_document" "trust" {
     condition {
       test     = "StringEquals"
       variable = "${local.github_oidc_url}:sub"
-      values   = [each.value]
+      values   = ["${local.repo_subject}:ref:refs/heads/main:job_workflow_ref:${local.workflows}/deploy.yml@refs/heads/main"]
     }
   }
+}
+
+data "aws_iam_policy_document" "trust_deploy" {
+  statement {
+    sid     = "ReleaseWorkflowsOnMain"
+    actions = ["sts:AssumeRoleWithWebIdentity"]
+
+    principals {
+      type        = "Federated"
+      identifiers = [local.oidc_arn]
+    }
+
+    condition {
+      test     = "StringEquals"
+      variable = "${local.github_oidc_url}:aud"
+      values   = ["sts.amazonaws.com"]
+    }
+
+    condition {
+      test     = "StringEquals"
+      variable = "${local.github_oidc_url}:sub"
+      values = [
+        "${local.repo_subject}:environment:${var.environment}:job_workflow_ref:${local.workflows}/deploy.yml@refs/heads/main",
+        "${local.repo_subject}:environment:${var.environment}:job_workflow_ref:${local.workflows}/release.yml@refs/heads/main",
+      ]
+    }
+  }
+}
+
+data "aws_iam_policy_document" "trust_infra" {
+  statement {
+    sid     = "InfraWorkflowOnMain"
+    actions = ["sts:AssumeRoleWithWebIdentity"]
+
+    principals {
+      type        = "Federated"
+      identifiers = [local.oidc_arn]
+    }
+
+    condition {
+      test     = "StringEquals"
+      variable = "${local.github_oidc_url}:aud"
+      values   = ["sts.amazonaws.com"]
+    }
+
+    condition {
+      test     = "StringEquals"
+      variable = "${local.github_oidc_url}:sub"
+      values   = ["${local.repo_subject}:environment:${var.environment}-infra:job_workflow_ref:${local.workflows}/infra.yml@refs/heads/main"]
+    }
+  }
+}
+
+data "aws_iam_policy_document" "trust_plan" {
+  # The job on main that saves the plan prod-infra applies (no environment).
+  statement {
+    sid     = "InfraWorkflowOnMain"
+    actions = ["sts:AssumeRoleWithWebIdentity"]
+
+    principals {
+      type        = "Federated"
+      identifiers = [local.oidc_arn]
+    }
+
+    condition {
+      test     = "StringEquals"
+      variable = "${local.github_oidc_url}:aud"
+      values   = ["sts.amazonaws.com"]
+    }
+
+    condition {
+      test     = "StringEquals"
+      variable = "${local.github_oidc_url}:sub"
+      values   = ["${local.repo_subject}:ref:refs/heads/main:job_workflow_ref:${local.workflows}/infra.yml@refs/heads/main"]
+    }
+  }
+
+  # Pull requests of this repository (GitHub gives pull requests from forks no token);
+  # the wildcard stands for the pull request number only.
+  statement {
+    sid     = "InfraWorkflowInPullRequests"
+    actions = ["sts:AssumeRoleWithWebIdentity"]
+
+    principals {
+      type        = "Federated"
+      identifiers = [local.oidc_arn]
+    }
+
+    condition {
+      test     = "StringEquals"
+      variable = "${local.github_oidc_url}:aud"
+      values   = ["sts.amazonaws.com"]
+    }
+
+    condition {
+      test     = "StringLike"
+      variable = "${local.github_oidc_url}:sub"
+      values   = ["${local.repo_subject}:pull_request:job_workflow_ref:${local.workflows}/infra.yml@refs/pull/*/merge"]
+    }
+  }
+}
+
+# --- publish (dev): push the build's image, nothing else ------------------------------
+
+data "aws_iam_policy_document" "publish" {
+  statement {
+    sid     = "EcrAuth"
+    actions = ["ecr:GetAuthorizationToken"]
+    # aws-api-requires-wildcard: ecr:GetAuthorizationToken has no resource-level permissions.
+    resources = ["*"]
+  }
+
+  # Read, to refuse a tag that already holds another image; push, for the image and its
+  # attestations.
+  statement {
+    sid = "EcrPushAndRead"
+    actions = [
+      "ecr:BatchCheckLayerAvailability",
+      "ecr:BatchGetImage",
+      "ecr:CompleteLayerUpload",
+      "ecr:DescribeImages",
+      "ecr:GetDownloadUrlForLayer",
+      "ecr:InitiateLayerUpload",
+      "ecr:PutImage",
+      "ecr:UploadLayerPart",
+    ]
+    resources = [var.ecr_repository_arn]
+  }
+}
+
+resource "aws_iam_role" "publish" {
+  count = var.repository_in_account ? 1 : 0
+
+  name                 = "${local.name}-publish"
+  description          = "GitHub Actions: the build job of deploy.yml on main pushes the image"
+  assume_role_policy   = data.aws_iam_policy_document.trust_publish.json
+  max_session_duration = 3600
+  tags                 = var.tags
+}
+
+resource "aws_iam_role_policy" "publish" {
+  count = var.repository_in_account ? 1 : 0
+
+  name   = "push-image"
+  role   = aws_iam_role.publish[0].id
+  policy = data.aws_iam_policy_document.publish.json
 }
 
 # --- deploy: exactly what a release does -------------------------------------------
@@ -101,19 +271,13 @@ data "aws_iam_policy_document" "deploy" {
     resources = [var.ecr_repository_arn]
   }
 
-  dynamic "statement" {
-    for_each = var.repository_in_account ? [1] : []
-
-    content {
-      sid = "EcrPush"
-      actions = [
-        "ecr:CompleteLayerUpload",
-        "ecr:InitiateLayerUpload",
-        "ecr:PutImage",
-        "ecr:UploadLayerPart",
-      ]
-      resources = [var.ecr_repository_arn]
-    }
+  # After a stable rollout the release tool tags the deployed digest `<env>-<sha>`: a
+  # PutImage of the manifest already in the repository. No layer upload, so no new image
+  # (pushing is the publish role's); prod's role also needs the repository policy's grant.
+  statement {
+    sid       = "EcrReleaseTag"
+    actions   = ["ecr:PutImage"]
+    resources = [var.ecr_repository_arn]
   }
 
   statement {
@@ -133,11 +297,12 @@ data "aws_iam_policy_document" "deploy" {
     resources = [local.task_family_arn]
   }
 
+  # RegisterTaskDefinition is authorised on the new revision's ARN, so only the
+  # service's family; the roles its revisions may name are limited by PassTaskRoles.
   statement {
-    sid     = "TaskDefinitionsRegister"
-    actions = ["ecs:RegisterTaskDefinition"]
-    # aws-api-requires-wildcard: RegisterTaskDefinition has no resource-level permissions (the family does not exist as an ARN before the call).
-    resources = ["*"]
+    sid       = "TaskDefinitionsRegister"
+    actions   = ["ecs:RegisterTaskDefinition"]
+    resources = [local.task_family_arn]
   }
 
   statement {
@@ -153,9 +318,51 @@ data "aws_iam_policy_document" "deploy" {
   }
 
   statement {
-    sid       = "Service"
-    actions   = ["ecs:DescribeServices", "ecs:UpdateService"]
+    sid       = "ServiceRead"
+    actions   = ["ecs:DescribeServices"]
     resources = [local.service_arn]
+  }
+
+  # A release changes the task definition only: a revision of its own family, ECS Exec
+  # stays off, and no network configuration (subnets are required in any awsvpc
+  # configuration, so no subnet in the request means the security groups and public IP
+  # cannot be sent either).
+  statement {
+    sid       = "ServiceUpdateImageOnly"
+    actions   = ["ecs:UpdateService"]
+    resources = [local.service_arn]
+
+    condition {
+      test     = "ArnLike"
+      variable = "ecs:task-definition"
+      values   = [local.task_family_arn]
+    }
+
+    condition {
+      test     = "BoolIfExists"
+      variable = "ecs:enable-execute-command"
+      values   = ["false"]
+    }
+
+    condition {
+      test     = "Null"
+      variable = "ecs:subnet"
+      values   = ["true"]
+    }
+
+    condition {
+      test     = "Null"
+      variable = "ecs:auto-assign-public-ip"
+      values   = ["true"]
+    }
+  }
+
+  # Deployment alarms: the release tool names the alarm that rolled a release back, and
+  # promotion checks dev's alarms (same account here, else through dev's release-reader).
+  statement {
+    sid       = "AlarmsRead"
+    actions   = ["cloudwatch:DescribeAlarms"]
+    resources = ["${local.alarm_prefix}:${local.name}-*"]
   }
 
   # Promotion (prod): the release tool checks that dev runs the image healthy before
@@ -167,6 +374,16 @@ data "aws_iam_policy_document" "deploy" {
     content {
       sid       = "PromotionSourceRead"
       actions   = ["ecs:DescribeServices"]
+      resources = [statement.value]
+    }
+  }
+
+  dynamic "statement" {
+    for_each = local.promote_from_alarms
+
+    content {
+      sid       = "PromotionSourceAlarmsRead"
+      actions   = ["cloudwatch:DescribeAlarms"]
       resources = [statement.value]
     }
   }
@@ -215,6 +432,7 @@ data "aws_iam_policy_document" "deploy" {
   statement {
     sid = "LoadBalancerRead"
     actions = [
+      "elasticloadbalancing:DescribeListeners",
       "elasticloadbalancing:DescribeLoadBalancers",
       "elasticloadbalancing:DescribeTargetGroups",
       "elasticloadbalancing:DescribeTargetHealth",
@@ -222,12 +440,19 @@ data "aws_iam_policy_document" "deploy" {
     # aws-api-requires-wildcard: elasticloadbalancing Describe* calls have no resource-level permissions.
     resources = ["*"]
   }
+
+  # `verify` reads the domain of the HTTPS listener's certificate.
+  statement {
+    sid       = "CertificateRead"
+    actions   = ["acm:DescribeCertificate"]
+    resources = ["arn:${local.partition}:acm:${local.region}:${local.account_id}:certificate/*"]
+  }
 }
 
 resource "aws_iam_role" "deploy" {
   name                 = "${local.name}-deploy"
-  description          = "GitHub Actions releases of ${local.name} (environment ${var.environment})"
-  assume_role_policy   = data.aws_iam_policy_document.trust["deploy"].json
+  description          = "GitHub Actions releases of ${local.name} (environment ${var.environment}, deploy.yml and release.yml on main)"
+  assume_role_policy   = data.aws_iam_policy_document.trust_deploy.json
   max_session_duration = 3600
   tags                 = var.tags
 }
@@ -281,6 +506,13 @@ data "aws_iam_policy_document" "release_reader" {
     actions   = ["ecs:ListTagsForResource"]
     resources = [local.task_family_arn]
   }
+
+  # Promotion requires every deployment alarm of this service to be OK.
+  statement {
+    sid       = "AlarmsRead"
+    actions   = ["cloudwatch:DescribeAlarms"]
+    resources = ["${local.alarm_prefix}:${local.name}-*"]
+  }
 }
 
 resource "aws_iam_role" "release_reader" {
@@ -301,19 +533,288 @@ resource "aws_iam_role_policy" "release_reader" {
   policy = data.aws_iam_policy_document.release_reader.json
 }
 
-# --- infra: terragrunt apply of the platform units (not this one) ------------------
+# --- permissions boundary: the most any role the infra role manages can ever do ------
 
-data "aws_iam_policy_document" "infra" {
+# The infra role may create and change roles only with this boundary attached
+# (iam:PermissionsBoundary), and nothing may change the boundary itself: a role it
+# makes can pull the image and write the service's logs, never touch IAM.
+data "aws_iam_policy_document" "boundary" {
+  statement {
+    sid     = "EcrAuth"
+    actions = ["ecr:GetAuthorizationToken"]
+    # aws-api-requires-wildcard: ecr:GetAuthorizationToken has no resource-level permissions.
+    resources = ["*"]
+  }
+
+  statement {
+    sid = "PullImage"
+    actions = [
+      "ecr:BatchCheckLayerAvailability",
+      "ecr:BatchGetImage",
+      "ecr:GetDownloadUrlForLayer",
+    ]
+    resources = [var.ecr_repository_arn]
+  }
+
+  statement {
+    sid       = "WriteLogs"
+    actions   = ["logs:CreateLogStream", "logs:PutLogEvents"]
+    resources = ["${local.log_group_arn}:log-stream:*"]
+  }
+
+  # Belt and braces: even a policy that allows IAM gets nothing through this boundary.
+  statement {
+    sid     = "DenyIam"
+    effect  = "Deny"
+    actions = ["iam:*"]
+    # aws-api-requires-wildcard: a Deny of every IAM call on every resource, including the calls that have no resource-level permissions.
+    resources = ["*"]
+  }
+}
+
+resource "aws_iam_policy" "boundary" {
+  name        = local.boundary_name
+  description = "Permissions boundary of the roles the ${local.name} infra role manages: pull the image, write logs, no IAM"
+  policy      = data.aws_iam_policy_document.boundary.json
+  tags        = var.tags
+}
+
+# --- platform read: what a plan (and an apply's refresh) reads ----------------------
+
+# The state of this environment only, and describe/list/get of the resource types the
+# platform's modules manage. No object outside the state, no log events, no secrets.
+data "aws_iam_policy_document" "platform_read" {
+  # Listing: the environment's keys, and `env:/`, where the S3 backend looks for
+  # workspaces other than default (this project has none).
   statement {
     sid       = "StateList"
     actions   = ["s3:ListBucket"]
     resources = [local.state_bucket_arn]
+
+    condition {
+      test     = "StringLike"
+      variable = "s3:prefix"
+      values   = ["${local.state_prefix}*", "env:/*"]
+    }
   }
 
   statement {
-    sid       = "StateObjects"
-    actions   = ["s3:DeleteObject", "s3:GetObject", "s3:PutObject"]
-    resources = ["${local.state_bucket_arn}/*"]
+    sid       = "StateRead"
+    actions   = ["s3:GetObject"]
+    resources = ["${local.state_bucket_arn}/${local.state_prefix}*"]
+  }
+
+  # Terragrunt checks the state bucket's settings before it runs OpenTofu.
+  statement {
+    sid = "StateBucketSettings"
+    actions = [
+      "s3:GetBucketAcl",
+      "s3:GetBucketLocation",
+      "s3:GetBucketLogging",
+      "s3:GetBucketOwnershipControls",
+      "s3:GetBucketPolicy",
+      "s3:GetBucketPublicAccessBlock",
+      "s3:GetBucketTagging",
+      "s3:GetBucketVersioning",
+      "s3:GetEncryptionConfiguration",
+    ]
+    resources = [local.state_bucket_arn]
+  }
+
+  statement {
+    sid = "EcrRead"
+    actions = [
+      "ecr:DescribeRepositories",
+      "ecr:GetLifecyclePolicy",
+      "ecr:GetRepositoryPolicy",
+      "ecr:ListTagsForResource",
+    ]
+    resources = [var.ecr_repository_arn]
+  }
+
+  statement {
+    sid = "EcsRead"
+    actions = [
+      "ecs:DescribeClusters",
+      "ecs:DescribeServices",
+      "ecs:ListTagsForResource",
+    ]
+    resources = [local.cluster_arn, local.service_arn, local.task_family_arn]
+  }
+
+  statement {
+    sid     = "TaskDefinitionsRead"
+    actions = ["ecs:DescribeTaskDefinition"]
+    # aws-api-requires-wildcard: DescribeTaskDefinition has no resource-level permissions.
+    resources = ["*"]
+  }
+
+  statement {
+    sid = "DescribeWithoutResourceLevelPermissions"
+    actions = [
+      "application-autoscaling:DescribeScalableTargets",
+      "application-autoscaling:DescribeScalingPolicies",
+      "ec2:DescribeAvailabilityZones",
+      "ec2:DescribeNetworkInterfaces",
+      "ec2:DescribeRouteTables",
+      "ec2:DescribeSecurityGroupRules",
+      "ec2:DescribeSecurityGroups",
+      "ec2:DescribeSubnets",
+      "ec2:DescribeTags",
+      "ec2:DescribeVpcs",
+      "elasticloadbalancing:DescribeCapacityReservation",
+      "elasticloadbalancing:DescribeListenerAttributes",
+      "elasticloadbalancing:DescribeListenerCertificates",
+      "elasticloadbalancing:DescribeListeners",
+      "elasticloadbalancing:DescribeLoadBalancerAttributes",
+      "elasticloadbalancing:DescribeLoadBalancers",
+      "elasticloadbalancing:DescribeRules",
+      "elasticloadbalancing:DescribeTags",
+      "elasticloadbalancing:DescribeTargetGroupAttributes",
+      "elasticloadbalancing:DescribeTargetGroups",
+      "logs:DescribeLogGroups",
+      "route53:ListHostedZones",
+      "sns:GetSubscriptionAttributes",
+    ]
+    # aws-api-requires-wildcard: these Describe/List calls (autoscaling, EC2, ELBv2, DescribeLogGroups, ListHostedZones, GetSubscriptionAttributes) have no resource-level permissions.
+    resources = ["*"]
+  }
+
+  statement {
+    sid       = "VpcAttributesRead"
+    actions   = ["ec2:DescribeVpcAttribute"]
+    resources = ["${local.ec2_prefix}:vpc/*"]
+  }
+
+  statement {
+    sid = "IamRead"
+    actions = [
+      "iam:GetOpenIDConnectProvider",
+      "iam:GetPolicy",
+      "iam:GetPolicyVersion",
+      "iam:GetRole",
+      "iam:GetRolePolicy",
+      "iam:ListAttachedRolePolicies",
+      "iam:ListInstanceProfilesForRole",
+      "iam:ListPolicyVersions",
+      "iam:ListRolePolicies",
+    ]
+    resources = [
+      "${local.iam_prefix}:role/${local.name}-*",
+      "${local.iam_prefix}:policy/${local.name}-*",
+      "${local.iam_prefix}:oidc-provider/${local.github_oidc_url}",
+    ]
+  }
+
+  statement {
+    sid       = "AlarmsRead"
+    actions   = ["cloudwatch:DescribeAlarms", "cloudwatch:ListTagsForResource"]
+    resources = ["${local.alarm_prefix}:${local.name}-*", "${local.alarm_prefix}:TargetTracking-service/${local.name}/*"]
+  }
+
+  statement {
+    sid       = "LogGroupRead"
+    actions   = ["logs:ListTagsForResource", "logs:ListTagsLogGroup"]
+    resources = ["${local.log_group_arn}*"]
+  }
+
+  statement {
+    sid       = "AutoscalingTagsRead"
+    actions   = ["application-autoscaling:ListTagsForResource"]
+    resources = ["arn:${local.partition}:application-autoscaling:${local.region}:${local.account_id}:scalable-target/*"]
+  }
+
+  statement {
+    sid       = "CertificatesRead"
+    actions   = ["acm:DescribeCertificate", "acm:ListTagsForCertificate"]
+    resources = ["arn:${local.partition}:acm:${local.region}:${local.account_id}:certificate/*"]
+  }
+
+  statement {
+    sid     = "DnsRead"
+    actions = ["route53:GetChange", "route53:GetHostedZone", "route53:ListResourceRecordSets", "route53:ListTagsForResource"]
+    resources = [
+      "arn:${local.partition}:route53:::hostedzone/*",
+      "arn:${local.partition}:route53:::change/*",
+    ]
+  }
+
+  statement {
+    sid       = "WebAclRead"
+    actions   = ["wafv2:GetLoggingConfiguration", "wafv2:GetWebACL", "wafv2:ListTagsForResource"]
+    resources = ["arn:${local.partition}:wafv2:${local.region}:${local.account_id}:regional/webacl/${local.name}*/*"]
+  }
+
+  # Authorised on the web ACL and on the load balancer it protects.
+  statement {
+    sid     = "WebAclOfLoadBalancerRead"
+    actions = ["wafv2:GetWebACLForResource"]
+    resources = [
+      "arn:${local.partition}:wafv2:${local.region}:${local.account_id}:regional/webacl/${local.name}*/*",
+      "${local.elb_prefix}:loadbalancer/app/${local.name}/*",
+    ]
+  }
+
+  # The ALB's access-log bucket: its configuration, never its objects.
+  statement {
+    sid = "LogBucketSettingsRead"
+    actions = [
+      "s3:GetAccelerateConfiguration",
+      "s3:GetBucketAcl",
+      "s3:GetBucketCORS",
+      "s3:GetBucketLocation",
+      "s3:GetBucketLogging",
+      "s3:GetBucketObjectLockConfiguration",
+      "s3:GetBucketOwnershipControls",
+      "s3:GetBucketPolicy",
+      "s3:GetBucketPublicAccessBlock",
+      "s3:GetBucketRequestPayment",
+      "s3:GetBucketTagging",
+      "s3:GetBucketVersioning",
+      "s3:GetBucketWebsite",
+      "s3:GetEncryptionConfiguration",
+      "s3:GetLifecycleConfiguration",
+      "s3:GetReplicationConfiguration",
+    ]
+    resources = ["arn:${local.partition}:s3:::${local.name}-*"]
+  }
+
+  statement {
+    sid = "TopicsRead"
+    actions = [
+      "sns:GetTopicAttributes",
+      "sns:ListSubscriptionsByTopic",
+      "sns:ListTagsForResource",
+    ]
+    resources = ["arn:${local.partition}:sns:${local.region}:${local.account_id}:${local.name}-*"]
+  }
+}
+
+resource "aws_iam_policy" "platform_read" {
+  name        = "${local.name}-platform-read"
+  description = "What a plan of ${local.name} reads: its state and the platform's resource settings"
+  policy      = data.aws_iam_policy_document.platform_read.json
+  tags        = var.tags
+}
+
+# --- infra: terragrunt apply of the platform units (not this one) ------------------
+
+data "aws_iam_policy_document" "infra" {
+  statement {
+    sid       = "StateWrite"
+    actions   = ["s3:DeleteObject", "s3:PutObject"]
+    resources = ["${local.state_bucket_arn}/${local.state_prefix}*"]
+  }
+
+  # Units an admin applies (ci-roles, github-repo): the pipeline never writes their state.
+  statement {
+    sid     = "DenyAdminUnitsState"
+    effect  = "Deny"
+    actions = ["s3:DeleteObject", "s3:PutObject"]
+    resources = [
+      "${local.state_bucket_arn}/${local.state_prefix}ci-roles/*",
+      "${local.state_bucket_arn}/${local.state_prefix}github-repo/*",
+    ]
   }
 
   dynamic "statement" {
@@ -354,12 +855,15 @@ data "aws_iam_policy_document" "infra" {
   }
 
   statement {
-    sid = "EcsTaskDefinitions"
-    actions = [
-      "ecs:DeregisterTaskDefinition",
-      "ecs:RegisterTaskDefinition",
-    ]
-    # aws-api-requires-wildcard: Register/DeregisterTaskDefinition have no resource-level permissions.
+    sid       = "TaskDefinitionsRegister"
+    actions   = ["ecs:RegisterTaskDefinition"]
+    resources = [local.task_family_arn]
+  }
+
+  statement {
+    sid     = "TaskDefinitionsDeregister"
+    actions = ["ecs:DeregisterTaskDefinition"]
+    # aws-api-requires-wildcard: DeregisterTaskDefinition has no resource-level permissions.
     resources = ["*"]
   }
 
@@ -375,28 +879,66 @@ data "aws_iam_policy_document" "infra" {
     }
   }
 
+  # The two task roles, only ever with the boundary: what the infra role writes into
+  # them is capped by it. Their trust policy is set at creation and never updated.
   statement {
-    sid = "TaskRoles"
+    sid = "TaskRolesWithBoundary"
     actions = [
+      "iam:AttachRolePolicy",
       "iam:CreateRole",
       "iam:DeleteRole",
       "iam:DeleteRolePolicy",
+      "iam:DetachRolePolicy",
+      "iam:PutRolePermissionsBoundary",
       "iam:PutRolePolicy",
-      "iam:TagRole",
-      "iam:UntagRole",
-      "iam:UpdateAssumeRolePolicy",
       "iam:UpdateRoleDescription",
     ]
     resources = local.task_role_arns
+
+    condition {
+      test     = "ArnEquals"
+      variable = "iam:PermissionsBoundary"
+      values   = [local.boundary_arn]
+    }
+  }
+
+  statement {
+    sid       = "TaskRolesTags"
+    actions   = ["iam:TagRole", "iam:UntagRole"]
+    resources = local.task_role_arns
+  }
+
+  statement {
+    sid     = "DenyBoundaryChanges"
+    effect  = "Deny"
+    actions = ["iam:*"]
+    resources = [
+      local.boundary_arn,
+      "${local.iam_prefix}:policy/${local.name}-platform-read",
+    ]
+  }
+
+  statement {
+    sid       = "DenyRemovingBoundaries"
+    effect    = "Deny"
+    actions   = ["iam:DeleteRolePermissionsBoundary"]
+    resources = ["${local.iam_prefix}:role/*"]
+  }
+
+  statement {
+    sid       = "DenyCiRoles"
+    effect    = "Deny"
+    actions   = ["iam:*"]
+    resources = local.ci_identity_arns
   }
 
   statement {
     sid     = "ServiceLinkedRoles"
     actions = ["iam:CreateServiceLinkedRole"]
     resources = [
-      "arn:${local.partition}:iam::${local.account_id}:role/aws-service-role/ecs.amazonaws.com/*",
-      "arn:${local.partition}:iam::${local.account_id}:role/aws-service-role/elasticloadbalancing.amazonaws.com/*",
-      "arn:${local.partition}:iam::${local.account_id}:role/aws-service-role/ecs.application-autoscaling.amazonaws.com/*",
+      "${local.iam_prefix}:role/aws-service-role/ecs.amazonaws.com/*",
+      "${local.iam_prefix}:role/aws-service-role/elasticloadbalancing.amazonaws.com/*",
+      "${local.iam_prefix}:role/aws-service-role/ecs.application-autoscaling.amazonaws.com/*",
     ]
   }
 
@@ -430,12 +972,50 @@ data "aws_iam_policy_document" "infra" {
     ]
   }
 
+  # Security groups are the project's when they carry its default tags (service and
+  # environment, from the provider's default_tags): a new group must be created with
+  # them, and only groups that have them can be changed, tagged or deleted.
   statement {
-    sid = "SecurityGroups"
+    sid       = "SecurityGroupCreate"
+    actions   = ["ec2:CreateSecurityGroup"]
+    resources = ["${local.ec2_prefix}:security-group/*"]
+
+    condition {
+      test     = "StringEquals"
+      variable = "aws:RequestTag/service"
+      values   = [var.service]
+    }
+
+    condition {
+      test     = "StringEquals"
+      variable = "aws:RequestTag/environment"
+      values   = [var.environment]
+    }
+  }
+
+  statement {
+    sid       = "SecurityGroupCreateInVpc"
+    actions   = ["ec2:CreateSecurityGroup"]
+    resources = ["${local.ec2_prefix}:vpc/*"]
+  }
+
+  statement {
+    sid       = "SecurityGroupTagOnCreate"
+    actions   = ["ec2:CreateTags"]
+    resources = ["${local.ec2_prefix}:security-group/*"]
+
+    condition {
+      test     = "StringEquals"
+      variable = "ec2:CreateAction"
+      values   = ["CreateSecurityGroup"]
+    }
+  }
+
+  statement {
+    sid = "SecurityGroupsOfTheProject"
     actions = [
       "ec2:AuthorizeSecurityGroupEgress",
       "ec2:AuthorizeSecurityGroupIngress",
-      "ec2:CreateSecurityGroup",
       "ec2:CreateTags",
       "ec2:DeleteSecurityGroup",
       "ec2:DeleteTags",
@@ -445,13 +1025,37 @@ data "aws_iam_policy_document" "infra" {
       "ec2:UpdateSecurityGroupRuleDescriptionsEgress",
       "ec2:UpdateSecurityGroupRuleDescriptionsIngress",
     ]
-    # Security group IDs are generated, so this is any group of the account (and the VPC
-    # CreateSecurityGroup needs); the task-role and ELB statements keep the blast radius small.
-    resources = [
-      "arn:${local.partition}:ec2:${local.region}:${local.account_id}:security-group/*",
-      "arn:${local.partition}:ec2:${local.region}:${local.account_id}:security-group-rule/*",
-      "arn:${local.partition}:ec2:${local.region}:${local.account_id}:vpc/*",
+    resources = ["${local.ec2_prefix}:security-group/*"]
+
+    condition {
+      test     = "StringEquals"
+      variable = "aws:ResourceTag/service"
+      values   = [var.service]
+    }
+
+    condition {
+      test     = "StringEquals"
+      variable = "aws:ResourceTag/environment"
+      values   = [var.environment]
+    }
+  }
+
+  # A rule is authorised on its group too (required resource), so the group's tags above
+  # decide; the rule resource itself has no tags before it exists.
+  statement {
+    sid = "SecurityGroupRules"
+    actions = [
+      "ec2:AuthorizeSecurityGroupEgress",
+      "ec2:AuthorizeSecurityGroupIngress",
+      "ec2:CreateTags",
+      "ec2:DeleteTags",
+      "ec2:ModifySecurityGroupRules",
+      "ec2:RevokeSecurityGroupEgress",
+      "ec2:RevokeSecurityGroupIngress",
+      "ec2:UpdateSecurityGroupRuleDescriptionsEgress",
+      "ec2:UpdateSecurityGroupRuleDescriptionsIngress",
     ]
+    resources = ["${local.ec2_prefix}:security-group-rule/*"]
   }
 
   statement {
@@ -464,7 +1068,7 @@ data "aws_iam_policy_document" "infra" {
       "logs:TagResource",
       "logs:UntagResource",
     ]
-    resources = ["arn:${local.partition}:logs:${local.region}:${local.account_id}:log-group:/ecs/${local.name}*"]
+    resources = ["${local.log_group_arn}*"]
   }
 
   statement {
@@ -476,9 +1080,9 @@ data "aws_iam_policy_document" "infra" {
       "cloudwatch:UntagResource",
     ]
     resources = [
-      "arn:${local.partition}:cloudwatch:${local.region}:${local.account_id}:alarm:${local.name}-*",
+      "${local.alarm_prefix}:${local.name}-*",
       # The alarms target tracking creates for the service's scaling policy.
-      "arn:${local.partition}:cloudwatch:${local.region}:${local.account_id}:alarm:TargetTracking-service/${local.name}/*",
+      "${local.alarm_prefix}:TargetTracking-service/${local.name}/*",
     ]
   }
 
@@ -498,16 +1102,16 @@ data "aws_iam_policy_document" "infra" {
 
 resource "aws_iam_role" "infra" {
   name                 = "${local.name}-infra"
-  description          = "GitHub Actions terragrunt apply of the ${local.name} platform (environment ${var.environment}-infra)"
-  assume_role_policy   = data.aws_iam_policy_document.trust["infra"].json
+  description          = "GitHub Actions terragrunt apply of the ${local.name} platform (environment ${var.environment}-infra, infra.yml on main)"
+  assume_role_policy   = data.aws_iam_policy_document.trust_infra.json
   max_session_duration = 3600
   tags                 = var.tags
 }
 
-# Plans and applies refresh every resource, so the infra role reads everything.
+# Plans and applies refresh every resource: the same read policy as the plan role.
 resource "aws_iam_role_policy_attachment" "infra_read" {
   role       = aws_iam_role.infra.name
-  policy_arn = "arn:${local.partition}:iam::aws:policy/ReadOnlyAccess"
+  policy_arn = aws_iam_policy.platform_read.arn
 }
 
 resource "aws_iam_role_policy" "infra" {
@@ -516,38 +1120,18 @@ resource "aws_iam_role_policy" "infra" {
   policy = data.aws_iam_policy_document.infra.json
 }
 
-# --- plan: read-only, for pull requests ---------------------------------------------
+# --- plan: read-only, for pull requests and the saved prod plan ----------------------
 
-data "aws_iam_policy_document" "plan" {
-  statement {
-    sid       = "StateList"
-    actions   = ["s3:ListBucket"]
-    resources = [local.state_bucket_arn]
-  }
-
-  # Read only: plans run with -lock=false, so no lock object is written.
-  statement {
-    sid       = "StateRead"
-    actions   = ["s3:GetObject"]
-    resources = ["${local.state_bucket_arn}/*"]
-  }
-}
-
+# Plans run with -lock=false, so no lock object is written: the read policy is all.
 resource "aws_iam_role" "plan" {
   name                 = "${local.name}-plan"
-  description          = "GitHub Actions read-only plans of ${local.name} on pull requests"
-  assume_role_policy   = data.aws_iam_policy_document.trust["plan"].json
+  description          = "GitHub Actions read-only plans of ${local.name} (infra.yml: pull requests, and main)"
+  assume_role_policy   = data.aws_iam_policy_document.trust_plan.json
   max_session_duration = 3600
   tags                 = var.tags
 }
 
 resource "aws_iam_role_policy_attachment" "plan_read" {
   role       = aws_iam_role.plan.name
-  policy_arn = "arn:${local.partition}:iam::aws:policy/ReadOnlyAccess"
-}
-
-resource "aws_iam_role_policy" "plan" {
-  name   = "read-state"
-  role   = aws_iam_role.plan.id
-  policy = data.aws_iam_policy_document.plan.json
+  policy_arn = aws_iam_policy.platform_read.arn
 }

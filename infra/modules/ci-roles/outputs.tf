@@ -3,6 +3,11 @@ output "oidc_provider_arn" {
   value       = local.oidc_arn
 }
 
+output "publish_role_arn" {
+  description = "Role of deploy.yml's build job on main (repository variable AWS_PUBLISH_ROLE_ARN): pushes the image; null where the repository does not live."
+  value       = length(aws_iam_role.publish) > 0 ? aws_iam_role.publish[0].arn : null
+}
+
 output "deploy_role_arn" {
   description = "Role for the `<env>` GitHub environment (AWS_ROLE_ARN there): releases."
   value       = aws_iam_role.deploy.arn
@@ -14,11 +19,21 @@ output "infra_role_arn" {
 }
 
 output "plan_role_arn" {
-  description = "Read-only role for pull request plans (repository variable AWS_PLAN_ROLE_ARN_<ENV>)."
+  description = "Read-only role for infra.yml plans: pull requests and the saved plan on main (repository variable AWS_PLAN_ROLE_ARN_<ENV>)."
   value       = aws_iam_role.plan.arn
 }
 
 output "release_reader_role_arn" {
   description = "Role prod's deploy role assumes to read this service when promoting (GitHub variable HELLO_DEV_ROLE_ARN of environment prod); null when not created."
   value       = length(aws_iam_role.release_reader) > 0 ? aws_iam_role.release_reader[0].arn : null
+}
+
+output "permissions_boundary_arn" {
+  description = "Boundary every role the infra role creates must carry (`permissions_boundary` of the ecs-service task and execution roles): `arn:aws:iam::<account>:policy/<service>-<env>-boundary`."
+  value       = aws_iam_policy.boundary.arn
+}
+
+output "platform_read_policy_arn" {
+  description = "Read policy of the plan and infra roles: this environment's state and the platform's resource settings."
+  value       = aws_iam_policy.platform_read.arn
 }

@@ -1,5 +1,5 @@
 variable "service" {
-  description = "Service name; roles are named `<service>-<environment>-{deploy,infra,plan}`."
+  description = "Service name; roles are named `<service>-<environment>-{publish,deploy,infra,plan}`."
   type        = string
   default     = "hello"
 }
@@ -31,7 +31,7 @@ variable "ecr_repository_arn" {
 }
 
 variable "repository_in_account" {
-  description = "True where the image repository lives (dev): the deploy role may push and the infra role manages the repository."
+  description = "True where the image repository lives (dev): the publish role exists there and the infra role manages the repository."
   type        = bool
 }
 

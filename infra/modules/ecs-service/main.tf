@@ -56,10 +56,11 @@ data "aws_iam_policy_document" "ecs_tasks_trust" {
 }
 
 resource "aws_iam_role" "execution" {
-  name               = local.execution_role_name
-  description        = "ECS agent for ${var.name}: pull the image, write the log group"
-  assume_role_policy = data.aws_iam_policy_document.ecs_tasks_trust.json
-  tags               = var.tags
+  name                 = local.execution_role_name
+  description          = "ECS agent for ${var.name}: pull the image, write the log group"
+  assume_role_policy   = data.aws_iam_policy_document.ecs_tasks_trust.json
+  permissions_boundary = var.permissions_boundary
+  tags                 = var.tags
 }
 
 data "aws_iam_policy_document" "execution" {
@@ -95,10 +96,11 @@ resource "aws_iam_role_policy" "execution" {
 
 # The application calls no AWS API, so its task role has no permissions at all.
 resource "aws_iam_role" "task" {
-  name               = local.task_role_name
-  description        = "Application role for ${var.name}; no permissions: the app calls no AWS API"
-  assume_role_policy = data.aws_iam_policy_document.ecs_tasks_trust.json
-  tags               = var.tags
+  name                 = local.task_role_name
+  description          = "Application role for ${var.name}; no permissions: the app calls no AWS API"
+  assume_role_policy   = data.aws_iam_policy_document.ecs_tasks_trust.json
+  permissions_boundary = var.permissions_boundary
+  tags                 = var.tags
 }
 
 # --- task definition --------------------------------------------------------------

@@ -283,3 +283,9 @@ variable "tags" {
   type        = map(string)
   default     = {}
 }
+
+variable "permissions_boundary" {
+  description = "Permissions boundary of the task and execution roles (the ci-roles module's `permissions_boundary_arn`): the infra role may create and change roles only with it."
+  type        = string
+  default     = null
+}
