@@ -97,6 +97,39 @@ CONTEXTS: dict[str, dict[str, Context]] = {
             },
         ),
     },
+    "alb": {
+        "prod": Context(
+            variables={"name": "hello-prod"},
+            data={
+                **DATA,
+                "data.aws_caller_identity.current.account_id": PROD_ACCOUNT,
+                "data.aws_elb_service_account.this.arn": "arn:aws:iam::127311923021:root",
+            },
+            expressions={
+                "aws_s3_bucket.access_logs.arn": (
+                    f"arn:aws:s3:::hello-prod-alb-logs-{PROD_ACCOUNT}"
+                ),
+            },
+        ),
+    },
+    "alerts": {
+        "prod": Context(
+            variables={"name": "hello-prod"},
+            data={**DATA, "data.aws_caller_identity.current.account_id": PROD_ACCOUNT},
+            locals={
+                "partition": "aws",
+                "region": REGION,
+                "account_id": PROD_ACCOUNT,
+                "alarm_arn_pattern": (
+                    f"arn:aws:cloudwatch:{REGION}:{PROD_ACCOUNT}:alarm:hello-prod-*"
+                ),
+                "topic_name": "hello-prod-alerts",
+            },
+            expressions={
+                "aws_sns_topic.this.arn": f"arn:aws:sns:{REGION}:{PROD_ACCOUNT}:hello-prod-alerts",
+            },
+        ),
+    },
     "ecr": {
         "dev": Context(
             variables={},
@@ -119,6 +152,12 @@ ATTACHED_TO = {
     ("ci-roles", "release_reader_trust"): f"{_ROLE}-release-reader",
     ("ecs-service", "ecs_tasks_trust"): f"{_ROLE}-task",
     ("ecr", "pull"): REPOSITORY,
+    ("alb", "access_logs"): f"arn:aws:s3:::hello-prod-alb-logs-{PROD_ACCOUNT}",
+    (
+        "alerts",
+        "key",
+    ): f"arn:aws:kms:{REGION}:{PROD_ACCOUNT}:key/00000000-0000-0000-0000-000000000000",
+    ("alerts", "topic"): f"arn:aws:sns:{REGION}:{PROD_ACCOUNT}:hello-prod-alerts",
 }
 
 
@@ -137,6 +176,28 @@ class Suppression:
 # finding's detail or location.
 _TRUSTS = "*trust*"
 SUPPRESSIONS: tuple[Suppression, ...] = (
+    Suppression(
+        "RESOURCE_STAR",
+        "alerts",
+        "key",
+        'In a KMS key policy "*" means the key the policy is attached to, nothing else.',
+    ),
+    Suppression(
+        "PERMISSIONS_MANAGEMENT_ACTIONS",
+        "alerts",
+        "key",
+        "The account administers its own key, policy included; without kms:PutKeyPolicy "
+        "for the account, AWS's lockout check refuses the key.",
+        "kms:putkeypolicy",
+    ),
+    Suppression(
+        "UNKNOWN_PRINCIPAL",
+        "alb",
+        "access_logs",
+        "The principal is the region's Elastic Load Balancing account "
+        "(data.aws_elb_service_account), which AWS documents for log delivery; parliament "
+        "does not know AWS-owned accounts.",
+    ),
     Suppression(
         "UNKNOWN_FEDERATION_SOURCE",
         "ci-roles",

@@ -96,7 +96,7 @@ def uncommented_wildcard_resources(path: Path) -> list[str]:
 
 
 def wildcard_actions(found: list[Statement]) -> list[str]:
-    """Wildcard actions that allow: a Deny (`iam:*`, every s3 action over plain HTTP) only narrows."""
+    """Wildcard actions that allow: a Deny (`iam:*`, s3 over plain HTTP) only narrows."""
     return [
         f"{s.path} {s.document}/{s.sid}: wildcard action {action}"
         for s in found
