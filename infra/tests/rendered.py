@@ -5,6 +5,7 @@ Layout: build/infra/rendered/<env>/<unit>.json, one file per Terragrunt unit.
 
 from __future__ import annotations
 
+import ast
 import json
 import os
 from pathlib import Path
@@ -16,7 +17,9 @@ ROOT = Path(__file__).resolve().parents[2]
 LIVE = ROOT / "infra" / "live"
 MODULES = ROOT / "infra" / "modules"
 RENDERED = Path(os.environ.get("HELLO_INFRA_RENDERED", ROOT / "build" / "infra" / "rendered"))
-ENVIRONMENTS = ("dev", "prod")
+# The environments: the folders of infra/live that hold an env.hcl.
+ENVIRONMENTS = tuple(sorted(path.parent.name for path in LIVE.glob("*/env.hcl")))
+GUNICORN_CONFIG = ROOT / "services" / "hello" / "gunicorn.conf.py"
 
 Config = dict[str, Any]
 
@@ -47,3 +50,18 @@ def env_values(environment: str) -> dict[str, Any]:
         for key, value in block.items()
         if not key.startswith("__")
     }
+
+
+def gunicorn_default(setting: str, config: Path = GUNICORN_CONFIG) -> int:
+    """The default of a `<setting> = _int_env("<VARIABLE>", <default>)` line of the
+    service's gunicorn.conf.py, the one home of the service's own timeouts."""
+    for node in ast.parse(config.read_text()).body:
+        if (
+            isinstance(node, ast.Assign)
+            and [getattr(target, "id", None) for target in node.targets] == [setting]
+            and isinstance(node.value, ast.Call)
+            and isinstance(default := node.value.args[-1], ast.Constant)
+            and isinstance(default.value, int)
+        ):
+            return default.value
+    raise LookupError(f"{config} sets no integer default for {setting}")

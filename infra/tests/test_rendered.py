@@ -8,7 +8,16 @@ from typing import Any
 import pytest
 
 from infra.tests.deploy_budget import TARGET_SECONDS, compute
-from infra.tests.rendered import ENVIRONMENTS, LIVE, MODULES, Config, env_values, load_all, units
+from infra.tests.rendered import (
+    ENVIRONMENTS,
+    LIVE,
+    MODULES,
+    Config,
+    env_values,
+    gunicorn_default,
+    load_all,
+    units,
+)
 
 CONFIGS = load_all()
 PAIRS = [(env, unit) for env in ENVIRONMENTS for unit in units(env)]
@@ -82,7 +91,10 @@ def test_prod_is_highly_available_and_protected() -> None:
 @pytest.mark.parametrize("env", ENVIRONMENTS)
 def test_fast_and_graceful_rollouts(env: str) -> None:
     service = inputs(env, "ecs-service")
-    assert service["stop_timeout"] > 20  # gunicorn graceful_timeout
+    # The ALB stops sending a task requests, gunicorn then finishes the ones in flight,
+    # and only after that does ECS kill the container.
+    graceful = gunicorn_default("graceful_timeout")
+    assert service["deregistration_delay"] < graceful < service["stop_timeout"]
     assert service["health_check_healthy_threshold"] == 2
     assert service["health_check_unhealthy_threshold"] == 2
     assert service["health_check_interval"] <= 10
