@@ -18,14 +18,18 @@ from typing import Any
 
 import pytest
 import yaml
+from workflow_files import (
+    ROOT,
+    WORKFLOW_FILES,
+    WORKFLOWS,
+    Job,
+    all_jobs,
+    jobs,
+    load,
+    steps,
+)
 
-ROOT = Path(__file__).resolve().parents[2]
-WORKFLOWS = ROOT / ".github" / "workflows"
-WORKFLOW_FILES = sorted(WORKFLOWS.glob("*.yml"))
 RUNBOOK = ROOT / "docs" / "runbooks" / "require-checks.md"
-
-Job = dict[str, Any]
-Step = dict[str, Any]
 
 # The one action that assumes an AWS role; only jobs using it (or attesting) may hold
 # id-token: write.
@@ -45,12 +49,6 @@ NOT_NOX = {
 }
 
 
-def load(path: Path) -> dict[Any, Any]:
-    data = yaml.safe_load(path.read_text())
-    assert isinstance(data, dict), path
-    return data
-
-
 def workflow(name: str) -> dict[Any, Any]:
     return load(WORKFLOWS / name)
 
@@ -62,30 +60,12 @@ def triggers(data: dict[Any, Any]) -> dict[str, Any]:
     return on
 
 
-def jobs(data: dict[Any, Any]) -> dict[str, Job]:
-    found = data["jobs"]
-    assert isinstance(found, dict)
-    return found
-
-
-def steps(job: Job) -> list[Step]:
-    found = job.get("steps", [])
-    assert isinstance(found, list)
-    return found
-
-
 def uses(job: Job) -> list[str]:
     return [str(step["uses"]) for step in steps(job) if "uses" in step]
 
 
 def action(reference: str) -> str:
     return reference.split("@", 1)[0]
-
-
-def all_jobs() -> Iterator[tuple[str, str, Job]]:
-    for path in WORKFLOW_FILES:
-        for job_id, job in jobs(load(path)).items():
-            yield path.name, job_id, job
 
 
 def job_params(found: Iterator[tuple[str, str, Job]]) -> list[Any]:

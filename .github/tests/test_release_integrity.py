@@ -17,14 +17,17 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
-
-ROOT = Path(__file__).resolve().parents[2]
-WORKFLOWS = ROOT / ".github" / "workflows"
-WORKFLOW_FILES = sorted(WORKFLOWS.glob("*.yml"))
-
-Job = dict[str, Any]
-Step = dict[str, Any]
+from workflow_files import (
+    ROOT,
+    WORKFLOW_FILES,
+    WORKFLOWS,
+    Job,
+    Step,
+    all_jobs,
+    jobs,
+    load,
+    steps,
+)
 
 AWS_CREDENTIALS = "aws-actions/configure-aws-credentials"
 ECR_LOGIN = "aws-actions/amazon-ecr-login"
@@ -41,36 +44,12 @@ ENVIRONMENT_CHANGES = re.compile(r"^nox -s (deploy|promote|rollback|apply)\b")
 EXPRESSION = re.compile(r"^\$\{\{\s*(.+?)\s*\}\}$")
 
 
-def load(path: Path) -> dict[Any, Any]:
-    data = yaml.safe_load(path.read_text())
-    assert isinstance(data, dict), path
-    return data
-
-
-def jobs(data: dict[Any, Any]) -> dict[str, Job]:
-    found = data["jobs"]
-    assert isinstance(found, dict)
-    return found
-
-
-def steps(job: Job) -> list[Step]:
-    found = job.get("steps", [])
-    assert isinstance(found, list)
-    return found
-
-
 def action(step: Step) -> str:
     return str(step.get("uses", "")).split("@", 1)[0]
 
 
 def run(step: Step) -> str:
     return str(step.get("run", "")).strip()
-
-
-def all_jobs() -> Iterator[tuple[str, str, Job]]:
-    for path in WORKFLOW_FILES:
-        for job_id, job in jobs(load(path)).items():
-            yield path.name, job_id, job
 
 
 def params(found: Iterator[tuple[str, str, Job]]) -> list[Any]:
