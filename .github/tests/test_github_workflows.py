@@ -3,8 +3,9 @@
 
 actionlint and zizmor check syntax and known-dangerous patterns; these tests check what is
 specific to this repository: the image built once flows build -> deploy-dev -> deploy-prod,
-prod sits behind its environment, every job holds only the permissions it uses, every step
-is a nox session, and ci.yml reports exactly the checks the ruleset on main requires.
+prod sits behind its environment, every job holds only the permissions it uses and restores
+no cache once it holds a role, every step is a nox session, and ci.yml reports exactly the
+checks the ruleset on main requires.
 """
 
 from __future__ import annotations
@@ -176,6 +177,100 @@ def test_roles_come_from_variables_not_secrets(name: str, job_id: str, job: Job)
             with_ = step["with"]
             assert set(with_) == {"role-to-assume", "aws-region"}, f"{name}:{job_id}: no keys"
             assert "vars." in with_["role-to-assume"], f"{name}:{job_id}"
+
+
+# --- caches: none once a role is held --------------------------------------------------
+
+# Actions that restore a cache: always (None), or unless the named input is "false".
+CACHING = {"actions/cache": None, "actions/cache/restore": None, "jdx/mise-action": "cache"}
+EXPRESSION = re.compile(r"^\$\{\{\s*(.+?)\s*\}\}$")
+INPUT_TEST = re.compile(r"inputs\.([\w-]+)(?:\s*(==|!=)\s*'([^']*)')?")
+
+
+def evaluate(expression: str, inputs: dict[str, str]) -> str | None:
+    """An expression of the forms the local actions use (`inputs.<name>`, or compared with
+    a quoted literal), with or without `${{ }}`, as the string GitHub makes of it; None when
+    it takes another form."""
+    inner = EXPRESSION.match(expression.strip())
+    expression = inner[1] if inner else expression.strip()
+    if expression in ("true", "false"):
+        return expression
+    match = INPUT_TEST.fullmatch(expression)
+    if not match or match[1] not in inputs:
+        return None
+    value = inputs[match[1]]
+    if match[2] is None:
+        return value
+    return str((value.lower() == match[3].lower()) == (match[2] == "==")).lower()
+
+
+def with_value(value: Any, inputs: dict[str, str]) -> str | None:
+    """A `with:` value as the action receives it (None: cannot tell)."""
+    if isinstance(value, bool):
+        return str(value).lower()
+    if EXPRESSION.match(str(value).strip()):
+        return evaluate(str(value), inputs)
+    return None if "${{" in str(value) else str(value)
+
+
+def caches_restored(step_list: list[Step], inputs: dict[str, str]) -> list[str]:
+    """The caching actions that may run, following local actions with the inputs given to
+    them; a condition or input that cannot be read counts as one that restores."""
+    found = []
+    for step in step_list:
+        reference = str(step.get("uses", ""))
+        local = local_action(reference)
+        if local is None and action(reference) not in CACHING:
+            continue
+        if "if" in step and evaluate(str(step["if"]), inputs) == "false":
+            continue
+        given = {key: with_value(value, inputs) for key, value in step.get("with", {}).items()}
+        if local is not None:
+            known = {key: value for key, value in given.items() if value is not None}
+            if len(known) < len(given):
+                found.append(reference)  # cannot tell what the action is asked to do
+                continue
+            declared = local.get("inputs", {})
+            defaults = {name: str(spec.get("default", "")) for name, spec in declared.items()}
+            found += caches_restored(action_steps(local), {**defaults, **known})
+            continue
+        switch = CACHING[action(reference)]
+        if switch is None or given.get(switch) != "false":
+            found.append(action(reference))
+    return found
+
+
+def role_jobs() -> Iterator[tuple[str, str, Job]]:
+    for name, job_id, job in all_jobs():
+        if AWS_CREDENTIALS in {action(reference) for reference in uses(steps(job))}:
+            yield name, job_id, job
+
+
+@pytest.mark.parametrize(("name", "job_id", "job"), job_params(role_jobs()))
+def test_jobs_that_assume_a_role_restore_no_cache(name: str, job_id: str, job: Job) -> None:
+    # A cache is written by whatever ran before (a pull request's code included); restored
+    # where a role is held, it could run with that role or shape what gets released.
+    assert caches_restored(steps(job), {}) == [], f"{name}:{job_id}"
+
+
+def test_the_setup_action_restores_caches_only_when_asked() -> None:
+    (setup,) = [path for path in ACTION_FILES if path.parent.name == "setup"]
+    reference = f"./{setup.parent.relative_to(ROOT)}"
+    # The default is no cache, so a job has to ask for one.
+    assert load(setup)["inputs"]["cache"]["default"] == "false"
+    assert caches_restored([{"uses": reference}], {}) == []
+    assert caches_restored([{"uses": reference, "with": {"cache": "false"}}], {}) == []
+    assert caches_restored([{"uses": reference, "with": {"cache": "true"}}], {}) == [
+        "jdx/mise-action",
+        "actions/cache",
+    ]
+
+
+def test_the_checks_that_hold_no_role_use_the_caches() -> None:
+    # Keeps the cache rule above from passing because caches went unnoticed.
+    for check in jobs(workflow("ci.yml")).values():
+        assert "id-token" not in check["permissions"]
+        assert caches_restored(steps(check), {}) == ["jdx/mise-action", "actions/cache"]
 
 
 # --- run steps -------------------------------------------------------------------------
@@ -509,3 +604,8 @@ def test_dependabot_updates_everything_pinned_with_a_cooldown() -> None:
     assert ecosystems == {"github-actions", "uv", "docker", "terraform"}
     for update in updates:
         assert update["cooldown"]["default-days"] >= 7, update["package-ecosystem"]
+    # The actions ecosystem reads .github/workflows and the action.yml of the directories
+    # it is given, so each local action's directory is listed.
+    (actions,) = [update for update in updates if update["package-ecosystem"] == "github-actions"]
+    local = {f"/{path.parent.relative_to(ROOT)}" for path in ACTION_FILES}
+    assert {"/", *local} <= set(actions["directories"])
