@@ -593,6 +593,10 @@ def test_ci_reports_exactly_the_checks_the_ruleset_requires() -> None:
     assert sorted(checks) == sorted(default_sessions()) == sorted(runbook_checks())
     for name, called in checks.items():
         assert called == [name], name
+    # One failing check cancels none of the others: each reports its own result.
+    for job in jobs(workflow("ci.yml")).values():
+        if "strategy" in job:
+            assert job["strategy"].get("fail-fast") is False  # GitHub's default is true
 
 
 # --- dependabot ------------------------------------------------------------------------

@@ -120,6 +120,11 @@ def matrix_combinations(job: Job) -> list[dict[str, Any]]:
     return combinations
 
 
+def _matrix_value(combination: dict[str, Any], key: str) -> Any:
+    assert key in combination, f"matrix.{key} is not set in the combination {combination}"
+    return combination[key]
+
+
 def _substitute(value: Any, combination: dict[str, Any]) -> Any:
     if isinstance(value, dict):
         return {key: _substitute(item, combination) for key, item in value.items()}
@@ -128,8 +133,8 @@ def _substitute(value: Any, combination: dict[str, Any]) -> Any:
     if isinstance(value, str):
         whole = MATRIX_VALUE.fullmatch(value.strip())
         if whole:
-            return combination[whole[1]]
-        return MATRIX_VALUE.sub(lambda match: str(combination[match[1]]), value)
+            return _matrix_value(combination, whole[1])
+        return MATRIX_VALUE.sub(lambda match: str(_matrix_value(combination, match[1])), value)
     return value
 
 
