@@ -31,6 +31,7 @@ from workflow_files import (
     all_jobs,
     all_step_lists,
     env_value,
+    environment_jobs,
     expression,
     flag,
     instances,
@@ -317,8 +318,6 @@ def test_every_job_has_a_timeout(name: str, job_id: str, job: Job) -> None:
 
 # --- deploy: build once, deploy to dev, promote the same SHA ---------------------------
 
-# Sessions that change what an environment runs (deploys, releases, infra applies).
-CHANGES_AN_ENVIRONMENT = re.compile(r"^nox -s (deploy|promote|rollback|apply)\b")
 # Sessions that put a given SHA in an environment, which `verify` then checks.
 PUTS_A_SHA = re.compile(r"^nox -s (deploy|promote)\b")
 
@@ -390,13 +389,6 @@ def test_promotion_reads_dev_from_the_environments_variables(
 
 def test_only_main_deploys() -> None:
     assert triggers(workflow("deploy.yml")) == {"push": {"branches": ["main"]}}
-
-
-def environment_jobs() -> Iterator[tuple[str, str, Job]]:
-    """Jobs that change what runs in an environment (deploys, releases, infra applies)."""
-    for name, job_id, job in all_jobs():
-        if any(CHANGES_AN_ENVIRONMENT.match(run(step)) for step in steps(job)):
-            yield name, job_id, job
 
 
 def test_every_job_that_changes_an_environment_is_covered() -> None:

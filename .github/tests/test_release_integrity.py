@@ -25,6 +25,7 @@ from workflow_files import (
     Step,
     all_jobs,
     env_value,
+    environment_jobs,
     expression,
     flag,
     job_params,
@@ -46,7 +47,6 @@ DOWNLOAD = "actions/download-artifact"
 PUBLISH_ROLE = "vars.AWS_PUBLISH_ROLE_ARN"
 # Sessions that change which image an environment runs; they need git history.
 RELEASES = re.compile(r"^nox -s (deploy|promote|rollback)\b")
-ENVIRONMENT_CHANGES = re.compile(r"^nox -s (deploy|promote|rollback|apply)\b")
 
 
 def action(step: Step) -> str:
@@ -249,15 +249,9 @@ def test_jobs_that_deploy_check_out_full_history(name: str, job_id: str, job: Jo
 # --- one queue per environment, never cancelled ----------------------------------------
 
 
-def environment_changes() -> Iterator[tuple[str, str, Job]]:
-    for name, job_id, job in all_jobs():
-        if any(ENVIRONMENT_CHANGES.match(run(step)) for step in steps(job)):
-            yield name, job_id, job
-
-
 def test_each_environment_has_one_queue_shared_by_every_workflow() -> None:
     groups: dict[str, set[str]] = {}
-    for name, job_id, job in environment_changes():
+    for name, job_id, job in environment_jobs():
         concurrency = job["concurrency"]
         assert concurrency["cancel-in-progress"] is False, f"{name}:{job_id}"
         groups.setdefault(str(concurrency["group"]), set()).add(name)
@@ -276,7 +270,7 @@ def test_each_environment_has_one_queue_shared_by_every_workflow() -> None:
 @pytest.mark.parametrize("path", WORKFLOW_FILES, ids=lambda path: path.name)
 def test_no_workflow_wide_concurrency_cancels_an_environment_change(path: Path) -> None:
     data = load(path)
-    changes = [job_id for name, job_id, _job in environment_changes() if name == path.name]
+    changes = [job_id for name, job_id, _job in environment_jobs() if name == path.name]
     concurrency = data.get("concurrency")
     if changes and concurrency is not None:
         assert concurrency.get("cancel-in-progress") is False, path.name

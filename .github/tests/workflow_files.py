@@ -22,6 +22,8 @@ Step = dict[str, Any]
 MATRIX_VALUE = re.compile(r"\$\{\{\s*matrix\.([\w-]+)\s*\}\}")
 # A nox call's session: a name, or a variable set through env: ("$SESSION").
 NOX_SESSION = re.compile(r'^nox -s (?:"?\$(\w+)"?|([\w-]+))(?:\s|$)')
+# Sessions that change what runs in an environment (deploys, releases, infra applies).
+CHANGES_AN_ENVIRONMENT = re.compile(r"^nox -s (deploy|promote|rollback|apply)\b")
 
 
 def load(path: Path) -> dict[Any, Any]:
@@ -186,3 +188,10 @@ def sessions(job: Job) -> list[str]:
             if match:
                 found.append(match[2] or env_value(instance, step, match[1]))
     return found
+
+
+def environment_jobs() -> Iterator[tuple[str, str, Job]]:
+    """Jobs that change what runs in an environment (deploys, releases, infra applies)."""
+    for name, job_id, job in all_jobs():
+        if any(CHANGES_AN_ENVIRONMENT.match(run(step)) for step in steps(job)):
+            yield name, job_id, job
