@@ -1,9 +1,11 @@
-"""The pipeline's safety rules, asserted on the parsed workflows (run by `nox -s workflows`).
+"""The pipeline's safety rules, asserted on the parsed workflows and local actions (run by
+`nox -s workflows`).
 
 actionlint and zizmor check syntax and known-dangerous patterns; these tests check what is
 specific to this repository: the image built once flows build -> deploy-dev -> deploy-prod,
-prod sits behind its environment, every job holds only the permissions it uses, every step
-is a nox session, and the required checks the runbook names exist.
+prod sits behind its environment, every job holds only the permissions it uses and restores
+no cache once it holds a role, every step is a nox session, and ci.yml reports exactly the
+checks the ruleset on main requires.
 """
 
 from __future__ import annotations
@@ -19,17 +21,34 @@ from typing import Any
 import pytest
 import yaml
 from workflow_files import (
+    ACTION_FILES,
     ROOT,
     WORKFLOW_FILES,
     WORKFLOWS,
     Job,
+    Step,
+    action_steps,
     all_jobs,
+    all_step_lists,
+    env_value,
+    environment_jobs,
+    expression,
+    flag,
+    instances,
+    job_params,
     jobs,
     load,
+    local_action,
+    run,
+    sessions,
     steps,
+    uses,
 )
 
 RUNBOOK = ROOT / "docs" / "runbooks" / "require-checks.md"
+# The repository's settings as code: its `required_checks` are what the ruleset on main
+# requires.
+GITHUB_REPO_UNIT = ROOT / "infra" / "live" / "_units" / "github-repo.hcl"
 
 # The one action that assumes an AWS role; only jobs using it (or attesting) may hold
 # id-token: write.
@@ -39,13 +58,13 @@ CHECKOUT = "actions/checkout"
 ATTEST = {"actions/attest-build-provenance", "actions/attest-sbom"}
 PINNED_USES = re.compile(r"^[\w.-]+/[\w./-]+@[0-9a-f]{40}$")
 VERSION_COMMENT = re.compile(r"#\s*v\d+\.\d+\.\d+\s*$")
-# A run: step is one nox session call (arguments from env vars, never from ${{ }}).
-NOX_CALL = re.compile(r"^nox -s [\w-]+( -- .*)?$")
+# A run: step is one nox session call (session and arguments from env vars, never ${{ }}).
+NOX_CALL = re.compile(r'^nox -s ([\w-]+|"\$\w+")( -- .*)?$')
 # Run steps allowed to be more than a nox call, each with the reason.
 NOT_NOX = {
     # Input checking must happen before anything is installed or any role is assumed,
     # in a job without permissions; test_release_validation runs this very script.
-    ("release.yml", "validate", "Check action, environment, SHA, digest and revision"),
+    ("release.yml:validate", "Check action, environment, SHA, digest and revision"),
 }
 
 
@@ -60,22 +79,8 @@ def triggers(data: dict[Any, Any]) -> dict[str, Any]:
     return on
 
 
-def uses(job: Job) -> list[str]:
-    return [str(step["uses"]) for step in steps(job) if "uses" in step]
-
-
 def action(reference: str) -> str:
     return reference.split("@", 1)[0]
-
-
-def job_params(found: Iterator[tuple[str, str, Job]]) -> list[Any]:
-    return [pytest.param(name, job_id, job, id=f"{name}:{job_id}") for name, job_id, job in found]
-
-
-def all_uses() -> Iterator[tuple[str, str]]:
-    for name, _job_id, job in all_jobs():
-        for reference in uses(job):
-            yield name, reference
 
 
 def test_the_four_workflows_exist() -> None:
@@ -89,25 +94,49 @@ def test_the_four_workflows_exist() -> None:
 
 # --- pinning ---------------------------------------------------------------------------
 
+PINNED_FILES = [*WORKFLOW_FILES, *ACTION_FILES]
+# An accepted zizmor finding: the audit it silences, then why.
+ZIZMOR_IGNORE = re.compile(r"#\s*zizmor:\s*ignore\[[\w, -]+\](.*)$")
 
-@pytest.mark.parametrize("path", WORKFLOW_FILES, ids=lambda path: path.name)
+
+def written_uses(path: Path) -> list[str]:
+    """The `uses:` written in one workflow or local action (not those of actions it uses)."""
+    data = load(path)
+    step_lists = [action_steps(data)] if path in ACTION_FILES else map(steps, jobs(data).values())
+    return [str(step["uses"]) for found in step_lists for step in found if "uses" in step]
+
+
+def file_id(path: Path) -> str:
+    return str(path.relative_to(ROOT))
+
+
+@pytest.mark.parametrize("path", PINNED_FILES, ids=file_id)
 def test_every_action_is_pinned_to_a_full_commit_sha_with_a_version_comment(path: Path) -> None:
-    references = [reference for name, reference in all_uses() if name == path.name]
-    assert references, f"{path.name} uses no actions"
+    references = written_uses(path)
+    assert references, f"{file_id(path)} uses no actions"
     lines = path.read_text().splitlines()
     for reference in references:
-        assert PINNED_USES.match(reference), f"{path.name}: {reference} is not pinned to a SHA"
+        if local_action(reference) is not None:  # loads it: the action must exist
+            continue  # this repository's own action, at the commit that runs
+        assert PINNED_USES.match(reference), f"{file_id(path)}: {reference} is not pinned to a SHA"
         for line in (line for line in lines if reference in line):
-            assert VERSION_COMMENT.search(line), f"{path.name}: no '# vX.Y.Z' after {line!r}"
+            assert VERSION_COMMENT.search(line), f"{file_id(path)}: no '# vX.Y.Z' after {line!r}"
 
 
 def test_each_action_is_pinned_to_one_sha_and_version_everywhere() -> None:
     pins: dict[str, set[str]] = {}
-    for path in WORKFLOW_FILES:
+    for path in PINNED_FILES:
         for match in re.finditer(r"uses:\s*(\S+)\s*#\s*(v\S+)", path.read_text()):
             pins.setdefault(action(match[1]), set()).add(f"{match[1]} {match[2]}")
     drifted = {name: found for name, found in pins.items() if len(found) > 1}
     assert not drifted, f"the same action at different pins: {drifted}"
+
+
+@pytest.mark.parametrize("path", PINNED_FILES, ids=file_id)
+def test_every_accepted_zizmor_finding_says_why(path: Path) -> None:
+    for line in path.read_text().splitlines():
+        match = ZIZMOR_IGNORE.search(line)
+        assert match is None or match[1].strip(), f"{file_id(path)}: no reason in {line!r}"
 
 
 # --- permissions -----------------------------------------------------------------------
@@ -122,7 +151,7 @@ def test_workflows_grant_nothing_at_the_top(path: Path) -> None:
 def test_jobs_hold_only_the_permissions_they_use(name: str, job_id: str, job: Job) -> None:
     permissions = job.get("permissions")
     assert isinstance(permissions, dict), f"{name}:{job_id} must declare its permissions"
-    actions = {action(reference) for reference in uses(job)}
+    actions = {action(reference) for reference in uses(steps(job))}
     expected = {}
     if CHECKOUT in actions:
         expected["contents"] = "read"
@@ -130,7 +159,7 @@ def test_jobs_hold_only_the_permissions_they_use(name: str, job_id: str, job: Jo
         expected["id-token"] = "write"
     if actions & ATTEST:
         expected["attestations"] = "write"
-    if any(str(step.get("run", "")).startswith("nox -s attest-verify") for step in steps(job)):
+    if any(run(step).startswith("nox -s attest-verify") for step in steps(job)):
         expected["attestations"] = "read"
     assert permissions == expected, f"{name}:{job_id}"
 
@@ -151,19 +180,113 @@ def test_roles_come_from_variables_not_secrets(name: str, job_id: str, job: Job)
             assert "vars." in with_["role-to-assume"], f"{name}:{job_id}"
 
 
+# --- caches: none once a role is held --------------------------------------------------
+
+# Actions that restore a cache: always (None), or unless the named input is "false".
+CACHING = {"actions/cache": None, "actions/cache/restore": None, "jdx/mise-action": "cache"}
+EXPRESSION = re.compile(r"^\$\{\{\s*(.+?)\s*\}\}$")
+INPUT_TEST = re.compile(r"inputs\.([\w-]+)(?:\s*(==|!=)\s*'([^']*)')?")
+
+
+def evaluate(expression: str, inputs: dict[str, str]) -> str | None:
+    """An expression of the forms the local actions use (`inputs.<name>`, or compared with
+    a quoted literal), with or without `${{ }}`, as the string GitHub makes of it; None when
+    it takes another form."""
+    inner = EXPRESSION.match(expression.strip())
+    expression = inner[1] if inner else expression.strip()
+    if expression in ("true", "false"):
+        return expression
+    match = INPUT_TEST.fullmatch(expression)
+    if not match or match[1] not in inputs:
+        return None
+    value = inputs[match[1]]
+    if match[2] is None:
+        return value
+    return str((value.lower() == match[3].lower()) == (match[2] == "==")).lower()
+
+
+def with_value(value: Any, inputs: dict[str, str]) -> str | None:
+    """A `with:` value as the action receives it (None: cannot tell)."""
+    if isinstance(value, bool):
+        return str(value).lower()
+    if EXPRESSION.match(str(value).strip()):
+        return evaluate(str(value), inputs)
+    return None if "${{" in str(value) else str(value)
+
+
+def caches_restored(step_list: list[Step], inputs: dict[str, str]) -> list[str]:
+    """The caching actions that may run, following local actions with the inputs given to
+    them; a condition or input that cannot be read counts as one that restores."""
+    found = []
+    for step in step_list:
+        reference = str(step.get("uses", ""))
+        local = local_action(reference)
+        if local is None and action(reference) not in CACHING:
+            continue
+        if "if" in step and evaluate(str(step["if"]), inputs) == "false":
+            continue
+        given = {key: with_value(value, inputs) for key, value in step.get("with", {}).items()}
+        if local is not None:
+            known = {key: value for key, value in given.items() if value is not None}
+            if len(known) < len(given):
+                found.append(reference)  # cannot tell what the action is asked to do
+                continue
+            declared = local.get("inputs", {})
+            defaults = {name: str(spec.get("default", "")) for name, spec in declared.items()}
+            found += caches_restored(action_steps(local), {**defaults, **known})
+            continue
+        switch = CACHING[action(reference)]
+        if switch is None or given.get(switch) != "false":
+            found.append(action(reference))
+    return found
+
+
+def role_jobs() -> Iterator[tuple[str, str, Job]]:
+    for name, job_id, job in all_jobs():
+        if AWS_CREDENTIALS in {action(reference) for reference in uses(steps(job))}:
+            yield name, job_id, job
+
+
+@pytest.mark.parametrize(("name", "job_id", "job"), job_params(role_jobs()))
+def test_jobs_that_assume_a_role_restore_no_cache(name: str, job_id: str, job: Job) -> None:
+    # A cache is written by whatever ran before (a pull request's code included); restored
+    # where a role is held, it could run with that role or shape what gets released.
+    assert caches_restored(steps(job), {}) == [], f"{name}:{job_id}"
+
+
+def test_the_setup_action_restores_caches_only_when_asked() -> None:
+    (setup,) = [path for path in ACTION_FILES if path.parent.name == "setup"]
+    reference = f"./{setup.parent.relative_to(ROOT)}"
+    # The default is no cache, so a job has to ask for one.
+    assert load(setup)["inputs"]["cache"]["default"] == "false"
+    assert caches_restored([{"uses": reference}], {}) == []
+    assert caches_restored([{"uses": reference, "with": {"cache": "false"}}], {}) == []
+    assert caches_restored([{"uses": reference, "with": {"cache": "true"}}], {}) == [
+        "jdx/mise-action",
+        "actions/cache",
+    ]
+
+
+def test_the_checks_that_hold_no_role_use_the_caches() -> None:
+    # Keeps the cache rule above from passing because caches went unnoticed.
+    for check in jobs(workflow("ci.yml")).values():
+        assert "id-token" not in check["permissions"]
+        assert caches_restored(steps(check), {}) == ["jdx/mise-action", "actions/cache"]
+
+
 # --- run steps -------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("name", "job_id", "job"), job_params(all_jobs()))
-def test_run_steps_are_nox_sessions_without_expressions(name: str, job_id: str, job: Job) -> None:
-    for step in steps(job):
+@pytest.mark.parametrize(("where", "step_list"), list(all_step_lists()))
+def test_run_steps_are_nox_sessions_without_expressions(where: str, step_list: list[Step]) -> None:
+    for step in step_list:
         if "run" not in step:
             continue
-        script = str(step["run"]).strip()
+        script = run(step)
         # Values reach scripts through env: only; ${{ }} inside a script is injectable.
-        assert "${{" not in script, f"{name}:{job_id}: expression inside run: {script!r}"
-        if (name, job_id, step.get("name")) not in NOT_NOX:
-            assert NOX_CALL.match(script), f"{name}:{job_id}: not a nox session: {script!r}"
+        assert "${{" not in script, f"{where}: expression inside run: {script!r}"
+        if (where, step.get("name")) not in NOT_NOX:
+            assert NOX_CALL.match(script), f"{where}: not a nox session: {script!r}"
 
 
 def nox_sessions() -> set[str]:
@@ -182,83 +305,90 @@ def nox_sessions() -> set[str]:
 
 
 def test_workflows_call_only_sessions_the_noxfile_defines() -> None:
-    called = {
-        match[1]
-        for _name, _job_id, job in all_jobs()
-        for step in steps(job)
-        for match in re.finditer(r"\bnox -s ([\w-]+)", str(step.get("run", "")))
-    }
+    called = {session for _name, _job_id, job in all_jobs() for session in sessions(job)}
     assert called, "no nox calls found"
     assert called - nox_sessions() == set()
 
 
 @pytest.mark.parametrize(("name", "job_id", "job"), job_params(all_jobs()))
 def test_every_job_has_a_timeout(name: str, job_id: str, job: Job) -> None:
-    assert isinstance(job.get("timeout-minutes"), int), f"{name}:{job_id}"
+    for instance in instances(job):
+        assert isinstance(instance.get("timeout-minutes"), int), f"{name}:{job_id}"
 
 
 # --- deploy: build once, deploy to dev, promote the same SHA ---------------------------
 
+# Sessions that put a given SHA in an environment, which `verify` then checks.
+PUTS_A_SHA = re.compile(r"^nox -s (deploy|promote)\b")
 
-def test_build_publishes_once_and_exports_sha_and_digest() -> None:
+
+def argument(job: Job, step: Step, name: str) -> str:
+    """The value a nox call passes as `--name`: a literal, or what its `$VARIABLE` holds."""
+    value = flag(run(step), name)
+    return env_value(job, step, value[1:]) if value.startswith("$") else value
+
+
+def needs(data: dict[Any, Any], job_id: str) -> set[str]:
+    """Every job `job_id` waits for, directly or through the jobs it needs."""
+    direct = jobs(data)[job_id].get("needs", [])
+    found = set([direct] if isinstance(direct, str) else direct)
+    for needed in list(found):
+        found |= needs(data, needed)
+    return found
+
+
+def test_the_image_is_built_once_and_the_build_exports_what_publish_pushed() -> None:
+    built = [f"{name}:{job_id}" for name, job_id, job in all_jobs() if "image" in sessions(job)]
+    assert built == ["deploy.yml:build"]
     build = jobs(workflow("deploy.yml"))["build"]
-    assert build["outputs"] == {
-        "sha": "${{ steps.publish.outputs.sha }}",
-        "digest": "${{ steps.publish.outputs.digest }}",
-    }
-    runs = [step.get("run") for step in steps(build)]
-    assert runs.count("nox -s image") == 1
-    publish = next(step for step in steps(build) if step.get("id") == "publish")
-    assert str(publish["run"]).startswith("nox -s publish -- ")
+    assert sessions(build).count("image") == 1
+    (publish,) = [step for step in steps(build) if run(step).startswith("nox -s publish ")]
+    for output in ("sha", "digest"):
+        assert expression(build["outputs"][output]) == f"steps.{publish['id']}.outputs.{output}"
 
 
-def test_deploy_dev_deploys_and_verifies_the_built_sha() -> None:
-    dev = jobs(workflow("deploy.yml"))["deploy-dev"]
-    assert dev["needs"] == "build"
-    assert dev["environment"] == "dev"
-    assert dev["env"]["SHA"] == "${{ needs.build.outputs.sha }}"
-    assert dev["env"]["DIGEST"] == "${{ needs.build.outputs.digest }}"
-    assert dev["outputs"]["sha"] == "${{ needs.build.outputs.sha }}"
-    assert [step.get("run") for step in steps(dev) if "run" in step] == [
-        'nox -s deploy -- --env dev --sha "$SHA" --digest "$DIGEST"',
-        'nox -s verify -- --env dev --sha "$SHA"',
-    ]
+def sha_jobs() -> Iterator[tuple[str, str, Job]]:
+    for name, job_id, job in all_jobs():
+        if any(PUTS_A_SHA.match(run(step)) for step in steps(job)):
+            yield name, job_id, job
 
 
-def test_deploy_prod_promotes_the_sha_deploy_dev_deployed() -> None:
-    all_deploy = jobs(workflow("deploy.yml"))
-    prod = all_deploy["deploy-prod"]
-    assert prod["needs"] == "deploy-dev"
-    assert prod["environment"] == "prod"
-    # The same job output, passed through, never recomputed from the commit.
-    assert prod["env"]["SHA"] == "${{ needs.deploy-dev.outputs.sha }}"
-    # Where prod finds dev's registry and the role that reads dev's service.
-    assert prod["env"]["HELLO_ECR_REGISTRY_ID"] == "${{ vars.HELLO_ECR_REGISTRY_ID }}"
-    assert prod["env"]["HELLO_DEV_ROLE_ARN"] == "${{ vars.HELLO_DEV_ROLE_ARN }}"
-    for job_id in ("deploy-dev", "deploy-prod"):
-        text = yaml.safe_dump(all_deploy[job_id])
-        assert "GITHUB_SHA" not in text, job_id
-        assert "github.sha" not in text, job_id
-    assert [step.get("run") for step in steps(prod) if "run" in step] == [
-        'nox -s attest-verify -- --image "$REGISTRY/hello" --digest "$DIGEST" --sha "$SHA"',
-        'nox -s promote -- --sha "$SHA" --digest "$DIGEST" --wait',
-        'nox -s verify -- --env prod --sha "$SHA"',
-    ]
+@pytest.mark.parametrize(("name", "job_id", "job"), job_params(sha_jobs()))
+def test_each_deploy_is_verified_in_its_own_environment(name: str, job_id: str, job: Job) -> None:
+    # (A rollback to a task definition revision has no SHA to verify.)
+    for position, change in enumerate(steps(job)):
+        if not PUTS_A_SHA.match(run(change)):
+            continue
+        after = [step for step in steps(job)[position:] if run(step).startswith("nox -s verify ")]
+        assert after, f"{name}:{job_id}: nothing verifies {run(change)!r}"
+        verify = after[0]
+        assert argument(job, verify, "--sha") == argument(job, change, "--sha"), f"{name}:{job_id}"
+        assert argument(job, verify, "--env") == str(job["environment"]), f"{name}:{job_id}"
+
+
+@pytest.mark.parametrize(("name", "job_id", "job"), job_params(sha_jobs()))
+def test_deploys_never_take_the_sha_from_the_commit(name: str, job_id: str, job: Job) -> None:
+    # The SHA and digest travel from the build through job outputs or validated inputs; the
+    # commit a job runs on may be newer than the image it was given.
+    text = yaml.safe_dump(job)
+    assert "GITHUB_SHA" not in text, f"{name}:{job_id}"
+    assert "github.sha" not in text, f"{name}:{job_id}"
+
+
+@pytest.mark.parametrize(
+    ("name", "job_id", "job"), job_params(j for j in sha_jobs() if "promote" in sessions(j[2]))
+)
+def test_promotion_reads_dev_from_the_environments_variables(
+    name: str, job_id: str, job: Job
+) -> None:
+    # Where prod finds dev's registry and the role that reads dev's service (the
+    # github-repo module sets them on the prod environment).
+    for variable in ("HELLO_ECR_REGISTRY_ID", "HELLO_DEV_ROLE_ARN"):
+        assert expression(job["env"][variable]) == f"vars.{variable}", f"{name}:{job_id}"
 
 
 def test_only_main_deploys() -> None:
     assert triggers(workflow("deploy.yml")) == {"push": {"branches": ["main"]}}
-
-
-CHANGES_AN_ENVIRONMENT = re.compile(r"^nox -s (deploy|promote|rollback|apply)\b")
-
-
-def environment_jobs() -> Iterator[tuple[str, str, Job]]:
-    """Jobs that change what runs in an environment (deploys, releases, infra applies)."""
-    for name, job_id, job in all_jobs():
-        runs = [str(step["run"]) for step in steps(job) if "run" in step]
-        if any(CHANGES_AN_ENVIRONMENT.match(run) for run in runs):
-            yield name, job_id, job
 
 
 def test_every_job_that_changes_an_environment_is_covered() -> None:
@@ -269,6 +399,39 @@ def test_every_job_that_changes_an_environment_is_covered() -> None:
         "infra.yml:apply-prod",
         "release.yml:release",
     ]
+
+
+def changed_environments(job: Job) -> set[str]:
+    """The environments the job's nox calls change (promote always changes prod)."""
+    found = set()
+    for step in steps(job):
+        command = run(step)
+        if command.startswith("nox -s promote "):
+            found.add("prod")
+        elif command.startswith(("nox -s deploy ", "nox -s rollback ")):
+            found.add(argument(job, step, "--env"))
+        elif applied := re.match(r"nox -s apply -- (\S+)", command):
+            found.add(applied[1])
+    return found
+
+
+@pytest.mark.parametrize(("name", "job_id", "job"), job_params(environment_jobs()))
+def test_changes_run_in_their_environment_and_prod_after_dev(
+    name: str, job_id: str, job: Job
+) -> None:
+    environment = str(job["environment"])
+    if environment == "${{ inputs.env }}":
+        # release.yml: the environment is the validated input, and promote only accepts
+        # prod (test_release_validation).
+        return
+    # The environment (its -infra twin for infra applies) holds the role and the reviewers.
+    assert changed_environments(job) == {environment.removesuffix("-infra")}, f"{name}:{job_id}"
+    if environment.startswith("prod"):
+        # Its dev counterpart (dev, dev-infra) runs first in the same workflow.
+        data = load(WORKFLOWS / name)
+        dev = "dev" + environment.removeprefix("prod")
+        before = {str(jobs(data)[needed].get("environment")) for needed in needs(data, job_id)}
+        assert dev in before, f"{name}:{job_id} does not wait for a job in {dev}"
 
 
 @pytest.mark.parametrize(("name", "job_id", "job"), job_params(environment_jobs()))
@@ -379,26 +542,53 @@ def default_sessions() -> list[str]:
     tree = ast.parse((ROOT / "noxfile.py").read_text())
     for node in ast.walk(tree):
         if isinstance(node, ast.Assign) and ast.unparse(node.targets[0]) == "nox.options.sessions":
-            sessions = ast.literal_eval(node.value)
-            assert isinstance(sessions, list)
-            return [str(session) for session in sessions]
+            found = ast.literal_eval(node.value)
+            assert isinstance(found, list)
+            return [str(session) for session in found]
     raise AssertionError("noxfile.py sets no nox.options.sessions")
 
 
-def required_checks() -> list[str]:
+def required_by_the_ruleset() -> list[str]:
+    """`required_checks` of the github-repo unit: the checks the ruleset on main requires."""
+    text = GITHUB_REPO_UNIT.read_text()
+    match = re.search(r"^\s*required_checks\s*=\s*(\[[^\]]*\])", text, flags=re.MULTILINE)
+    assert match, f"{GITHUB_REPO_UNIT} sets no required_checks list"
+    found = ast.literal_eval(match[1])  # a list of quoted strings reads the same in HCL
+    assert isinstance(found, list)
+    return [str(check) for check in found]
+
+
+def runbook_checks() -> list[str]:
     """The check names listed between the markers in the runbook."""
     text = RUNBOOK.read_text()
     block = text.split("<!-- required-checks -->")[1].split("<!-- /required-checks -->")[0]
     return re.findall(r"^- `([\w-]+)`", block, flags=re.MULTILINE)
 
 
-def test_ci_runs_every_default_session_as_a_required_check() -> None:
-    ci = workflow("ci.yml")
-    assert triggers(ci) == {"pull_request": None, "push": {"branches": ["main"]}}
-    names = {str(job["name"]): job for job in jobs(ci).values()}
-    assert sorted(names) == sorted(default_sessions()) == sorted(required_checks())
-    for name, job in names.items():
-        assert [step.get("run") for step in steps(job) if "run" in step] == [f"nox -s {name}"]
+def ci_checks() -> dict[str, list[str]]:
+    """The checks ci.yml reports (a job's name, once per matrix combination), each with the
+    nox sessions it runs."""
+    found: dict[str, list[str]] = {}
+    for job_id, job in jobs(workflow("ci.yml")).items():
+        for instance in instances(job):
+            name = str(instance.get("name", job_id))
+            assert name not in found, f"two checks named {name}"
+            found[name] = sessions(instance)
+    return found
+
+
+def test_ci_reports_exactly_the_checks_the_ruleset_requires() -> None:
+    assert triggers(workflow("ci.yml")) == {"pull_request": None, "push": {"branches": ["main"]}}
+    checks = ci_checks()
+    assert sorted(checks) == sorted(required_by_the_ruleset())
+    # Each check is the default nox session of its name, and the runbook lists them all.
+    assert sorted(checks) == sorted(default_sessions()) == sorted(runbook_checks())
+    for name, called in checks.items():
+        assert called == [name], name
+    # One failing check cancels none of the others: each reports its own result.
+    for job in jobs(workflow("ci.yml")).values():
+        if "strategy" in job:
+            assert job["strategy"].get("fail-fast") is False  # GitHub's default is true
 
 
 # --- dependabot ------------------------------------------------------------------------
@@ -410,3 +600,8 @@ def test_dependabot_updates_everything_pinned_with_a_cooldown() -> None:
     assert ecosystems == {"github-actions", "uv", "docker", "terraform"}
     for update in updates:
         assert update["cooldown"]["default-days"] >= 7, update["package-ecosystem"]
+    # The actions ecosystem reads .github/workflows and the action.yml of the directories
+    # it is given, so each local action's directory is listed.
+    (actions,) = [update for update in updates if update["package-ecosystem"] == "github-actions"]
+    local = {f"/{path.parent.relative_to(ROOT)}" for path in ACTION_FILES}
+    assert {"/", *local} <= set(actions["directories"])

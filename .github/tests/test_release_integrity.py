@@ -24,8 +24,15 @@ from workflow_files import (
     Job,
     Step,
     all_jobs,
+    env_value,
+    environment_jobs,
+    expression,
+    flag,
+    job_params,
     jobs,
     load,
+    run,
+    sessions,
     steps,
 )
 
@@ -40,20 +47,10 @@ DOWNLOAD = "actions/download-artifact"
 PUBLISH_ROLE = "vars.AWS_PUBLISH_ROLE_ARN"
 # Sessions that change which image an environment runs; they need git history.
 RELEASES = re.compile(r"^nox -s (deploy|promote|rollback)\b")
-ENVIRONMENT_CHANGES = re.compile(r"^nox -s (deploy|promote|rollback|apply)\b")
-EXPRESSION = re.compile(r"^\$\{\{\s*(.+?)\s*\}\}$")
 
 
 def action(step: Step) -> str:
     return str(step.get("uses", "")).split("@", 1)[0]
-
-
-def run(step: Step) -> str:
-    return str(step.get("run", "")).strip()
-
-
-def params(found: Iterator[tuple[str, str, Job]]) -> list[Any]:
-    return [pytest.param(name, job_id, job, id=f"{name}:{job_id}") for name, job_id, job in found]
 
 
 def index(job: Job, predicate: Any) -> int:
@@ -65,28 +62,6 @@ def index(job: Job, predicate: Any) -> int:
 
 def session_step(job: Job, session: str) -> int:
     return index(job, lambda step: run(step).startswith(f"nox -s {session} "))
-
-
-def expression(value: Any) -> str:
-    """The inside of a `${{ ... }}` value."""
-    match = EXPRESSION.match(str(value).strip())
-    assert match, f"{value!r} is not a single expression"
-    return match[1]
-
-
-def flag(command: str, name: str) -> str:
-    """The value given to `--name` in a one-line nox call (quotes removed)."""
-    match = re.search(rf"(?:^|\s){re.escape(name)}[ =](\"[^\"]*\"|\S+)", command)
-    assert match, f"{command!r} has no {name}"
-    return match[1].strip('"')
-
-
-def env_value(job: Job, step: Step, variable: str) -> str:
-    """What `$VARIABLE` holds in a run step: the step's env first, then the job's."""
-    for scope in (step.get("env", {}), job.get("env", {})):
-        if variable in scope:
-            return str(scope[variable])
-    raise AssertionError(f"${variable} is not set for {run(step)!r}")
 
 
 def origin(workflow: dict[Any, Any], job_id: str, value: str) -> tuple[str, str]:
@@ -125,7 +100,7 @@ def test_only_deploy_yml_build_publishes_and_it_has_no_environment() -> None:
     assert without == ["build"]
 
 
-@pytest.mark.parametrize(("name", "job_id", "job"), params(all_jobs()))
+@pytest.mark.parametrize(("name", "job_id", "job"), job_params(all_jobs()))
 def test_only_the_build_job_assumes_the_publish_role(name: str, job_id: str, job: Job) -> None:
     credentials = [step for step in steps(job) if action(step) == AWS_CREDENTIALS]
     roles = [str(step["with"]["role-to-assume"]) for step in credentials]
@@ -191,7 +166,7 @@ def test_promote_runs_where_expected() -> None:
     ]
 
 
-@pytest.mark.parametrize(("name", "job_id", "job"), params(iter(promoting_jobs())))
+@pytest.mark.parametrize(("name", "job_id", "job"), job_params(iter(promoting_jobs())))
 def test_prod_verifies_the_attestation_of_the_digest_it_promotes(
     name: str, job_id: str, job: Job
 ) -> None:
@@ -262,7 +237,7 @@ def test_release_jobs_are_the_expected_ones() -> None:
     ]
 
 
-@pytest.mark.parametrize(("name", "job_id", "job"), params(release_jobs()))
+@pytest.mark.parametrize(("name", "job_id", "job"), job_params(release_jobs()))
 def test_jobs_that_deploy_check_out_full_history(name: str, job_id: str, job: Job) -> None:
     checkouts = [step for step in steps(job) if action(step) == CHECKOUT]
     assert checkouts, f"{name}:{job_id} has no checkout"
@@ -274,15 +249,9 @@ def test_jobs_that_deploy_check_out_full_history(name: str, job_id: str, job: Jo
 # --- one queue per environment, never cancelled ----------------------------------------
 
 
-def environment_changes() -> Iterator[tuple[str, str, Job]]:
-    for name, job_id, job in all_jobs():
-        if any(ENVIRONMENT_CHANGES.match(run(step)) for step in steps(job)):
-            yield name, job_id, job
-
-
 def test_each_environment_has_one_queue_shared_by_every_workflow() -> None:
     groups: dict[str, set[str]] = {}
-    for name, job_id, job in environment_changes():
+    for name, job_id, job in environment_jobs():
         concurrency = job["concurrency"]
         assert concurrency["cancel-in-progress"] is False, f"{name}:{job_id}"
         groups.setdefault(str(concurrency["group"]), set()).add(name)
@@ -301,7 +270,7 @@ def test_each_environment_has_one_queue_shared_by_every_workflow() -> None:
 @pytest.mark.parametrize("path", WORKFLOW_FILES, ids=lambda path: path.name)
 def test_no_workflow_wide_concurrency_cancels_an_environment_change(path: Path) -> None:
     data = load(path)
-    changes = [job_id for name, job_id, _job in environment_changes() if name == path.name]
+    changes = [job_id for name, job_id, _job in environment_jobs() if name == path.name]
     concurrency = data.get("concurrency")
     if changes and concurrency is not None:
         assert concurrency.get("cancel-in-progress") is False, path.name
@@ -355,11 +324,9 @@ def test_prod_applies_exactly_the_plan_artifact_its_plan_job_uploaded() -> None:
 def test_infra_yml_leaves_the_offline_checks_to_ci_yml() -> None:
     ci = load(WORKFLOWS / "ci.yml")
     assert "pull_request" in ci[True]
-    assert any(run(step) == "nox -s infra" for job in jobs(ci).values() for step in steps(job))
+    assert "infra" in [session for job in jobs(ci).values() for session in sessions(job)]
     infra = load(WORKFLOWS / "infra.yml")
-    assert not any(
-        run(step).startswith("nox -s infra") for job in jobs(infra).values() for step in steps(job)
-    )
+    assert "infra" not in [session for job in jobs(infra).values() for session in sessions(job)]
 
 
 # --- the sessions these rules rely on, run for real ------------------------------------
