@@ -147,6 +147,7 @@ def _check_requirements_export(session: nox.Session) -> None:
 # Everything mypy checks (strict, configured in pyproject.toml).
 TYPED_SOURCES = [
     "noxfile.py",
+    "tools",
     "services/hello/src",
     "services/hello/gunicorn.conf.py",
     "services/hello/tests",
@@ -459,6 +460,8 @@ INFRA_MODULES = INFRA / "modules"
 INFRA_LIVE = INFRA / "live"
 INFRA_BUILD = BUILD / "infra"
 INFRA_ENVIRONMENTS = ("dev", "prod")
+# The scripts in tools/ import `tools` and `infra.tests` from the repository root.
+ROOT_IMPORTABLE = {"PYTHONPATH": str(ROOT)}
 # What `tofu init` says when it cannot reach the provider registry (offline machines).
 REGISTRY_UNREACHABLE = re.compile(
     r"registry\.opentofu\.org|Failed to query available provider packages|"
@@ -526,12 +529,11 @@ def infra(session: nox.Session) -> None:
                         env=offline)  # fmt: skip
 
     _infra_render(session, terragrunt, offline)
-    # `python -m` puts the repo root on sys.path: the tests import infra.tests.<helper>.
     pytest_args = [arg for arg in session.posargs if arg != "--fix"]
-    session.run("python", "-m", "pytest", "infra/tests", "-q", *pytest_args)
+    session.run("pytest", "infra/tests", "-q", *pytest_args)
     session.log("deploy-time budget (rolling deploy, from the rendered ecs-service inputs)")
     budget = INFRA_BUILD / "deploy-budget.json"
-    session.run("python", "-m", "infra.tests.deploy_budget", str(budget))
+    session.run("python", "tools/deploy_budget.py", str(budget), env=ROOT_IMPORTABLE)
 
     _infra_iam_lint(session)
     _infra_tflint(session, tflint)
@@ -562,11 +564,12 @@ def _infra_render(session: nox.Session, terragrunt: str, env: dict[str, str]) ->
 
 
 def _infra_iam_lint(session: nox.Session) -> None:
-    """parliament over every IAM policy the modules render (infra/tests/iam_lint.py): zero
+    """parliament over every IAM policy the modules render (tools/iam_lint.py): zero
     findings; each accepted one is a suppression with its reason in that file."""
     session.run(
         "python", "-W", "ignore:pkg_resources is deprecated:UserWarning",
-        "-m", "infra.tests.iam_lint", str(INFRA_BUILD / "iam-lint.json"),
+        "tools/iam_lint.py", str(INFRA_BUILD / "iam-lint.json"),
+        env=ROOT_IMPORTABLE,
     )  # fmt: skip
 
 
