@@ -51,6 +51,7 @@ TYPED_SOURCES = [
 UNIT_TESTS = [
     ("services/hello/tests/unit", "hello", 95),
     ("infra/release/tests", "hello_release", 90),
+    ("tools/tests", "tools", 90),
 ]
 
 
@@ -67,7 +68,7 @@ def lint(session: nox.Session) -> None:
 
 @nox.session
 def tests(session: nox.Session) -> None:
-    """Unit tests with coverage: the service, then the release tool. Posargs go to pytest."""
+    """Unit tests with coverage: the service, the release tool, tools/. Posargs go to pytest."""
     install_groups(session, "tests")
     for path, package, floor in UNIT_TESTS:
         session.run(
