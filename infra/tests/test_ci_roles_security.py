@@ -1,5 +1,5 @@
 """The CI roles as an attacker meets them: the policies rendered from infra/modules/ci-roles
-(iam_render.py) for dev and prod, checked against the security model in DESIGN.md.
+(tools/iam_render.py) for dev and prod, checked against the security model in DESIGN.md.
 
 Each test names the hole it keeps closed; widen a policy and one of them fails.
 """
@@ -12,7 +12,8 @@ from typing import Any
 
 import pytest
 
-from infra.tests.iam_lint import (
+from infra.tests.rendered import ENVIRONMENTS, LIVE, MODULES, load
+from tools.iam_lint import (
     ACCOUNT,
     CONTEXTS,
     PROD_ACCOUNT,
@@ -21,8 +22,7 @@ from infra.tests.iam_lint import (
     lint,
     suppression_for,
 )
-from infra.tests.iam_render import Context, Policy, Unrenderable, render
-from infra.tests.rendered import ENVIRONMENTS, LIVE, MODULES, load
+from tools.iam_render import Context, Policy, Unrenderable, render
 
 from hcl2.api import load as load_hcl  # isort: skip  # bc-python-hcl2, installed with checkov
 

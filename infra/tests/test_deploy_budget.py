@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from infra.tests.deploy_budget import AWS_DEFAULTS, compute
+from tools.deploy_budget import AWS_DEFAULTS, compute
 
 FAST = {
     "health_check_interval": 5,

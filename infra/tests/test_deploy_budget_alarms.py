@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from infra.tests.deploy_budget import (
+from infra.tests.rendered import ENVIRONMENTS, env_values, load
+from tools.deploy_budget import (
     SOAK_FALLBACK_SECONDS,
     Soak,
     compute,
@@ -15,7 +16,6 @@ from infra.tests.deploy_budget import (
     merge_to_prod_seconds,
     promotion_soak,
 )
-from infra.tests.rendered import ENVIRONMENTS, env_values, load
 
 FAST = {
     "min_count": 2,

@@ -7,7 +7,6 @@ from typing import Any
 
 import pytest
 
-from infra.tests.deploy_budget import TARGET_SECONDS, compute
 from infra.tests.rendered import (
     ENVIRONMENTS,
     LIVE,
@@ -18,6 +17,7 @@ from infra.tests.rendered import (
     load_all,
     units,
 )
+from tools.deploy_budget import TARGET_SECONDS, compute
 
 CONFIGS = load_all()
 PAIRS = [(env, unit) for env in ENVIRONMENTS for unit in units(env)]

@@ -1,6 +1,6 @@
 """Lints every IAM policy the modules render with parliament (`nox -s infra`).
 
-`python -m infra.tests.iam_lint [OUTPUT.json]` renders each module's policy documents
+`python tools/iam_lint.py [OUTPUT.json]` renders each module's policy documents
 for the example environments below (iam_render.py), runs parliament on each one and
 fails on any finding that SUPPRESSIONS does not name with its reason. A suppression
 that no longer matches anything fails too, so the list cannot go stale.
@@ -16,8 +16,8 @@ from fnmatch import fnmatch
 from pathlib import Path
 from typing import Any
 
-from infra.tests.iam_render import Context, Policy, dumps, render
 from infra.tests.rendered import MODULES
+from tools.iam_render import Context, Policy, dumps, render
 
 ACCOUNT = "111111111111"
 PROD_ACCOUNT = "222222222222"

@@ -1,0 +1,78 @@
+"""The infra and workflow tools pinned in mise.toml: the one on PATH if it is that version,
+else built from the Go module proxy into a cache outside the repository."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from tools.project import pinned_versions
+
+if TYPE_CHECKING:
+    import nox
+
+TOOLS_CACHE = Path(
+    os.environ.get("HELLO_TOOLS_CACHE", Path.home() / ".cache" / "hello-platform" / "tools")
+)
+
+# How each tool pinned in mise.toml is built from the Go module proxy where mise is not
+# used: (command, Go module, package of the command inside it, linker flags).
+GO_TOOLS = {
+    "opentofu": (
+        "tofu", "github.com/opentofu/opentofu", "./cmd/tofu",
+        "-X github.com/opentofu/opentofu/version.dev=no",
+    ),
+    "terragrunt": (
+        "terragrunt", "github.com/gruntwork-io/terragrunt", ".",
+        "-X github.com/gruntwork-io/go-commons/version.Version=v{version}",
+    ),
+    "tflint": ("tflint", "github.com/terraform-linters/tflint", ".", ""),
+    "terraform-docs": ("terraform-docs", "github.com/terraform-docs/terraform-docs", ".", ""),
+    "actionlint": ("actionlint", "github.com/rhysd/actionlint", "./cmd/actionlint", ""),
+}  # fmt: skip
+
+
+def tool(session: nox.Session, name: str) -> str:
+    """Path to the pinned version of a Go-built tool, building it on first use.
+
+    The tool's own module is the main module of the build, so its go.mod `replace`
+    lines and its go.sum apply (OpenTofu replaces hashicorp/hcl/v2 with a fork; the
+    checksum database answers 404 for some of Terragrunt's pseudo-versions).
+    """
+    command, module, package, ldflags = GO_TOOLS[name]
+    version = pinned_versions()[name]
+    on_path = shutil.which(command)
+    if on_path and version in _version_output(on_path):
+        return on_path
+    binary = TOOLS_CACHE / name / version / "bin" / command
+    if binary.exists():
+        return str(binary)
+    if not shutil.which("go"):
+        session.error(f"{name} {version} is not on PATH and Go is missing to build it")
+    session.log(f"building {name} {version} from the Go module proxy into {binary.parent}")
+    found = subprocess.run(
+        ["go", "mod", "download", "-json", f"{module}@v{version}"],
+        capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    if found.returncode != 0:
+        session.error(
+            f"the Go module proxy refused {module}@v{version}: {found.stdout}{found.stderr}"
+        )
+    session.run(
+        "go", "build", "-C", json.loads(found.stdout)["Dir"], "-trimpath",
+        f"-ldflags={ldflags.format(version=version)}", "-o", str(binary), package,
+        external=True, env={"GOFLAGS": "-mod=readonly"},
+    )  # fmt: skip
+    return str(binary)
+
+
+def _version_output(path: str) -> str:
+    for flag in ("--version", "version"):
+        result = subprocess.run([path, flag], capture_output=True, text=True, check=False)
+        if result.returncode == 0:
+            return result.stdout + result.stderr
+    return ""

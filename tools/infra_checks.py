@@ -1,0 +1,312 @@
+"""infra/: the offline checks of the modules and Terragrunt environments, and the plan and
+apply runs over an environment's units."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import shutil
+import subprocess
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from tools.args import SessionArgs, directory
+from tools.go_tools import TOOLS_CACHE, tool
+from tools.project import BUILD, ROOT, run_script
+
+if TYPE_CHECKING:
+    import nox
+
+INFRA = ROOT / "infra"
+INFRA_MODULES = INFRA / "modules"
+INFRA_LIVE = INFRA / "live"
+INFRA_BUILD = BUILD / "infra"
+INFRA_ENVIRONMENTS = ("dev", "prod")
+TOOLS = Path(__file__).parent
+# What `tofu init` says when it cannot reach the provider registry (offline machines).
+REGISTRY_UNREACHABLE = re.compile(
+    r"registry\.opentofu\.org|Failed to query available provider packages|"
+    r"could not connect|no such host|i/o timeout|connection refused",
+)
+# Units an administrator applies at bootstrap (docs/bootstrap.md); the pipeline's plan and
+# apply leave them out, so no CI role needs the rights they hold.
+ADMIN_UNITS = ("ci-roles", "github-repo")
+# The file name `terragrunt run --all plan --out-dir DIR` gives each unit's plan: DIR/<unit>/.
+SAVED_PLAN = "tfplan.tfplan"
+# GitHub rejects a job summary above 1 MiB; the plan is cut well below that.
+SUMMARY_LIMIT = 900_000
+
+
+def modules() -> list[Path]:
+    return sorted(path.parent for path in INFRA_MODULES.glob("*/main.tf"))
+
+
+def units(environment: str) -> list[Path]:
+    return sorted(path.parent for path in (INFRA_LIVE / environment).glob("*/terragrunt.hcl"))
+
+
+def terragrunt_env(tofu: str) -> dict[str, str]:
+    """Terragrunt runs non-interactively with the pinned tofu."""
+    return {"TG_TF_PATH": tofu, "TG_NON_INTERACTIVE": "true", "TG_LOG_FORMAT": "bare"}
+
+
+def offline_env(tofu: str) -> dict[str, str]:
+    """For checks that must not reach AWS: no credentials, no instance metadata lookups.
+
+    `terragrunt render` tries to read each dependency's outputs and, when that fails,
+    falls back to its mock_outputs. Without auto-init the read fails at once on the
+    uninitialised S3 backend, and without credentials nothing could reach AWS anyway.
+    """
+    blank = {name: "" for name in os.environ if name.startswith("AWS_")}
+    return {
+        **terragrunt_env(tofu),
+        **blank,
+        "TG_NO_AUTO_INIT": "true",
+        "AWS_EC2_METADATA_DISABLED": "true",
+        "AWS_CONFIG_FILE": os.devnull,
+        "AWS_SHARED_CREDENTIALS_FILE": os.devnull,
+    }
+
+
+# --- the offline checks (nox -s infra), in the order the session runs them ---------------
+
+
+def formatting(
+    session: nox.Session, tofu: str, terragrunt: str, env: dict[str, str], *, fix: bool
+) -> None:
+    session.log("formatting: tofu fmt, terragrunt hcl fmt")
+    session.run(tofu, "fmt", "-recursive", *([] if fix else ["-check", "-diff"]), str(INFRA),
+                external=True)  # fmt: skip
+    session.run(terragrunt, "hcl", "fmt", *([] if fix else ["--check", "--diff"]),
+                "--working-dir", str(INFRA_LIVE), external=True, env=env)  # fmt: skip
+
+
+def hcl_validate(session: nox.Session, terragrunt: str, env: dict[str, str]) -> None:
+    for environment in INFRA_ENVIRONMENTS:
+        session.log(f"terragrunt hcl validate (syntax, then inputs): {environment}")
+        with session.chdir(INFRA_LIVE / environment):
+            session.run(terragrunt, "hcl", "validate", external=True, env=env)
+            session.run(terragrunt, "hcl", "validate", "--inputs", "--strict", external=True,
+                        env=env)  # fmt: skip
+
+
+def render(session: nox.Session, terragrunt: str, env: dict[str, str]) -> None:
+    """`terragrunt render --json` of every unit into build/infra/rendered/<env>/<unit>.json."""
+    for environment in INFRA_ENVIRONMENTS:
+        target = INFRA_BUILD / "rendered" / environment
+        shutil.rmtree(target, ignore_errors=True)
+        target.mkdir(parents=True)
+        for unit in units(environment):
+            session.log(f"terragrunt render --json: {environment}/{unit.name}")
+            result = subprocess.run(
+                [terragrunt, "render", "--json", "--working-dir", str(unit)],
+                env={**os.environ, **env},
+                capture_output=True,
+                text=True,
+                check=False,
+            )
+            if result.returncode != 0:
+                print(result.stderr[-4000:], end="")
+                session.error(f"terragrunt render failed in {unit.relative_to(ROOT)}")
+            (target / f"{unit.name}.json").write_text(result.stdout)
+
+
+def deploy_budget(session: nox.Session) -> None:
+    """The rolling deploy's time budget (tools/deploy_budget.py); over the target fails."""
+    session.log("deploy-time budget (rolling deploy, from the rendered ecs-service inputs)")
+    run_script(session, TOOLS / "deploy_budget.py", str(INFRA_BUILD / "deploy-budget.json"))
+
+
+def iam_lint(session: nox.Session) -> None:
+    """parliament over every IAM policy the modules render (tools/iam_lint.py): zero
+    findings; each accepted one is a suppression with its reason in that file."""
+    run_script(
+        session, TOOLS / "iam_lint.py", str(INFRA_BUILD / "iam-lint.json"),
+        python_args=("-W", "ignore:pkg_resources is deprecated:UserWarning"),
+    )  # fmt: skip
+
+
+def tflint(session: nox.Session, binary: str) -> None:
+    """tflint's bundled terraform ruleset (preset `all`, see .tflint.hcl) on every module."""
+    total = 0
+    for module in modules():
+        result = subprocess.run(
+            [binary, f"--chdir={module}", f"--config={ROOT / '.tflint.hcl'}", "--format=json"],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        report = json.loads(result.stdout or "{}")
+        issues, errors = report.get("issues", []), report.get("errors", [])
+        for issue in issues:
+            where = issue["range"]
+            print(f"  {where['filename']}:{where['start']['line']}: {issue['rule']['name']}: "
+                  f"{issue['message']}")  # fmt: skip
+        for error in errors:
+            print(f"  error: {error.get('message', error)}")
+        if errors or (result.returncode != 0 and not issues):
+            print(result.stderr[-2000:], end="")
+            session.error(f"tflint could not lint {module.relative_to(ROOT)}")
+        total += len(issues)
+        session.log(f"tflint {module.name}: {len(issues)} issue(s)")
+    session.log(f"tflint: {total} issue(s) in {len(modules())} modules")
+    if total:
+        session.error("tflint found issues")
+
+
+def checkov(session: nox.Session) -> None:
+    """checkov over infra/modules; every skip is inline with its reason."""
+    out = INFRA_BUILD / "checkov.json"
+    session.run(
+        "checkov", "--directory", str(INFRA_MODULES), "--framework", "terraform",
+        "--skip-download", "--compact", "--quiet",
+        "--output", "cli", "--output", "json", "--output-file-path", f"console,{out}",
+        success_codes=[0, 1],
+    )  # fmt: skip
+    summary = json.loads(out.read_text())["summary"]
+    session.log(
+        f"checkov: {summary['passed']} passed, {summary['failed']} failed, "
+        f"{summary['skipped']} skipped (inline, with reasons), "
+        f"{summary['parsing_errors']} parsing errors"
+    )
+    if summary["failed"] or summary["parsing_errors"]:
+        session.error("checkov found failures")
+
+
+def module_docs(session: nox.Session, terraform_docs: str, *, fix: bool) -> None:
+    """terraform-docs input/output tables between the README markers of each module."""
+    for module in modules():
+        session.run(
+            terraform_docs, "markdown", "table", "--output-file", "README.md",
+            "--output-mode", "inject", "--lockfile=false",
+            *([] if fix else ["--output-check"]), str(module),
+            external=True, silent=not fix,
+        )  # fmt: skip
+    state = "written" if fix else "up to date"
+    session.log(f"terraform-docs: {len(modules())} module READMEs {state}")
+
+
+def validate(session: nox.Session, tofu: str) -> None:
+    """`tofu init -backend=false` + `tofu validate` per module, when the registry answers."""
+    work = INFRA_BUILD / "validate"
+    shutil.rmtree(work, ignore_errors=True)
+    env = {**os.environ, "TF_IN_AUTOMATION": "1", "TF_INPUT": "0",
+           "TF_PLUGIN_CACHE_DIR": str(TOOLS_CACHE.parent / "tofu-plugins")}  # fmt: skip
+    Path(env["TF_PLUGIN_CACHE_DIR"]).mkdir(parents=True, exist_ok=True)
+    for index, module in enumerate(modules()):
+        copy = work / module.name
+        shutil.copytree(module, copy)
+        session.log(f"tofu init -backend=false: {module.name}")
+        init = subprocess.run(
+            [tofu, "init", "-backend=false", "-input=false", "-no-color"],
+            cwd=copy, env=env, capture_output=True, text=True, check=False, timeout=300,
+        )  # fmt: skip
+        if init.returncode != 0:
+            output = init.stderr + init.stdout
+            if index == 0 and REGISTRY_UNREACHABLE.search(output):
+                # The first error paragraph: "Error: <title>", blank, then its explanation.
+                error = output[output.find("Error:") :].split("\n\n")[:2]
+                said = " ".join(" ".join(error).split())
+                session.warn(
+                    "skipped: provider registry unreachable, so no tofu init/validate of the "
+                    f"modules (tofu init -backend=false said: {said})"
+                )
+                return
+            print(output[-4000:], end="")
+            session.error(f"tofu init failed in {module.relative_to(ROOT)}")
+        with session.chdir(copy):
+            session.run(tofu, "validate", "-no-color", external=True, env=env)
+    session.log(f"tofu validate: {len(modules())} modules valid")
+
+
+# --- plan and apply over an environment's units (nox -s plan / apply) -------------------
+
+
+def environment_args(session: nox.Session) -> argparse.Namespace:
+    """`<env> [--plan-dir DIR]`, the arguments of the plan and apply sessions."""
+    parser = SessionArgs(session)
+    parser.add_argument("environment", choices=INFRA_ENVIRONMENTS,
+                        metavar="|".join(INFRA_ENVIRONMENTS))  # fmt: skip
+    parser.add_argument("--plan-dir", type=directory, metavar="DIR")
+    return parser.parse()
+
+
+def pipeline_units(environment: str) -> list[str]:
+    return [unit.name for unit in units(environment) if unit.name not in ADMIN_UNITS]
+
+
+def run_all(terragrunt: str, environment: str, plan_dir: Path | None) -> list[str]:
+    """`terragrunt run --all` over the environment's units, without the admin-applied ones."""
+    excluded = [arg for unit in ADMIN_UNITS for arg in ("--queue-exclude-dir", unit)]
+    saved = ["--out-dir", str(plan_dir)] if plan_dir else []
+    return [terragrunt, "run", "--all", "--working-dir", str(INFRA_LIVE / environment),
+            *excluded, *saved]  # fmt: skip
+
+
+def plan(session: nox.Session, environment: str, plan_dir: Path | None) -> None:
+    """Streams the plan of every pipeline unit; in GitHub Actions also to the job summary."""
+    if plan_dir and plan_dir.exists() and any(plan_dir.iterdir()):
+        session.error(f"{plan_dir} is not empty: saved plans go to a new or empty directory")
+    tofu = tool(session, "opentofu")
+    summary = os.environ.get("GITHUB_STEP_SUMMARY")
+    command = [
+        *run_all(tool(session, "terragrunt"), environment, plan_dir),
+        "--", "plan", "-lock=false", "-input=false", *(["-no-color"] if summary else []),
+    ]  # fmt: skip
+    session.log(" ".join(command))
+    # Streamed as it runs and kept for the summary; terragrunt's own log goes to stderr.
+    lines: list[str] = []
+    with subprocess.Popen(
+        command, stdout=subprocess.PIPE, text=True, env={**os.environ, **terragrunt_env(tofu)}
+    ) as process:
+        for line in process.stdout or ():
+            print(line, end="", flush=True)
+            lines.append(line)
+    if summary:
+        write_plan_summary(Path(summary), environment, plan_dir, "".join(lines))
+    if process.returncode != 0:
+        session.error(f"terragrunt run --all plan failed (exit {process.returncode})")
+    if plan_dir:
+        saved = sorted(plan_dir.glob(f"*/{SAVED_PLAN}"))
+        session.log(f"saved {len(saved)} plans under {plan_dir}")
+
+
+def write_plan_summary(summary: Path, environment: str, plan_dir: Path | None, output: str) -> None:
+    if len(output) > SUMMARY_LIMIT:
+        output = output[:SUMMARY_LIMIT] + "\n... (cut here: the full plan is in the job log)\n"
+    fence = "```"
+    saved = " (saved: the apply job applies exactly this plan)" if plan_dir else ""
+    with summary.open("a", encoding="utf-8") as file:
+        file.write(f"## terragrunt plan: {environment}{saved}\n\n")
+        file.write(f"Left to an administrator, not planned: {', '.join(ADMIN_UNITS)}.\n\n")
+        file.write(f"{fence}text\n{output.replace(fence, '` ` `')}\n{fence}\n")
+
+
+def apply(session: nox.Session, environment: str, plan_dir: Path | None) -> None:
+    """Applies every pipeline unit; with a plan directory, exactly the plans saved there."""
+    if plan_dir:
+        check_saved_plans(session, environment, plan_dir)
+    tofu = tool(session, "opentofu")
+    session.run(
+        *run_all(tool(session, "terragrunt"), environment, plan_dir),
+        "--", "apply", "-input=false",
+        external=True, env=terragrunt_env(tofu),
+    )  # fmt: skip
+
+
+def check_saved_plans(session: nox.Session, environment: str, plan_dir: Path) -> None:
+    """A saved plan for every unit the pipeline applies, and none for any other."""
+    if not plan_dir.is_dir():
+        session.error(f"no saved plans: {plan_dir} is not a directory")
+    expected = set(pipeline_units(environment))
+    found = {path.parent.name for path in plan_dir.glob(f"*/{SAVED_PLAN}")}
+    if missing := sorted(expected - found):
+        session.error(f"{plan_dir} has no saved plan for {', '.join(missing)}: nothing applied")
+    if unknown := sorted(found - expected):
+        session.error(
+            f"{plan_dir} holds plans for units the pipeline does not apply in {environment}: "
+            f"{', '.join(unknown)}; nothing applied"
+        )
+    session.log(f"applying the {len(found)} saved plans in {plan_dir}")

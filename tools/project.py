@@ -1,0 +1,55 @@
+"""Facts about the checkout that every session relies on: paths, pinned versions, commit."""
+
+from __future__ import annotations
+
+import subprocess
+import tomllib
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import nox
+
+ROOT = Path(__file__).resolve().parents[1]
+SERVICE = ROOT / "services" / "hello"
+BUILD = ROOT / "build"
+# The one file that pins the infra and workflow tools (and what the workflows run nox with).
+MISE_TOML = ROOT / "mise.toml"
+
+
+def install_groups(session: nox.Session, *groups: str) -> None:
+    """Installs the locked dependency groups (and the workspace packages they name)."""
+    session.run_install(
+        "uv",
+        "sync",
+        "--locked",
+        "--no-default-groups",
+        *(f"--group={group}" for group in groups),
+        env={"UV_PROJECT_ENVIRONMENT": session.virtualenv.location},
+        silent=True,
+    )
+
+
+def pinned_versions(path: Path = MISE_TOML) -> dict[str, str]:
+    with path.open("rb") as file:
+        tools: dict[str, str] = tomllib.load(file)["tools"]
+    return tools
+
+
+def git(*args: str) -> str:
+    return subprocess.run(
+        ["git", *args], cwd=ROOT, capture_output=True, text=True, check=True
+    ).stdout.strip()
+
+
+def git_sha() -> str:
+    return git("rev-parse", "HEAD")
+
+
+def run_script(
+    session: nox.Session, script: Path, *args: str, python_args: Sequence[str] = ()
+) -> None:
+    """Runs a script of tools/ with the session's Python; the scripts import `tools` and
+    `infra.tests` from the repository root."""
+    session.run("python", *python_args, str(script), *args, env={"PYTHONPATH": str(ROOT)})

@@ -1,0 +1,361 @@
+"""The infra checks and the plan/apply runs, on stand-in modules, units and programs."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import pytest
+
+from tools import infra_checks
+from tools.project import ROOT
+from tools.tests.fakes import FakeSession, SessionError, program
+
+if TYPE_CHECKING:
+    import nox
+
+
+@pytest.fixture
+def infra(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A checkout in tmp_path: modules alb and ecr; units alb, ci-roles, github-repo in each
+    environment; build/ for the outputs."""
+    monkeypatch.setattr(infra_checks, "ROOT", tmp_path)
+    monkeypatch.setattr(infra_checks, "INFRA_MODULES", tmp_path / "infra" / "modules")
+    monkeypatch.setattr(infra_checks, "INFRA_LIVE", tmp_path / "infra" / "live")
+    monkeypatch.setattr(infra_checks, "INFRA_BUILD", tmp_path / "build" / "infra")
+    monkeypatch.setattr(infra_checks, "TOOLS_CACHE", tmp_path / "cache" / "tools")
+    for module in ("alb", "ecr"):
+        (tmp_path / "infra" / "modules" / module).mkdir(parents=True)
+        (tmp_path / "infra" / "modules" / module / "main.tf").write_text("")
+    for environment in infra_checks.INFRA_ENVIRONMENTS:
+        for unit in ("alb", *infra_checks.ADMIN_UNITS):
+            (tmp_path / "infra" / "live" / environment / unit).mkdir(parents=True)
+            (tmp_path / "infra" / "live" / environment / unit / "terragrunt.hcl").write_text("")
+    (tmp_path / "build" / "infra").mkdir(parents=True)
+    return tmp_path
+
+
+def test_offline_env_blanks_every_aws_setting(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("AWS_PROFILE", "prod-admin")
+    env = infra_checks.offline_env("/bin/tofu")
+    assert env["AWS_PROFILE"] == ""
+    assert env["AWS_SHARED_CREDENTIALS_FILE"] == env["AWS_CONFIG_FILE"] == "/dev/null"
+    assert env["TG_TF_PATH"] == "/bin/tofu"
+    assert env["TG_NO_AUTO_INIT"] == "true"
+
+
+@pytest.mark.parametrize(("fix", "tofu_flags"), [(False, ["-check", "-diff"]), (True, [])])
+def test_formatting_checks_or_rewrites(fix: bool, tofu_flags: list[str]) -> None:
+    fake = FakeSession()
+    infra_checks.formatting(fake.session, "tofu", "terragrunt", {}, fix=fix)
+    tofu, terragrunt = fake.commands()
+    assert tofu == ("tofu", "fmt", "-recursive", *tofu_flags, str(infra_checks.INFRA))
+    assert ("--check" in terragrunt) is not fix
+
+
+def test_hcl_validate_runs_in_each_environment(infra: Path) -> None:
+    fake = FakeSession()
+    infra_checks.hcl_validate(fake.session, "terragrunt", {})
+    assert fake.directories == [infra / "infra" / "live" / "dev", infra / "infra" / "live" / "prod"]
+    assert fake.commands()[1] == ("terragrunt", "hcl", "validate", "--inputs", "--strict")
+
+
+def test_render_writes_each_unit(infra: Path, bin_dir: Path) -> None:
+    terragrunt = program(bin_dir, "terragrunt", 'echo "{\\"inputs\\": {\\"dir\\": \\"$4\\"}}"')
+    infra_checks.render(FakeSession().session, str(terragrunt), {})
+    rendered = infra / "build" / "infra" / "rendered" / "prod" / "alb.json"
+    assert json.loads(rendered.read_text()) == {
+        "inputs": {"dir": str(infra / "infra" / "live" / "prod" / "alb")}
+    }
+
+
+def test_render_stops_at_a_unit_that_fails(infra: Path, bin_dir: Path) -> None:
+    terragrunt = program(bin_dir, "terragrunt", 'echo "Error: bad input" >&2; exit 1')
+    with pytest.raises(SessionError, match="terragrunt render failed in infra/live/dev/alb"):
+        infra_checks.render(FakeSession().session, str(terragrunt), {})
+
+
+@pytest.mark.parametrize("check", [infra_checks.deploy_budget, infra_checks.iam_lint])
+def test_scripts_run_from_tools_with_the_root_importable(
+    check: Callable[[nox.Session], None],
+) -> None:
+    fake = FakeSession()
+    check(fake.session)
+    (run,) = fake.runs
+    script = next(Path(arg) for arg in run.args if arg.endswith(".py"))
+    assert script.parent == ROOT / "tools"
+    assert script.is_file()
+    assert run.args[-1].startswith(str(infra_checks.INFRA_BUILD))
+    assert run.kwargs["env"] == {"PYTHONPATH": str(ROOT)}
+
+
+def tflint_program(bin_dir: Path, report: dict[str, object], code: int) -> str:
+    """A tflint that prints `report` as its JSON output for every module."""
+    return str(program(bin_dir, "tflint", f"echo '{json.dumps(report)}'; exit {code}"))
+
+
+ISSUE = {
+    "rule": {"name": "terraform_unused_declarations"},
+    "message": 'variable "x" is declared but not used',
+    "range": {"filename": "variables.tf", "start": {"line": 3}},
+}
+
+
+def test_tflint_passes_clean_modules(infra: Path, bin_dir: Path) -> None:
+    fake = FakeSession()
+    infra_checks.tflint(fake.session, tflint_program(bin_dir, {"issues": [], "errors": []}, 0))
+    assert fake.logs[-1] == "tflint: 0 issue(s) in 2 modules"
+
+
+def test_tflint_lists_issues_and_fails(
+    infra: Path, bin_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    fake = FakeSession()
+    tflint = tflint_program(bin_dir, {"issues": [ISSUE], "errors": []}, 2)
+    with pytest.raises(SessionError, match="tflint found issues"):
+        infra_checks.tflint(fake.session, tflint)
+    assert "tflint: 2 issue(s) in 2 modules" in fake.logs
+    assert capsys.readouterr().out.splitlines()[0] == (
+        '  variables.tf:3: terraform_unused_declarations: variable "x" is declared but not used'
+    )
+
+
+@pytest.mark.parametrize(
+    ("report", "code"),
+    [({"issues": [], "errors": [{"message": "Failed to load configurations"}]}, 1), ({}, 1)],
+)
+def test_tflint_that_cannot_lint_is_an_error(
+    infra: Path, bin_dir: Path, report: dict[str, object], code: int
+) -> None:
+    with pytest.raises(SessionError, match="tflint could not lint infra/modules/alb"):
+        infra_checks.tflint(FakeSession().session, tflint_program(bin_dir, report, code))
+
+
+def checkov_summary(infra: Path, **counts: int) -> None:
+    summary = {"passed": 40, "failed": 0, "skipped": 3, "parsing_errors": 0, **counts}
+    (infra / "build" / "infra" / "checkov.json").write_text(json.dumps({"summary": summary}))
+
+
+def test_checkov_reports_its_summary(infra: Path) -> None:
+    checkov_summary(infra)
+    fake = FakeSession()
+    infra_checks.checkov(fake.session)
+    assert fake.runs[0].kwargs["success_codes"] == [0, 1]
+    assert fake.logs == [
+        "checkov: 40 passed, 0 failed, 3 skipped (inline, with reasons), 0 parsing errors"
+    ]
+
+
+@pytest.mark.parametrize("counts", [{"failed": 1}, {"parsing_errors": 1}])
+def test_checkov_failures_fail(infra: Path, counts: dict[str, int]) -> None:
+    checkov_summary(infra, **counts)
+    with pytest.raises(SessionError, match="checkov found failures"):
+        infra_checks.checkov(FakeSession().session)
+
+
+@pytest.mark.parametrize("fix", [False, True])
+def test_module_docs_check_or_write_each_readme(infra: Path, fix: bool) -> None:
+    fake = FakeSession()
+    infra_checks.module_docs(fake.session, "terraform-docs", fix=fix)
+    assert [run.args[-1] for run in fake.runs] == [
+        str(infra / "infra" / "modules" / "alb"),
+        str(infra / "infra" / "modules" / "ecr"),
+    ]
+    assert all(("--output-check" in run.args) is not fix for run in fake.runs)
+
+
+OFFLINE_INIT = """echo "
+Error: Failed to query available provider packages
+
+Could not retrieve the list of available versions for provider hashicorp/aws: could not
+connect to registry.opentofu.org
+" >&2; exit 1"""
+
+
+def test_validate_is_skipped_and_said_when_the_registry_is_unreachable(
+    infra: Path, bin_dir: Path
+) -> None:
+    tofu = program(bin_dir, "tofu", OFFLINE_INIT)
+    fake = FakeSession()
+    infra_checks.validate(fake.session, str(tofu))
+    (warning,) = fake.warnings
+    assert warning.startswith("skipped: provider registry unreachable")
+    assert "said: Error: Failed to query available provider packages Could not" in warning
+    assert fake.runs == []
+
+
+def test_validate_runs_in_a_copy_of_each_module(infra: Path, bin_dir: Path) -> None:
+    tofu = program(bin_dir, "tofu", "exit 0")
+    fake = FakeSession()
+    infra_checks.validate(fake.session, str(tofu))
+    copies = infra / "build" / "infra" / "validate"
+    assert fake.directories == [copies / "alb", copies / "ecr"]
+    assert fake.commands() == [(str(tofu), "validate", "-no-color")] * 2
+    assert (infra / "cache" / "tofu-plugins").is_dir()
+
+
+def test_validate_fails_on_any_other_init_error(infra: Path, bin_dir: Path) -> None:
+    tofu = program(bin_dir, "tofu", 'echo "Error: Unsupported block type" >&2; exit 1')
+    with pytest.raises(SessionError, match="tofu init failed in infra/modules/alb"):
+        infra_checks.validate(FakeSession().session, str(tofu))
+
+
+# --- plan and apply ------------------------------------------------------------------------
+
+
+def test_environment_args(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    args = infra_checks.environment_args(FakeSession(posargs=["prod"]).session)
+    assert (args.environment, args.plan_dir) == ("prod", None)
+    fake = FakeSession(posargs=["dev", "--plan-dir", "plans"])
+    assert infra_checks.environment_args(fake.session).plan_dir == tmp_path / "plans"
+
+
+@pytest.mark.parametrize(
+    ("posargs", "message"),
+    [
+        (["staging"], "invalid choice: 'staging'"),
+        ([], "the following arguments are required: dev|prod"),
+        (["prod", "dev"], "unrecognized arguments: dev"),
+        (["prod", "--plan"], "unrecognized arguments: --plan"),
+    ],
+)
+def test_environment_args_refuse_bad_input(posargs: list[str], message: str) -> None:
+    fake = FakeSession(name="apply", posargs=posargs)
+    with pytest.raises(SessionError) as raised:
+        infra_checks.environment_args(fake.session)
+    assert message in str(raised.value)
+    assert str(raised.value).endswith("; usage: nox -s apply -- [--plan-dir DIR] dev|prod")
+
+
+def excluded(command: list[str] | tuple[str, ...]) -> set[str]:
+    return {command[i + 1] for i, arg in enumerate(command) if arg == "--queue-exclude-dir"}
+
+
+def test_run_all_leaves_out_the_admin_units(tmp_path: Path) -> None:
+    command = infra_checks.run_all("terragrunt", "prod", tmp_path)
+    assert command[:5] == [
+        "terragrunt", "run", "--all", "--working-dir", str(infra_checks.INFRA_LIVE / "prod"),
+    ]  # fmt: skip
+    assert excluded(command) == {"ci-roles", "github-repo"}
+    assert command[-2:] == ["--out-dir", str(tmp_path)]
+    assert "--out-dir" not in infra_checks.run_all("terragrunt", "prod", None)
+
+
+def test_the_admin_units_are_real_units() -> None:
+    every_unit: set[str] = set()
+    for environment in infra_checks.INFRA_ENVIRONMENTS:
+        names = {unit.name for unit in infra_checks.units(environment)}
+        assert set(infra_checks.pipeline_units(environment)) == names - {"ci-roles", "github-repo"}
+        every_unit |= names
+    assert set(infra_checks.ADMIN_UNITS) <= every_unit
+
+
+@pytest.fixture
+def run_all_programs(
+    bin_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> tuple[Path, Path]:
+    """`tool` gives a tofu and a terragrunt that logs its arguments, prints a plan and
+    exits with the code in ./exit-code."""
+    log, code = tmp_path / "terragrunt-args", tmp_path / "exit-code"
+    code.write_text("0")
+    tools = {
+        "opentofu": program(bin_dir, "tofu", "exit 0"),
+        "terragrunt": program(
+            bin_dir, "terragrunt",
+            f'printf "%s\\n" "$@" > {log}\n'
+            "echo 'Plan: 1 to add ```'\n"
+            f"exit $(cat {code})",
+        ),
+    }  # fmt: skip
+    monkeypatch.setattr(infra_checks, "tool", lambda session, name: str(tools[name]))
+    monkeypatch.delenv("GITHUB_STEP_SUMMARY", raising=False)
+    return log, code
+
+
+def test_plan_saves_and_summarises(
+    run_all_programs: tuple[Path, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    log, _code = run_all_programs
+    summary = tmp_path / "summary.md"
+    monkeypatch.setenv("GITHUB_STEP_SUMMARY", str(summary))
+    fake = FakeSession()
+    infra_checks.plan(fake.session, "prod", tmp_path / "plans")
+    args = log.read_text().splitlines()
+    assert excluded(args) == {"ci-roles", "github-repo"}
+    assert args[args.index("--") + 1 :] == ["plan", "-lock=false", "-input=false", "-no-color"]
+    assert summary.read_text() == (
+        "## terragrunt plan: prod (saved: the apply job applies exactly this plan)\n\n"
+        "Left to an administrator, not planned: ci-roles, github-repo.\n\n"
+        "```text\nPlan: 1 to add ` ` `\n\n```\n"
+    )
+    assert fake.logs[-1] == f"saved 0 plans under {tmp_path / 'plans'}"
+
+
+def test_a_failed_plan_fails_the_session(run_all_programs: tuple[Path, Path]) -> None:
+    _log, code = run_all_programs
+    code.write_text("3")
+    with pytest.raises(SessionError, match=r"terragrunt run --all plan failed \(exit 3\)"):
+        infra_checks.plan(FakeSession().session, "dev", None)
+
+
+def test_plan_refuses_a_plan_dir_with_files(
+    run_all_programs: tuple[Path, Path], tmp_path: Path
+) -> None:
+    log, _code = run_all_programs
+    (tmp_path / "plans" / "alb").mkdir(parents=True)
+    with pytest.raises(SessionError, match="is not empty"):
+        infra_checks.plan(FakeSession().session, "prod", tmp_path / "plans")
+    assert not log.exists()
+
+
+def test_long_plans_are_cut_for_the_summary(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(infra_checks, "SUMMARY_LIMIT", 10)
+    infra_checks.write_plan_summary(tmp_path / "summary.md", "dev", None, "x" * 11)
+    text = (tmp_path / "summary.md").read_text()
+    assert "## terragrunt plan: dev\n" in text
+    assert "x" * 10 + "\n... (cut here: the full plan is in the job log)\n" in text
+    assert "x" * 11 not in text
+
+
+def save_plans(plan_dir: Path, units: list[str]) -> None:
+    for unit in units:
+        (plan_dir / unit).mkdir(parents=True)
+        (plan_dir / unit / infra_checks.SAVED_PLAN).write_bytes(b"plan")
+
+
+def test_apply_hands_the_saved_plans_to_terragrunt(
+    infra: Path, run_all_programs: tuple[Path, Path], tmp_path: Path
+) -> None:
+    save_plans(tmp_path / "plans", ["alb"])
+    fake = FakeSession()
+    infra_checks.apply(fake.session, "prod", tmp_path / "plans")
+    (run,) = fake.runs
+    assert run.args[-4:] == (str(tmp_path / "plans"), "--", "apply", "-input=false")
+    assert excluded(run.args) == {"ci-roles", "github-repo"}
+    assert run.kwargs["env"]["TG_TF_PATH"].endswith("/tofu")
+    assert fake.logs == [f"applying the 1 saved plans in {tmp_path / 'plans'}"]
+
+
+@pytest.mark.parametrize(
+    ("saved", "message"),
+    [
+        (None, "is not a directory"),
+        ([], "has no saved plan for alb: nothing applied"),
+        (["alb", "ci-roles"], "does not apply in prod: ci-roles; nothing applied"),
+    ],
+)
+def test_apply_refuses_plans_that_are_not_exactly_the_pipeline_units(
+    infra: Path, tmp_path: Path, saved: list[str] | None, message: str
+) -> None:
+    if saved is not None:
+        (tmp_path / "plans").mkdir()
+        save_plans(tmp_path / "plans", saved)
+    fake = FakeSession()
+    with pytest.raises(SessionError, match=message):
+        infra_checks.apply(fake.session, "prod", tmp_path / "plans")
+    assert fake.runs == []

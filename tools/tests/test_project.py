@@ -1,0 +1,49 @@
+"""Paths, pins and the commit the sessions rely on."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from tools.go_tools import GO_TOOLS
+from tools.project import ROOT, git_sha, install_groups, pinned_versions, run_script
+from tools.tests.fakes import FakeSession
+
+
+def test_root_is_the_checkout() -> None:
+    assert (ROOT / "noxfile.py").is_file()
+    assert (ROOT / "tools" / "project.py").is_file()
+
+
+def test_pinned_versions_come_from_the_tools_table(tmp_path: Path) -> None:
+    pins = tmp_path / "mise.toml"
+    pins.write_text('[tools]\ntflint = "1.2.3"\n"pipx:nox" = "2026.1.1"\n')
+    assert pinned_versions(pins) == {"tflint": "1.2.3", "pipx:nox": "2026.1.1"}
+
+
+def test_mise_toml_pins_every_go_tool() -> None:
+    pins = pinned_versions()
+    for name in GO_TOOLS:
+        assert re.fullmatch(r"\d+\.\d+\.\d+", pins[name]), name
+
+
+def test_install_groups_syncs_the_locked_groups_into_the_session_venv() -> None:
+    fake = FakeSession()
+    install_groups(fake.session, "tests", "lint")
+    (install,) = fake.installs
+    assert install.args == (
+        "uv", "sync", "--locked", "--no-default-groups", "--group=tests", "--group=lint",
+    )  # fmt: skip
+    assert install.kwargs["env"] == {"UV_PROJECT_ENVIRONMENT": "/venv"}
+
+
+def test_git_sha_is_a_full_commit() -> None:
+    assert re.fullmatch(r"[0-9a-f]{40}", git_sha())
+
+
+def test_scripts_run_with_the_root_importable() -> None:
+    fake = FakeSession()
+    run_script(fake.session, ROOT / "tools" / "x.py", "out.json", python_args=("-W", "error"))
+    (run,) = fake.runs
+    assert run.args == ("python", "-W", "error", str(ROOT / "tools" / "x.py"), "out.json")
+    assert run.kwargs["env"] == {"PYTHONPATH": str(ROOT)}
