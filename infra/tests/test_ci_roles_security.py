@@ -6,6 +6,7 @@ Each test names the hole it keeps closed; widen a policy and one of them fails.
 
 from __future__ import annotations
 
+import ast
 import json
 from pathlib import Path
 from typing import Any
@@ -22,7 +23,7 @@ from infra.tests.iam_lint import (
     suppression_for,
 )
 from infra.tests.iam_render import Context, Policy, Unrenderable, render
-from infra.tests.rendered import ENVIRONMENTS, LIVE, MODULES, load
+from infra.tests.rendered import ENVIRONMENTS, LIVE, MODULES, ROOT, load
 
 from hcl2.api import load as load_hcl  # isort: skip  # bc-python-hcl2, installed with checkov
 
@@ -182,6 +183,7 @@ def test_publish_role_may_push_and_read_the_one_repository_only() -> None:
         "ecr:BatchGetImage",
         "ecr:CompleteLayerUpload",
         "ecr:DescribeImages",
+        "ecr:DescribeRepositories",
         "ecr:GetDownloadUrlForLayer",
         "ecr:InitiateLayerUpload",
         "ecr:PutImage",
@@ -375,6 +377,44 @@ def test_state_access_is_limited_to_the_environment_keys(layout: str) -> None:
     (listing,) = allowing(read, "s3:ListBucket")
     assert listing["Resource"] == bucket
     assert listing["Condition"] == {"StringLike": {"s3:prefix": [f"{env}/*", "env:/*"]}}
+
+
+# --- ECR: what the release tool calls, each role that runs it may call ----------------
+
+RELEASE_TOOL = ROOT / "infra" / "release" / "src" / "hello_release"
+
+
+def release_tool_ecr_actions() -> set[str]:
+    """IAM actions of the ECR API calls the release tool makes: method calls on parameters
+    annotated `ECRClient` (boto3's snake_case names are the actions in PascalCase)."""
+    found = set()
+    for path in RELEASE_TOOL.glob("*.py"):
+        for function in ast.walk(ast.parse(path.read_text())):
+            if not isinstance(function, ast.FunctionDef):
+                continue
+            clients = {
+                arg.arg
+                for arg in function.args.args + function.args.kwonlyargs
+                if isinstance(arg.annotation, ast.Name) and arg.annotation.id == "ECRClient"
+            }
+            for node in ast.walk(function):
+                if (
+                    isinstance(node, ast.Call)
+                    and isinstance(node.func, ast.Attribute)
+                    and isinstance(node.func.value, ast.Name)
+                    and node.func.value.id in clients
+                ):
+                    found.add("ecr:" + node.func.attr.title().replace("_", ""))
+    return found
+
+
+def test_release_tool_ecr_calls_are_allowed_to_the_roles_that_run_it() -> None:
+    calls = release_tool_ecr_actions()
+    # The scan sees the calls that publish and tag (a scan finding nothing proves nothing).
+    assert {"ecr:DescribeRepositories", "ecr:DescribeImages", "ecr:PutImage"} <= calls
+    assert calls <= actions(DEV["publish"])
+    for layout in LAYOUTS:
+        assert calls <= actions(DOCS[layout]["deploy"]), layout
 
 
 # --- plan: read what a plan needs, nothing more -----------------------------

@@ -213,8 +213,8 @@ data "aws_iam_policy_document" "publish" {
     resources = ["*"]
   }
 
-  # Read, to refuse a tag that already holds another image; push, for the image and its
-  # attestations.
+  # Read, to refuse a tag that already holds another image and to find the repository's
+  # address (`hello-release publish`); push, for the image and its attestations.
   statement {
     sid = "EcrPushAndRead"
     actions = [
@@ -222,6 +222,7 @@ data "aws_iam_policy_document" "publish" {
       "ecr:BatchGetImage",
       "ecr:CompleteLayerUpload",
       "ecr:DescribeImages",
+      "ecr:DescribeRepositories",
       "ecr:GetDownloadUrlForLayer",
       "ecr:InitiateLayerUpload",
       "ecr:PutImage",
