@@ -21,6 +21,7 @@ from infra.tests.rendered import MODULES
 
 ACCOUNT = "111111111111"
 PROD_ACCOUNT = "222222222222"
+PROD_DEPLOY_ROLE = f"arn:aws:iam::{PROD_ACCOUNT}:role/hello-prod-deploy"
 REGION = "us-east-1"
 REPOSITORY = f"arn:aws:ecr:{REGION}:{ACCOUNT}:repository/hello"
 DATA = {
@@ -73,9 +74,7 @@ CONTEXTS: dict[str, dict[str, Context]] = {
     "ci-roles": {
         "dev": _ci_roles(
             "dev",
-            release_reader_trusted_role_arns=[
-                f"arn:aws:iam::{PROD_ACCOUNT}:role/hello-prod-deploy"
-            ],
+            release_reader_trusted_role_arns=[PROD_DEPLOY_ROLE],
         ),
         "prod-own-account": _ci_roles(
             "prod",
@@ -132,10 +131,11 @@ CONTEXTS: dict[str, dict[str, Context]] = {
     },
     "ecr": {
         "dev": Context(
-            variables={},
+            variables={"release_tag_role_arns": [PROD_DEPLOY_ROLE]},
             data=DATA,
             expressions={
                 "for id in var.pull_account_ids": [f"arn:aws:iam::{PROD_ACCOUNT}:root"],
+                "length(var.release_tag_role_arns) > 0 ?": [1],
             },
         ),
     },

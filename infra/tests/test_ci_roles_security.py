@@ -17,13 +17,14 @@ from infra.tests.iam_lint import (
     ACCOUNT,
     CONTEXTS,
     PROD_ACCOUNT,
+    PROD_DEPLOY_ROLE,
     REGION,
     REPOSITORY,
     lint,
     suppression_for,
 )
 from infra.tests.iam_render import Context, Policy, Unrenderable, render
-from infra.tests.rendered import ENVIRONMENTS, LIVE, MODULES, ROOT, load
+from infra.tests.rendered import ENVIRONMENTS, LIVE, MODULES, ROOT, env_values, load
 
 from hcl2.api import load as load_hcl  # isort: skip  # bc-python-hcl2, installed with checkov
 
@@ -417,6 +418,35 @@ def test_release_tool_ecr_calls_are_allowed_to_the_roles_that_run_it() -> None:
         assert calls <= actions(DOCS[layout]["deploy"]), layout
 
 
+def test_prod_deploy_role_may_tag_its_release_in_dev_registry_and_push_nothing() -> None:
+    policy = render(MODULES / "ecr", CONTEXTS["ecr"]["dev"])["pull"]
+    root = {"AWS": f"arn:aws:iam::{PROD_ACCOUNT}:root"}
+    prod = [s for s in statements(policy) if s["Principal"] == root]
+    granted = {a for s in prod for a in as_list(s["Action"])}
+    # Registry-wide GetAuthorizationToken is the role's own policy's, not the repository's.
+    assert release_tool_ecr_actions() - {"ecr:GetAuthorizationToken"} <= granted
+    assert not granted & {
+        "ecr:InitiateLayerUpload",
+        "ecr:UploadLayerPart",
+        "ecr:CompleteLayerUpload",
+    }
+    (tag,) = [s for s in prod if "ecr:PutImage" in as_list(s["Action"])]
+    assert tag["Action"] == "ecr:PutImage"
+    assert tag["Condition"] == {"ArnEquals": {"aws:PrincipalArn": PROD_DEPLOY_ROLE}}
+    # That is prod's deploy role as ci-roles names it.
+    assert PROD_DEPLOY_ROLE in by_sid(PROD["infra"], "DenyCiRoles")["Resource"]
+
+
+def test_ecr_unit_lets_prod_deploy_role_tag_only_when_prod_has_its_own_account() -> None:
+    inputs = load("dev", "ecr")["inputs"]
+    prod = env_values("prod")["account_id"]
+    separate = prod != env_values("dev")["account_id"]
+    expected = [f"arn:aws:iam::{prod}:role/hello-prod-deploy"] if separate else []
+    assert inputs["release_tag_role_arns"] == expected
+    # The module refuses a tagging role whose account may not pull (its precondition).
+    assert {arn.split(":")[4] for arn in expected} <= set(inputs["pull_account_ids"])
+
+
 # --- plan: read what a plan needs, nothing more -----------------------------
 
 SECRET_OR_DATA_READS = (
@@ -540,8 +570,6 @@ def test_ecs_service_roles_set_the_permissions_boundary() -> None:
 
 @pytest.mark.parametrize("environment", ENVIRONMENTS)
 def test_ecs_service_unit_passes_the_boundary_ci_roles_creates(environment: str) -> None:
-    from infra.tests.rendered import env_values
-
     inputs = load(environment, "ecs-service")["inputs"]
     account = env_values(environment)["account_id"]
     assert inputs["permissions_boundary"] == (
