@@ -2,11 +2,12 @@
 
 The AWS provider renders these documents at plan time, and no provider can be fetched
 here, so this does the same for the subset of HCL the documents use: string
-interpolation of `var.*`, `local.*` and `data.*` references, lists, `statement`,
-`condition`, `principals` and `dynamic "statement"` blocks. A module-level value that
-is more than a reference (a conditional, a function call) is taken from the example
-environment's `Context` (`locals`, `expressions`); an expression neither covers raises
-`Unrenderable`, so a new construct cannot slip past the linter unrendered.
+interpolation of `var.*`, `local.*` and `data.*` references, lists, `flag ? [..] : [..]`
+with literal lists, `statement`, `condition`, `principals` and `dynamic "statement"`
+blocks. A module-level value that is more (another conditional, a function call) is
+taken from the example environment's `Context` (`locals`, `expressions`); an expression
+neither covers raises `Unrenderable`, so a new construct cannot slip past the linter
+unrendered.
 """
 
 from __future__ import annotations
@@ -26,6 +27,8 @@ _INTERPOLATION = re.compile(r"\$\{([^{}]*)\}")
 _REFERENCE = re.compile(r"^(var|local|data|statement|each)\.[\w.\[\]-]+$")
 
 _OPTIONAL_LIST = re.compile(r"([\w.]+) == None \? \[\] : \['\$\{([\w.]+)\}'\]")
+# `flag ? [...] : [...]` with literal lists, e.g. a dynamic block's for_each.
+_SWITCH = re.compile(r"([\w.]+) \? (\[[\w\s,\"]*\]) : (\[[\w\s,\"]*\])")
 
 Policy = dict[str, Any]
 
@@ -117,6 +120,12 @@ class Renderer:
             # `x == null ? [] : [x]`, as the parser writes it
             value = self.expression(optional.group(1))
             return [] if value is None else [value]
+        switch = _SWITCH.fullmatch(text)
+        if switch:
+            flag = self.expression(switch.group(1))
+            if not isinstance(flag, bool):
+                raise Unrenderable(f"{self.module.name}: {switch.group(1)!r} is not a bool")
+            return json.loads(switch.group(2) if flag else switch.group(3))
         if not _REFERENCE.match(text):
             raise Unrenderable(f"{self.module.name}: cannot evaluate {text!r}")
         kind, _, rest = text.partition(".")

@@ -66,6 +66,10 @@ class Module:
         resolved: dict[str, Any] = self.resolve(self._raw("resource", type_, name))
         return resolved
 
+    def argument(self, type_: str, name: str, key: str) -> Any:
+        """One argument of a resource, resolved even where others (a `count`) cannot be."""
+        return self.resolve(self._raw("resource", type_, name)[key])
+
     def data(self, type_: str, name: str) -> dict[str, Any]:
         resolved: dict[str, Any] = self.resolve(self._raw("data", type_, name))
         return resolved

@@ -6,19 +6,23 @@ Each test names the hole it keeps closed; widen a policy and one of them fails.
 
 from __future__ import annotations
 
+import ast
 import json
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from infra.tests.rendered import ENVIRONMENTS, LIVE, MODULES, load
+from infra.tests.module_config import Module
+from infra.tests.rendered import ENVIRONMENTS, LIVE, MODULES, ROOT, env_values, load
 from tools.iam_lint import (
     ACCOUNT,
     CONTEXTS,
     PROD_ACCOUNT,
+    PROD_DEPLOY_ROLE,
     REGION,
     REPOSITORY,
+    ci_roles_context,
     lint,
     suppression_for,
 )
@@ -182,6 +186,7 @@ def test_publish_role_may_push_and_read_the_one_repository_only() -> None:
         "ecr:BatchGetImage",
         "ecr:CompleteLayerUpload",
         "ecr:DescribeImages",
+        "ecr:DescribeRepositories",
         "ecr:GetDownloadUrlForLayer",
         "ecr:InitiateLayerUpload",
         "ecr:PutImage",
@@ -351,12 +356,14 @@ def test_infra_role_changes_only_security_groups_tagged_for_the_project(layout: 
     assert "ec2:DeleteSecurityGroup" not in as_list(rules["Action"])
 
 
-def s3_object_resources(policy: Policy, effect: str = "Allow") -> dict[str, set[str]]:
+def s3_object_resources(policy: Policy, bucket: str, effect: str = "Allow") -> dict[str, set[str]]:
+    """Object-level S3 actions on `bucket`'s objects -> the object patterns they name."""
     found: dict[str, set[str]] = {}
     for statement in statements(policy, effect):
+        objects = {r for r in as_list(statement["Resource"]) if r.startswith(f"{bucket}/")}
         for action in as_list(statement["Action"]):
-            if action.startswith(("s3:GetObject", "s3:PutObject", "s3:DeleteObject")):
-                found.setdefault(action, set()).update(as_list(statement["Resource"]))
+            if objects and action.startswith(("s3:GetObject", "s3:PutObject", "s3:DeleteObject")):
+                found.setdefault(action, set()).update(objects)
     return found
 
 
@@ -366,15 +373,327 @@ def test_state_access_is_limited_to_the_environment_keys(layout: str) -> None:
     bucket = f"arn:aws:s3:::hello-platform-tfstate-{account}"
     keys = f"{bucket}/{env}/*"
     read, infra = DOCS[layout]["platform_read"], DOCS[layout]["infra"]
-    assert s3_object_resources(read) == {"s3:GetObject": {keys}}
-    assert s3_object_resources(infra) == {"s3:DeleteObject": {keys}, "s3:PutObject": {keys}}
-    assert s3_object_resources(infra, "Deny") == {
+    assert s3_object_resources(read, bucket) == {"s3:GetObject": {keys}}
+    assert s3_object_resources(infra, bucket) == {
+        "s3:DeleteObject": {keys},
+        "s3:PutObject": {keys},
+    }
+    assert s3_object_resources(infra, bucket, "Deny") == {
         action: {f"{bucket}/{env}/ci-roles/*", f"{bucket}/{env}/github-repo/*"}
         for action in ("s3:DeleteObject", "s3:PutObject")
     }
-    (listing,) = allowing(read, "s3:ListBucket")
+    (listing,) = [s for s in allowing(read, "s3:ListBucket") if bucket in as_list(s["Resource"])]
     assert listing["Resource"] == bucket
     assert listing["Condition"] == {"StringLike": {"s3:prefix": [f"{env}/*", "env:/*"]}}
+
+
+# --- infra: the edge and the alerts, each only the environment's own ---------------------
+
+READ_VERBS = ("Describe", "Get", "List")
+
+
+def writes(policy: Policy, service: str) -> list[dict[str, Any]]:
+    """Allow statements that grant any `service:` action other than a read."""
+    return [
+        s
+        for s in statements(policy)
+        if any(
+            a.startswith(f"{service}:") and not a.split(":")[1].startswith(READ_VERBS)
+            for a in as_list(s["Action"])
+        )
+    ]
+
+
+def project_tags(env: str, kind: str = "ResourceTag") -> dict[str, str]:
+    return {f"aws:{kind}/service": "hello", f"aws:{kind}/environment": env}
+
+
+def edge_module(layout: str, module: str) -> Module:
+    """The alb or alerts module as the layout's environment's unit configures it."""
+    facts = {
+        "data.aws_partition.current.partition": "aws",
+        "data.aws_region.current.region": REGION,
+        "data.aws_caller_identity.current.account_id": account_of(layout),
+    }
+    return Module(module, load(env_of(layout), module)["inputs"], facts)
+
+
+def access_log_bucket(layout: str) -> str:
+    name = edge_module(layout, "alb").argument("aws_s3_bucket", "access_logs", "bucket")
+    return f"arn:aws:s3:::{name}"
+
+
+@pytest.mark.parametrize("environment", ENVIRONMENTS)
+def test_ci_roles_unit_scopes_the_edge_as_the_alb_unit_configures_it(environment: str) -> None:
+    roles, alb = load(environment, "ci-roles")["inputs"], load(environment, "alb")["inputs"]
+    for key in ("domain_name", "hosted_zone_id", "deletion_protection"):
+        assert roles[key] == alb[key] == env_values(environment)[key], key
+
+
+@pytest.mark.parametrize("layout", LAYOUTS)
+def test_infra_role_changes_records_of_its_domain_in_its_own_zone_only(layout: str) -> None:
+    alb = edge_module(layout, "alb")
+    zone, domain = alb.var("hosted_zone_id"), alb.var("domain_name")
+    records = alb.resources("aws_route53_record")
+    assert {record["zone_id"] for record in records.values()} == {zone}
+    assert records["alias"]["name"] == domain
+    changes = writes(DOCS[layout]["infra"], "route53")
+    assert changes, "the infra role cannot write the domain's records"
+    for statement in changes:
+        assert statement["Action"] == "route53:ChangeResourceRecordSets"
+        assert statement["Resource"] == f"arn:aws:route53:::hostedzone/{zone}"
+        assert statement["Condition"] == {
+            "ForAllValues:StringLike": {
+                "route53:ChangeResourceRecordSetsNormalizedRecordNames": [domain, f"_*.{domain}"]
+            },
+            "ForAllValues:StringEquals": {
+                "route53:ChangeResourceRecordSetsRecordTypes": ["A", "AAAA", "CNAME"]
+            },
+        }
+
+
+def test_without_a_domain_the_infra_role_gets_no_certificate_or_record_writes() -> None:
+    infra = render(CI_ROLES, ci_roles_context("dev", domain_name="", hosted_zone_id=""))["infra"]
+    assert writes(DEV["infra"], "acm")
+    assert writes(DEV["infra"], "route53")
+    assert not writes(infra, "acm")
+    assert not writes(infra, "route53")
+
+
+@pytest.mark.parametrize("layout", LAYOUTS)
+def test_infra_role_requests_certificates_for_its_domain_and_changes_only_its_own(
+    layout: str,
+) -> None:
+    env, account = env_of(layout), account_of(layout)
+    alb = edge_module(layout, "alb")
+    assert alb.argument("aws_acm_certificate", "this", "validation_method") == "DNS"
+    domain = alb.argument("aws_acm_certificate", "this", "domain_name")
+    found = writes(DOCS[layout]["infra"], "acm")
+    assert {a for s in found for a in as_list(s["Action"])} == {
+        "acm:RequestCertificate",
+        "acm:AddTagsToCertificate",
+        "acm:DeleteCertificate",
+        "acm:RemoveTagsFromCertificate",
+    }
+    for statement in found:
+        condition = statement["Condition"]
+        if "acm:RequestCertificate" in as_list(statement["Action"]):
+            assert statement["Action"] == "acm:RequestCertificate"
+            assert condition == {
+                "ForAllValues:StringEquals": {"acm:DomainNames": domain},
+                "StringEquals": {"acm:ValidationMethod": "DNS", **project_tags(env, "RequestTag")},
+            }
+        elif statement["Resource"] == "*":
+            # The tags RequestCertificate sets: only the project's, and never onto a
+            # certificate another environment or project has tagged.
+            assert statement["Action"] == "acm:AddTagsToCertificate"
+            assert condition == {
+                "StringEquals": project_tags(env, "RequestTag"),
+                "StringEqualsIfExists": project_tags(env),
+            }
+        else:
+            assert statement["Resource"] == f"arn:aws:acm:{REGION}:{account}:certificate/*"
+            assert condition == {"StringEquals": project_tags(env)}
+
+
+@pytest.mark.parametrize("layout", LAYOUTS)
+def test_infra_role_writes_s3_only_in_its_state_keys_and_its_access_log_bucket(
+    layout: str,
+) -> None:
+    account, env = account_of(layout), env_of(layout)
+    bucket = access_log_bucket(layout)
+    state_keys = f"arn:aws:s3:::hello-platform-tfstate-{account}/{env}/*"
+    for statement in writes(DOCS[layout]["infra"], "s3"):
+        assert set(as_list(statement["Resource"])) <= {state_keys, bucket, f"{bucket}/*"}, (
+            statement["Sid"]
+        )
+    # The plan reads the bucket's settings and lists it (HeadBucket), no other bucket.
+    read = by_sid(DOCS[layout]["platform_read"], "LogBucketSettingsRead")
+    assert read["Resource"] == bucket
+
+
+@pytest.mark.parametrize("layout", LAYOUTS)
+def test_access_logs_are_never_read_and_deleted_only_where_the_edge_may_be_destroyed(
+    layout: str,
+) -> None:
+    alb = edge_module(layout, "alb")
+    with (MODULES / "alb" / "access_logs.tf").open() as file:
+        (bucket_block,) = [
+            named["access_logs"]
+            for block in load_hcl(file)["resource"]
+            for type_, named in block.items()
+            if type_ == "aws_s3_bucket"
+        ]
+    # The module destroys the bucket with its logs exactly without deletion protection.
+    assert bucket_block["force_destroy"] == ["${!var.deletion_protection}"]
+    deletable = not alb.var("deletion_protection")
+    if env_of(layout) == "prod":
+        assert not deletable
+    bucket, infra = access_log_bucket(layout), DOCS[layout]["infra"]
+    allowed = set(s3_object_resources(infra, bucket))
+    denied = set(s3_object_resources(infra, bucket, "Deny"))
+    delete = {"s3:DeleteObject", "s3:DeleteObjectVersion"}
+    content = {"s3:GetObject", "s3:GetObjectVersion", "s3:PutObject"}
+    # An explicit deny outweighs anything the bucket policy the role writes could grant.
+    assert content <= denied
+    assert allowed == (delete if deletable else set())
+    assert delete <= denied if not deletable else not delete & denied
+    for statement in statements(infra, "Deny"):
+        if f"{bucket}/*" in as_list(statement["Resource"]):
+            assert "Condition" not in statement, statement["Sid"]
+
+
+@pytest.mark.parametrize("layout", LAYOUTS)
+def test_infra_role_writes_only_its_web_acl_and_log_groups(layout: str) -> None:
+    alb, account, infra = edge_module(layout, "alb"), account_of(layout), DOCS[layout]["infra"]
+    regional = f"arn:aws:wafv2:{REGION}:{account}:regional"
+    acl = f"{regional}/webacl/{alb.argument('aws_wafv2_web_acl', 'this', 'name')}/*"
+    managed = f"{regional}/managedruleset/*/*"
+    lb = f"arn:aws:elasticloadbalancing:{REGION}:{account}:loadbalancer/app/{alb.var('name')}/*"
+    found = writes(infra, "wafv2")
+    assert found
+    for statement in found:
+        resources, acts = set(as_list(statement["Resource"])), set(as_list(statement["Action"]))
+        assert resources <= {acl, managed, lb}, statement["Sid"]
+        if managed in resources:
+            assert acts <= {"wafv2:CreateWebACL", "wafv2:UpdateWebACL"}
+        if lb in resources:
+            assert acts <= {"wafv2:AssociateWebACL", "wafv2:DisassociateWebACL"}
+    log_group = f"arn:aws:logs:{REGION}:{account}:log-group:" + alb.argument(
+        "aws_cloudwatch_log_group", "waf", "name"
+    )
+    (logging,) = allowing(infra, "wafv2:PutLoggingConfiguration")
+    assert logging["Condition"] == {"ArnLike": {"wafv2:LogDestinationResource": f"{log_group}*"}}
+    service_logs = f"arn:aws:logs:{REGION}:{account}:log-group:/ecs/hello-{env_of(layout)}*"
+    for statement in writes(infra, "logs"):
+        if statement["Resource"] == "*":
+            # Vended log delivery has no resource-level permissions.
+            assert set(as_list(statement["Action"])) <= {
+                "logs:CreateLogDelivery",
+                "logs:DeleteLogDelivery",
+                "logs:DescribeResourcePolicies",
+                "logs:PutResourcePolicy",
+            }
+        else:
+            assert set(as_list(statement["Resource"])) <= {service_logs, f"{log_group}*"}
+
+
+@pytest.mark.parametrize("layout", LAYOUTS)
+def test_infra_role_manages_only_keys_tagged_for_its_environment(layout: str) -> None:
+    env, account = env_of(layout), account_of(layout)
+    keys = f"arn:aws:kms:{REGION}:{account}:key/*"
+    alias = f"arn:aws:kms:{REGION}:{account}:" + edge_module(layout, "alerts").argument(
+        "aws_kms_alias", "this", "name"
+    )
+    found = writes(DOCS[layout]["infra"], "kms")
+    assert found
+    for statement in found:
+        acts, condition = set(as_list(statement["Action"])), statement.get("Condition", {})
+        if statement["Resource"] == "*":
+            assert acts == {"kms:CreateKey"}
+            assert condition == {"StringEquals": project_tags(env, "RequestTag")}
+        elif statement["Resource"] == alias:
+            # An alias call is authorised on the key too, which needs the tags below.
+            assert acts <= {"kms:CreateAlias", "kms:DeleteAlias", "kms:UpdateAlias"}
+        elif "StringEqualsIfExists" in condition:
+            # Tagging inside CreateKey: only the project's tags, never onto another
+            # environment's or project's key.
+            assert statement["Resource"] == keys
+            assert acts == {"kms:TagResource"}
+            assert condition == {
+                "StringEquals": project_tags(env, "RequestTag"),
+                "StringEqualsIfExists": project_tags(env),
+            }
+        else:
+            assert statement["Resource"] == keys
+            assert condition == {"StringEquals": project_tags(env)}, statement["Sid"]
+    for statement in statements(DOCS[layout]["platform_read"]):
+        if statement["Resource"] == keys:
+            assert statement["Condition"] == {"StringEquals": project_tags(env)}
+
+
+@pytest.mark.parametrize("layout", LAYOUTS)
+def test_infra_role_writes_only_its_alerts_topic_and_subscribes_mail_only(layout: str) -> None:
+    alerts, account = edge_module(layout, "alerts"), account_of(layout)
+    topic = f"arn:aws:sns:{REGION}:{account}:{alerts.argument('aws_sns_topic', 'this', 'name')}"
+    assert {s["protocol"] for s in alerts.resources("aws_sns_topic_subscription").values()} == {
+        "email"
+    }
+    infra = DOCS[layout]["infra"]
+    for statement in writes(infra, "sns"):
+        if statement["Resource"] == "*":
+            assert statement["Action"] == "sns:Unsubscribe"  # no resource-level permissions
+        else:
+            assert statement["Resource"] == topic
+    (subscribe,) = allowing(infra, "sns:Subscribe")
+    assert subscribe["Condition"] == {"StringEquals": {"sns:Protocol": "email"}}
+
+
+# --- ECR: what the release tool calls, each role that runs it may call ----------------
+
+RELEASE_TOOL = ROOT / "infra" / "release" / "src" / "hello_release"
+
+
+def release_tool_ecr_actions() -> set[str]:
+    """IAM actions of the ECR API calls the release tool makes: method calls on parameters
+    annotated `ECRClient` (boto3's snake_case names are the actions in PascalCase)."""
+    found = set()
+    for path in RELEASE_TOOL.glob("*.py"):
+        for function in ast.walk(ast.parse(path.read_text())):
+            if not isinstance(function, ast.FunctionDef):
+                continue
+            clients = {
+                arg.arg
+                for arg in function.args.args + function.args.kwonlyargs
+                if isinstance(arg.annotation, ast.Name) and arg.annotation.id == "ECRClient"
+            }
+            for node in ast.walk(function):
+                if (
+                    isinstance(node, ast.Call)
+                    and isinstance(node.func, ast.Attribute)
+                    and isinstance(node.func.value, ast.Name)
+                    and node.func.value.id in clients
+                ):
+                    found.add("ecr:" + node.func.attr.title().replace("_", ""))
+    return found
+
+
+def test_release_tool_ecr_calls_are_allowed_to_the_roles_that_run_it() -> None:
+    calls = release_tool_ecr_actions()
+    # The scan sees the calls that publish and tag (a scan finding nothing proves nothing).
+    assert {"ecr:DescribeRepositories", "ecr:DescribeImages", "ecr:PutImage"} <= calls
+    assert calls <= actions(DEV["publish"])
+    for layout in LAYOUTS:
+        assert calls <= actions(DOCS[layout]["deploy"]), layout
+
+
+def test_prod_deploy_role_may_tag_its_release_in_dev_registry_and_push_nothing() -> None:
+    policy = render(MODULES / "ecr", CONTEXTS["ecr"]["dev"])["pull"]
+    root = {"AWS": f"arn:aws:iam::{PROD_ACCOUNT}:root"}
+    prod = [s for s in statements(policy) if s["Principal"] == root]
+    granted = {a for s in prod for a in as_list(s["Action"])}
+    # Registry-wide GetAuthorizationToken is the role's own policy's, not the repository's.
+    assert release_tool_ecr_actions() - {"ecr:GetAuthorizationToken"} <= granted
+    assert not granted & {
+        "ecr:InitiateLayerUpload",
+        "ecr:UploadLayerPart",
+        "ecr:CompleteLayerUpload",
+    }
+    (tag,) = [s for s in prod if "ecr:PutImage" in as_list(s["Action"])]
+    assert tag["Action"] == "ecr:PutImage"
+    assert tag["Condition"] == {"ArnEquals": {"aws:PrincipalArn": PROD_DEPLOY_ROLE}}
+    # That is prod's deploy role as ci-roles names it.
+    assert PROD_DEPLOY_ROLE in by_sid(PROD["infra"], "DenyCiRoles")["Resource"]
+
+
+def test_ecr_unit_lets_prod_deploy_role_tag_only_when_prod_has_its_own_account() -> None:
+    inputs = load("dev", "ecr")["inputs"]
+    prod = env_values("prod")["account_id"]
+    separate = prod != env_values("dev")["account_id"]
+    expected = [f"arn:aws:iam::{prod}:role/hello-prod-deploy"] if separate else []
+    assert inputs["release_tag_role_arns"] == expected
+    # The module refuses a tagging role whose account may not pull (its precondition).
+    assert {arn.split(":")[4] for arn in expected} <= set(inputs["pull_account_ids"])
 
 
 # --- plan: read what a plan needs, nothing more -----------------------------
@@ -456,13 +775,27 @@ def test_platform_read_covers_the_resource_types_the_platform_plans(layout: str)
         "application-autoscaling:DescribeScalableTargets",
         "application-autoscaling:DescribeScalingPolicies",
         "acm:DescribeCertificate",
+        "acm:ListTagsForCertificate",
+        "route53:GetChange",
         "route53:GetHostedZone",
         "route53:ListResourceRecordSets",
+        "wafv2:GetLoggingConfiguration",
         "wafv2:GetWebACL",
         "wafv2:GetWebACLForResource",
         "s3:GetBucketPolicy",
         "s3:GetLifecycleConfiguration",
+        # the provider's HeadBucket, and bucket tags through S3 Control
+        "s3:ListBucket",
+        "s3:ListTagsForResource",
+        "kms:DescribeKey",
+        "kms:GetKeyPolicy",
+        "kms:GetKeyRotationStatus",
+        "kms:ListResourceTags",
+        "kms:ListAliases",
         "sns:GetTopicAttributes",
+        "sns:GetSubscriptionAttributes",
+        "sns:ListSubscriptionsByTopic",
+        "sns:ListTagsForResource",
     }
     assert needed <= actions(DOCS[layout]["platform_read"])
 
@@ -500,8 +833,6 @@ def test_ecs_service_roles_set_the_permissions_boundary() -> None:
 
 @pytest.mark.parametrize("environment", ENVIRONMENTS)
 def test_ecs_service_unit_passes_the_boundary_ci_roles_creates(environment: str) -> None:
-    from infra.tests.rendered import env_values
-
     inputs = load(environment, "ecs-service")["inputs"]
     account = env_values(environment)["account_id"]
     assert inputs["permissions_boundary"] == (
@@ -547,6 +878,28 @@ def test_renderer_refuses_what_it_cannot_evaluate(tmp_path: Path) -> None:
     )
     with pytest.raises(Unrenderable):
         render(module, Context(variables={"bucket": "b"}))
+
+
+def test_renderer_chooses_a_literal_list_by_a_bool_and_refuses_anything_else(
+    tmp_path: Path,
+) -> None:
+    module = tmp_path / "m"
+    module.mkdir()
+    (module / "main.tf").write_text(
+        'data "aws_iam_policy_document" "x" {\n'
+        '  dynamic "statement" {\n'
+        "    for_each = var.flag ? [] : [1]\n"
+        "    content {\n"
+        '      actions   = ["s3:GetObject"]\n'
+        '      resources = ["arn:aws:s3:::b/*"]\n'
+        "    }\n"
+        "  }\n"
+        "}\n"
+    )
+    assert render(module, Context(variables={"flag": True}))["x"]["Statement"] == []
+    assert len(render(module, Context(variables={"flag": False}))["x"]["Statement"]) == 1
+    with pytest.raises(Unrenderable):
+        render(module, Context(variables={"flag": "false"}))
 
 
 def test_rendered_policies_are_what_the_provider_writes() -> None:

@@ -27,6 +27,12 @@ inputs = {
   repository_in_account = local.common.image_home.account_id == local.env.account_id
   state_bucket          = local.env.state_bucket
 
+  # What the infra role may change at the edge: the domain's certificate and records in
+  # its zone, and (without deletion protection) the access logs when the edge goes.
+  domain_name         = local.env.domain_name
+  hosted_zone_id      = local.env.hosted_zone_id
+  deletion_protection = local.env.deletion_protection
+
   release_reader_trusted_role_arns = !local.is_prod && local.separate ? ["arn:aws:iam::${local.prod.account_id}:role/${local.common.service}-prod-deploy"] : []
   promote_from_role_arn            = local.is_prod && local.separate ? "arn:aws:iam::${local.dev.account_id}:role/${local.common.service}-dev-release-reader" : null
   promote_from_service_arn         = local.is_prod && !local.separate ? "arn:aws:ecs:${local.dev.aws_region}:${local.dev.account_id}:service/${local.common.service}-dev/${local.common.service}-dev" : null

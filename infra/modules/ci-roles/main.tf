@@ -45,6 +45,17 @@ locals {
   alarm_prefix     = "arn:${local.partition}:cloudwatch:${local.region}:${local.account_id}:alarm"
   log_group_arn    = "arn:${local.partition}:logs:${local.region}:${local.account_id}:log-group:/ecs/${local.name}"
   state_bucket_arn = "arn:${local.partition}:s3:::${var.state_bucket}"
+  # Names fixed by the alb module (access_logs.tf, waf.tf) and the alerts module.
+  access_logs_bucket_arn = "arn:${local.partition}:s3:::${local.name}-alb-logs-${local.account_id}"
+  waf_log_group_arn      = "arn:${local.partition}:logs:${local.region}:${local.account_id}:log-group:aws-waf-logs-${local.name}"
+  web_acl_arn            = "arn:${local.partition}:wafv2:${local.region}:${local.account_id}:regional/webacl/${local.name}/*"
+  load_balancer_arn      = "${local.elb_prefix}:loadbalancer/app/${local.name}/*"
+  alerts_topic_arn       = "arn:${local.partition}:sns:${local.region}:${local.account_id}:${local.name}-alerts"
+  alerts_alias_arn       = "arn:${local.partition}:kms:${local.region}:${local.account_id}:alias/${local.name}-alerts"
+  kms_keys_arn           = "arn:${local.partition}:kms:${local.region}:${local.account_id}:key/*"
+  certificates_arn       = "arn:${local.partition}:acm:${local.region}:${local.account_id}:certificate/*"
+  # The environment's public name, when it has one: its certificate and DNS records.
+  domains = compact([var.domain_name])
   # State keys are `<env>/<unit>/tofu.tfstate` (infra/live/root.hcl); the bucket may be
   # shared by both environments when they share an account.
   state_prefix  = "${var.environment}/"
@@ -213,8 +224,8 @@ data "aws_iam_policy_document" "publish" {
     resources = ["*"]
   }
 
-  # Read, to refuse a tag that already holds another image; push, for the image and its
-  # attestations.
+  # Read, to refuse a tag that already holds another image and to find the repository's
+  # address (`hello-release publish`); push, for the image and its attestations.
   statement {
     sid = "EcrPushAndRead"
     actions = [
@@ -222,6 +233,7 @@ data "aws_iam_policy_document" "publish" {
       "ecr:BatchGetImage",
       "ecr:CompleteLayerUpload",
       "ecr:DescribeImages",
+      "ecr:DescribeRepositories",
       "ecr:GetDownloadUrlForLayer",
       "ecr:InitiateLayerUpload",
       "ecr:PutImage",
@@ -445,7 +457,7 @@ data "aws_iam_policy_document" "deploy" {
   statement {
     sid       = "CertificateRead"
     actions   = ["acm:DescribeCertificate"]
-    resources = ["arn:${local.partition}:acm:${local.region}:${local.account_id}:certificate/*"]
+    resources = [local.certificates_arn]
   }
 }
 
@@ -672,11 +684,12 @@ data "aws_iam_policy_document" "platform_read" {
       "elasticloadbalancing:DescribeTags",
       "elasticloadbalancing:DescribeTargetGroupAttributes",
       "elasticloadbalancing:DescribeTargetGroups",
+      "kms:ListAliases",
       "logs:DescribeLogGroups",
       "route53:ListHostedZones",
       "sns:GetSubscriptionAttributes",
     ]
-    # aws-api-requires-wildcard: these Describe/List calls (autoscaling, EC2, ELBv2, DescribeLogGroups, ListHostedZones, GetSubscriptionAttributes) have no resource-level permissions.
+    # aws-api-requires-wildcard: these Describe/List calls (autoscaling, EC2, ELBv2, ListAliases, DescribeLogGroups, ListHostedZones, GetSubscriptionAttributes) have no resource-level permissions.
     resources = ["*"]
   }
 
@@ -715,7 +728,7 @@ data "aws_iam_policy_document" "platform_read" {
   statement {
     sid       = "LogGroupRead"
     actions   = ["logs:ListTagsForResource", "logs:ListTagsLogGroup"]
-    resources = ["${local.log_group_arn}*"]
+    resources = ["${local.log_group_arn}*", "${local.waf_log_group_arn}*"]
   }
 
   statement {
@@ -727,7 +740,7 @@ data "aws_iam_policy_document" "platform_read" {
   statement {
     sid       = "CertificatesRead"
     actions   = ["acm:DescribeCertificate", "acm:ListTagsForCertificate"]
-    resources = ["arn:${local.partition}:acm:${local.region}:${local.account_id}:certificate/*"]
+    resources = [local.certificates_arn]
   }
 
   statement {
@@ -742,20 +755,18 @@ data "aws_iam_policy_document" "platform_read" {
   statement {
     sid       = "WebAclRead"
     actions   = ["wafv2:GetLoggingConfiguration", "wafv2:GetWebACL", "wafv2:ListTagsForResource"]
-    resources = ["arn:${local.partition}:wafv2:${local.region}:${local.account_id}:regional/webacl/${local.name}*/*"]
+    resources = [local.web_acl_arn]
   }
 
   # Authorised on the web ACL and on the load balancer it protects.
   statement {
-    sid     = "WebAclOfLoadBalancerRead"
-    actions = ["wafv2:GetWebACLForResource"]
-    resources = [
-      "arn:${local.partition}:wafv2:${local.region}:${local.account_id}:regional/webacl/${local.name}*/*",
-      "${local.elb_prefix}:loadbalancer/app/${local.name}/*",
-    ]
+    sid       = "WebAclOfLoadBalancerRead"
+    actions   = ["wafv2:GetWebACLForResource"]
+    resources = [local.web_acl_arn, local.load_balancer_arn]
   }
 
-  # The ALB's access-log bucket: its configuration, never its objects.
+  # The ALB's access-log bucket: its configuration, never its objects (ListBucket is the
+  # provider's HeadBucket; tags are read through S3 Control's ListTagsForResource).
   statement {
     sid = "LogBucketSettingsRead"
     actions = [
@@ -775,8 +786,10 @@ data "aws_iam_policy_document" "platform_read" {
       "s3:GetEncryptionConfiguration",
       "s3:GetLifecycleConfiguration",
       "s3:GetReplicationConfiguration",
+      "s3:ListBucket",
+      "s3:ListTagsForResource",
     ]
-    resources = ["arn:${local.partition}:s3:::${local.name}-*"]
+    resources = [local.access_logs_bucket_arn]
   }
 
   statement {
@@ -787,6 +800,30 @@ data "aws_iam_policy_document" "platform_read" {
       "sns:ListTagsForResource",
     ]
     resources = ["arn:${local.partition}:sns:${local.region}:${local.account_id}:${local.name}-*"]
+  }
+
+  # The alerts topic's key: keys are found by the project's tags (their ARNs are IDs).
+  statement {
+    sid = "KeysRead"
+    actions = [
+      "kms:DescribeKey",
+      "kms:GetKeyPolicy",
+      "kms:GetKeyRotationStatus",
+      "kms:ListResourceTags",
+    ]
+    resources = [local.kms_keys_arn]
+
+    condition {
+      test     = "StringEquals"
+      variable = "aws:ResourceTag/service"
+      values   = [var.service]
+    }
+
+    condition {
+      test     = "StringEquals"
+      variable = "aws:ResourceTag/environment"
+      values   = [var.environment]
+    }
   }
 }
 
@@ -961,11 +998,12 @@ data "aws_iam_policy_document" "infra" {
       "elasticloadbalancing:ModifyTargetGroup",
       "elasticloadbalancing:ModifyTargetGroupAttributes",
       "elasticloadbalancing:RemoveTags",
+      "elasticloadbalancing:SetIpAddressType",
       "elasticloadbalancing:SetSecurityGroups",
       "elasticloadbalancing:SetSubnets",
     ]
     resources = [
-      "${local.elb_prefix}:loadbalancer/app/${local.name}/*",
+      local.load_balancer_arn,
       "${local.elb_prefix}:listener/app/${local.name}/*",
       "${local.elb_prefix}:listener-rule/app/${local.name}/*",
       "${local.elb_prefix}:targetgroup/${local.name}/*",
@@ -1068,7 +1106,7 @@ data "aws_iam_policy_document" "infra" {
       "logs:TagResource",
       "logs:UntagResource",
     ]
-    resources = ["${local.log_group_arn}*"]
+    resources = ["${local.log_group_arn}*", "${local.waf_log_group_arn}*"]
   }
 
   statement {
@@ -1098,6 +1136,386 @@ data "aws_iam_policy_document" "infra" {
     ]
     resources = ["arn:${local.partition}:application-autoscaling:${local.region}:${local.account_id}:scalable-target/*"]
   }
+
+  # --- edge (alb module): certificate, DNS records, access-log bucket, web ACL --------
+
+  # A certificate for the environment's domain only, validated through DNS, carrying the
+  # project's tags from its request on (the provider tags it in RequestCertificate).
+  dynamic "statement" {
+    for_each = local.domains
+
+    content {
+      sid     = "CertificateRequest"
+      actions = ["acm:RequestCertificate"]
+      # aws-api-requires-wildcard: RequestCertificate has no certificate ARN before the certificate exists; the domain, validation method and request tags scope it.
+      resources = ["*"]
+
+      condition {
+        test     = "ForAllValues:StringEquals"
+        variable = "acm:DomainNames"
+        values   = [statement.value]
+      }
+
+      condition {
+        test     = "StringEquals"
+        variable = "acm:ValidationMethod"
+        values   = ["DNS"]
+      }
+
+      condition {
+        test     = "StringEquals"
+        variable = "aws:RequestTag/service"
+        values   = [var.service]
+      }
+
+      condition {
+        test     = "StringEquals"
+        variable = "aws:RequestTag/environment"
+        values   = [var.environment]
+      }
+    }
+  }
+
+  # Tagging on request is authorised as AddTagsToCertificate too. It may only add the
+  # project's tags, and never to a certificate another environment or project has tagged.
+  dynamic "statement" {
+    for_each = local.domains
+
+    content {
+      sid     = "CertificateTagOnRequest"
+      actions = ["acm:AddTagsToCertificate"]
+      # aws-api-requires-wildcard: tagging inside RequestCertificate is authorised before the certificate has an ARN; the request and resource tag conditions scope it.
+      resources = ["*"]
+
+      condition {
+        test     = "StringEquals"
+        variable = "aws:RequestTag/service"
+        values   = [var.service]
+      }
+
+      condition {
+        test     = "StringEquals"
+        variable = "aws:RequestTag/environment"
+        values   = [var.environment]
+      }
+
+      condition {
+        test     = "StringEqualsIfExists"
+        variable = "aws:ResourceTag/service"
+        values   = [var.service]
+      }
+
+      condition {
+        test     = "StringEqualsIfExists"
+        variable = "aws:ResourceTag/environment"
+        values   = [var.environment]
+      }
+    }
+  }
+
+  dynamic "statement" {
+    for_each = local.domains
+
+    content {
+      sid = "CertificatesOfTheEnvironment"
+      actions = [
+        "acm:AddTagsToCertificate",
+        "acm:DeleteCertificate",
+        "acm:RemoveTagsFromCertificate",
+      ]
+      resources = [local.certificates_arn]
+
+      condition {
+        test     = "StringEquals"
+        variable = "aws:ResourceTag/service"
+        values   = [var.service]
+      }
+
+      condition {
+        test     = "StringEquals"
+        variable = "aws:ResourceTag/environment"
+        values   = [var.environment]
+      }
+    }
+  }
+
+  # Records in the environment's own hosted zone, for its domain only: the alias records
+  # (A, AAAA) and the certificate's validation record (a CNAME named `_<token>.<domain>`).
+  dynamic "statement" {
+    for_each = local.domains
+
+    content {
+      sid       = "DnsRecordsOfTheDomain"
+      actions   = ["route53:ChangeResourceRecordSets"]
+      resources = ["arn:${local.partition}:route53:::hostedzone/${var.hosted_zone_id}"]
+
+      condition {
+        test     = "ForAllValues:StringLike"
+        variable = "route53:ChangeResourceRecordSetsNormalizedRecordNames"
+        values   = [statement.value, "_*.${statement.value}"]
+      }
+
+      condition {
+        test     = "ForAllValues:StringEquals"
+        variable = "route53:ChangeResourceRecordSetsRecordTypes"
+        values   = ["A", "AAAA", "CNAME"]
+      }
+    }
+  }
+
+  # The access-log bucket and its settings. Tags go through PutBucketTagging or, in newer
+  # provider versions, S3 Control's TagResource and UntagResource.
+  statement {
+    sid = "AccessLogBucket"
+    actions = [
+      "s3:CreateBucket",
+      "s3:DeleteBucket",
+      "s3:DeleteBucketPolicy",
+      "s3:PutBucketOwnershipControls",
+      "s3:PutBucketPolicy",
+      "s3:PutBucketPublicAccessBlock",
+      "s3:PutBucketTagging",
+      "s3:PutBucketVersioning",
+      "s3:PutEncryptionConfiguration",
+      "s3:PutLifecycleConfiguration",
+      "s3:TagResource",
+      "s3:UntagResource",
+    ]
+    resources = [local.access_logs_bucket_arn]
+  }
+
+  # Without deletion protection (dev) the alb module destroys the bucket with its logs
+  # (force_destroy): every version and delete marker goes first. Prod's logs stay.
+  dynamic "statement" {
+    for_each = var.deletion_protection ? [] : [1]
+
+    content {
+      sid       = "AccessLogBucketEmpty"
+      actions   = ["s3:ListBucketVersions"]
+      resources = [local.access_logs_bucket_arn]
+    }
+  }
+
+  dynamic "statement" {
+    for_each = var.deletion_protection ? [] : [1]
+
+    content {
+      sid       = "AccessLogObjectsDelete"
+      actions   = ["s3:DeleteObject", "s3:DeleteObjectVersion"]
+      resources = ["${local.access_logs_bucket_arn}/*"]
+    }
+  }
+
+  # Managing the bucket policy could grant the role the logs themselves: an explicit deny
+  # here outweighs any such grant (same account), so it never reads or writes a log and,
+  # with deletion protection, never deletes one.
+  statement {
+    sid       = "DenyAccessLogObjects"
+    effect    = "Deny"
+    actions   = ["s3:GetObject", "s3:GetObjectVersion", "s3:PutObject"]
+    resources = ["${local.access_logs_bucket_arn}/*"]
+  }
+
+  dynamic "statement" {
+    for_each = var.deletion_protection ? [1] : []
+
+    content {
+      sid       = "DenyAccessLogObjectsDelete"
+      effect    = "Deny"
+      actions   = ["s3:DeleteObject", "s3:DeleteObjectVersion"]
+      resources = ["${local.access_logs_bucket_arn}/*"]
+    }
+  }
+
+  # The environment's web ACL; creating or updating it with AWS managed rule groups is
+  # authorised on those rule groups too.
+  statement {
+    sid = "WebAcl"
+    actions = [
+      "wafv2:CreateWebACL",
+      "wafv2:DeleteLoggingConfiguration",
+      "wafv2:DeleteWebACL",
+      "wafv2:TagResource",
+      "wafv2:UntagResource",
+      "wafv2:UpdateWebACL",
+    ]
+    resources = [local.web_acl_arn]
+  }
+
+  statement {
+    sid       = "WebAclManagedRuleGroups"
+    actions   = ["wafv2:CreateWebACL", "wafv2:UpdateWebACL"]
+    resources = ["arn:${local.partition}:wafv2:${local.region}:${local.account_id}:regional/managedruleset/*/*"]
+  }
+
+  # Attaching is authorised on the web ACL and the load balancer, detaching on the load
+  # balancer; ELB's own SetWebAcl comes with both.
+  statement {
+    sid       = "WebAclAssociation"
+    actions   = ["wafv2:AssociateWebACL"]
+    resources = [local.web_acl_arn, local.load_balancer_arn]
+  }
+
+  statement {
+    sid       = "WebAclDisassociation"
+    actions   = ["wafv2:DisassociateWebACL"]
+    resources = [local.load_balancer_arn]
+  }
+
+  statement {
+    sid     = "LoadBalancerWebAcl"
+    actions = ["elasticloadbalancing:SetWebAcl"]
+    # aws-api-requires-wildcard: elasticloadbalancing:SetWebAcl has no resource-level permissions; wafv2:AssociateWebACL (WebAclAssociation) names the ACL and the load balancer.
+    resources = ["*"]
+  }
+
+  # The web ACL logs to the environment's aws-waf-logs- log group only.
+  statement {
+    sid       = "WebAclLogging"
+    actions   = ["wafv2:PutLoggingConfiguration"]
+    resources = [local.web_acl_arn]
+
+    condition {
+      test     = "ArnLike"
+      variable = "wafv2:LogDestinationResource"
+      values   = ["${local.waf_log_group_arn}*"]
+    }
+  }
+
+  # WAF delivers its logs as CloudWatch Logs vended logs: the caller creates the delivery
+  # and lets WAF add the log group resource policy it writes through.
+  statement {
+    sid = "WebAclLogDelivery"
+    actions = [
+      "logs:CreateLogDelivery",
+      "logs:DeleteLogDelivery",
+      "logs:DescribeResourcePolicies",
+      "logs:PutResourcePolicy",
+    ]
+    # aws-api-requires-wildcard: CreateLogDelivery, DeleteLogDelivery, DescribeResourcePolicies and PutResourcePolicy have no resource-level permissions.
+    resources = ["*"]
+  }
+
+  # --- alerts module: the topic's KMS key and alias, the topic, its subscriptions ------
+
+  # Keys have IDs, not names: the alerts key is the project's by its tags, set when it
+  # is created (the provider tags it in CreateKey, which needs TagResource on every key).
+  statement {
+    sid     = "AlertsKeyCreate"
+    actions = ["kms:CreateKey"]
+    # aws-api-requires-wildcard: CreateKey has no key ARN before the key exists; the request tag conditions scope it.
+    resources = ["*"]
+
+    condition {
+      test     = "StringEquals"
+      variable = "aws:RequestTag/service"
+      values   = [var.service]
+    }
+
+    condition {
+      test     = "StringEquals"
+      variable = "aws:RequestTag/environment"
+      values   = [var.environment]
+    }
+  }
+
+  statement {
+    sid       = "AlertsKeyTagOnCreate"
+    actions   = ["kms:TagResource"]
+    resources = [local.kms_keys_arn]
+
+    condition {
+      test     = "StringEquals"
+      variable = "aws:RequestTag/service"
+      values   = [var.service]
+    }
+
+    condition {
+      test     = "StringEquals"
+      variable = "aws:RequestTag/environment"
+      values   = [var.environment]
+    }
+
+    # Never onto a key another environment or project has tagged.
+    condition {
+      test     = "StringEqualsIfExists"
+      variable = "aws:ResourceTag/service"
+      values   = [var.service]
+    }
+
+    condition {
+      test     = "StringEqualsIfExists"
+      variable = "aws:ResourceTag/environment"
+      values   = [var.environment]
+    }
+  }
+
+  statement {
+    sid = "AlertsKeyOfTheEnvironment"
+    actions = [
+      "kms:CreateAlias",
+      "kms:DeleteAlias",
+      "kms:EnableKeyRotation",
+      "kms:PutKeyPolicy",
+      "kms:ScheduleKeyDeletion",
+      "kms:TagResource",
+      "kms:UntagResource",
+      "kms:UpdateAlias",
+      "kms:UpdateKeyDescription",
+    ]
+    resources = [local.kms_keys_arn]
+
+    condition {
+      test     = "StringEquals"
+      variable = "aws:ResourceTag/service"
+      values   = [var.service]
+    }
+
+    condition {
+      test     = "StringEquals"
+      variable = "aws:ResourceTag/environment"
+      values   = [var.environment]
+    }
+  }
+
+  # An alias call is authorised on the alias and on its key (AlertsKeyOfTheEnvironment).
+  statement {
+    sid       = "AlertsKeyAlias"
+    actions   = ["kms:CreateAlias", "kms:DeleteAlias", "kms:UpdateAlias"]
+    resources = [local.alerts_alias_arn]
+  }
+
+  statement {
+    sid = "AlertsTopic"
+    actions = [
+      "sns:CreateTopic",
+      "sns:DeleteTopic",
+      "sns:SetTopicAttributes",
+      "sns:TagResource",
+      "sns:UntagResource",
+    ]
+    resources = [local.alerts_topic_arn]
+  }
+
+  # Alerts go out by e-mail only.
+  statement {
+    sid       = "AlertsTopicSubscribe"
+    actions   = ["sns:Subscribe"]
+    resources = [local.alerts_topic_arn]
+
+    condition {
+      test     = "StringEquals"
+      variable = "sns:Protocol"
+      values   = ["email"]
+    }
+  }
+
+  statement {
+    sid     = "AlertsTopicUnsubscribe"
+    actions = ["sns:Unsubscribe"]
+    # aws-api-requires-wildcard: sns:Unsubscribe has no resource-level permissions.
+    resources = ["*"]
+  }
 }
 
 resource "aws_iam_role" "infra" {
@@ -1118,6 +1536,13 @@ resource "aws_iam_role_policy" "infra" {
   name   = "apply-platform"
   role   = aws_iam_role.infra.id
   policy = data.aws_iam_policy_document.infra.json
+
+  lifecycle {
+    precondition {
+      condition     = var.domain_name == "" || var.hosted_zone_id != ""
+      error_message = "domain_name ${var.domain_name} needs hosted_zone_id: the infra role changes records in that zone only."
+    }
+  }
 }
 
 # --- plan: read-only, for pull requests and the saved prod plan ----------------------

@@ -58,6 +58,33 @@ variable "state_bucket" {
   type        = string
 }
 
+variable "domain_name" {
+  description = "The environment's public name (env.hcl `domain_name`; empty: none). The infra role may request a certificate for it and change its records, nothing else; a new name needs this unit applied again."
+  type        = string
+  default     = ""
+
+  validation {
+    condition     = var.domain_name == "" || can(regex("^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\\.)+[a-z]{2,63}$", var.domain_name))
+    error_message = "domain_name must be a lower-case DNS name such as hello.example.com (or empty)."
+  }
+}
+
+variable "hosted_zone_id" {
+  description = "Route 53 hosted zone holding domain_name (env.hcl `hosted_zone_id`): the only zone whose records the infra role may change."
+  type        = string
+  default     = ""
+
+  validation {
+    condition     = var.hosted_zone_id == "" || can(regex("^[A-Z0-9]{1,32}$", var.hosted_zone_id))
+    error_message = "hosted_zone_id must be a Route 53 hosted zone ID such as Z0123456789ABCDEFGHIJ (or empty)."
+  }
+}
+
+variable "deletion_protection" {
+  description = "The environment's deletion protection (env.hcl `deletion_protection`). Without it the infra role may empty the access-log bucket, as destroying the environment does."
+  type        = bool
+}
+
 variable "tags" {
   description = "Extra tags (the provider's default_tags already carry service, environment, repository, managed-by)."
   type        = map(string)

@@ -17,6 +17,13 @@ resource "aws_ecr_repository" "this" {
   }
 
   tags = var.tags
+
+  lifecycle {
+    precondition {
+      condition     = alltrue([for arn in var.release_tag_role_arns : contains(var.pull_account_ids, split(":", arn)[4])])
+      error_message = "Each release_tag_role_arns role must be in one of pull_account_ids: tagging needs the pull grant to read the image."
+    }
+  }
 }
 
 # Retention. Tags: `<sha>` (the build), then `dev-<sha>` and `prod-<sha>`, which the
@@ -64,6 +71,30 @@ data "aws_iam_policy_document" "pull" {
       "ecr:DescribeRepositories",
       "ecr:GetDownloadUrlForLayer",
     ]
+  }
+
+  # A release in the other account tags the digest it deployed (`prod-<sha>`): PutImage of
+  # the manifest it read with the pull grant above. Only the named roles, through the
+  # account as principal: ECR refuses a policy naming a role that does not exist yet.
+  dynamic "statement" {
+    for_each = length(var.release_tag_role_arns) > 0 ? [1] : []
+
+    content {
+      sid     = "CrossAccountReleaseTag"
+      effect  = "Allow"
+      actions = ["ecr:PutImage"]
+
+      principals {
+        type        = "AWS"
+        identifiers = [for id in var.pull_account_ids : "arn:aws:iam::${id}:root"]
+      }
+
+      condition {
+        test     = "ArnEquals"
+        variable = "aws:PrincipalArn"
+        values   = var.release_tag_role_arns
+      }
+    }
   }
 }
 

@@ -14,6 +14,17 @@ variable "pull_account_ids" {
   }
 }
 
+variable "release_tag_role_arns" {
+  description = "Roles of pull_account_ids that tag the images they release (PutImage of an existing manifest as `<env>-<sha>`): prod's deploy role when prod has its own account."
+  type        = list(string)
+  default     = []
+
+  validation {
+    condition     = alltrue([for arn in var.release_tag_role_arns : can(regex("^arn:aws[a-z-]*:iam::[0-9]{12}:role/.+$", arn))])
+    error_message = "Each release tag role must be an IAM role ARN (arn:aws:iam::<account>:role/<name>)."
+  }
+}
+
 variable "keep_prod_releases" {
   description = "Prod releases (`prod-<sha>` tags) kept: what prod runs and how far back a prod rollback can go."
   type        = number
