@@ -47,12 +47,14 @@ def test_units_of_both_environments_use_the_same_module_sources() -> None:
 
 
 @pytest.mark.parametrize("env", ENVIRONMENTS)
+def test_each_environment_is_named_after_its_folder(env: str) -> None:
+    assert env_values(env)["environment"] == env
+
+
+@pytest.mark.parametrize("env", ENVIRONMENTS)
 def test_contract_names(env: str) -> None:
-    name = f"hello-{env}"
-    assert inputs(env, "ecs-cluster")["name"] == name
-    assert inputs(env, "alb")["name"] == name
+    # The resource names `hello-<env>`: infra/tests/test_release_names.py.
     service = inputs(env, "ecs-service")
-    assert service["name"] == name
     assert service["environment_name"] == env
     assert "HELLO_REVISION" not in service.get("environment", {})
     repository, tag = service["initial_image"].rsplit(":", 1)
