@@ -12,7 +12,6 @@ import os
 import re
 import shutil
 import subprocess
-import tomllib
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +20,7 @@ from hcl2.api import load as load_hcl  # bc-python-hcl2, installed with checkov
 
 from infra.tests.iam_policy import attribute, statements, wildcard_actions
 from infra.tests.rendered import LIVE, MODULES, ROOT, env_values, load
+from infra.tests.tools import pinned
 
 ALB = MODULES / "alb"
 ONE_YEAR = 365 * 24 * 3600
@@ -354,21 +354,6 @@ def test_a_wildcard_deny_is_not_a_grant(tmp_path: Path) -> None:
 
 
 # --- real terragrunt runs on a copy with the domain emptied -----------------------
-
-
-def pinned(name: str, command: str) -> str:
-    """The pinned tool that `nox -s infra` built (or found on PATH) before running pytest."""
-    with (ROOT / "mise.toml").open("rb") as file:
-        version = tomllib.load(file)["tools"][name]
-    cache = Path(
-        os.environ.get("HELLO_TOOLS_CACHE", Path.home() / ".cache" / "hello-platform" / "tools")
-    )
-    binary = cache / name / version / "bin" / command
-    if binary.exists():
-        return str(binary)
-    on_path = shutil.which(command)
-    assert on_path, f"{name} {version} is missing: run `nox -s infra`, which builds it"
-    return on_path
 
 
 def offline_env() -> dict[str, str]:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
+import subprocess
 from pathlib import Path
 from typing import Any
 
@@ -11,7 +13,8 @@ import pytest
 from hcl2.api import load as load_hcl  # bc-python-hcl2, installed with checkov
 
 from infra.tests.iam_policy import attribute
-from infra.tests.rendered import MODULES
+from infra.tests.rendered import ENVIRONMENTS, MODULES, load
+from infra.tests.tools import pinned
 
 MODULE_DIRS = sorted(path.parent for path in MODULES.glob("*/main.tf"))
 SKIP = re.compile(r"checkov:skip=([A-Z0-9_]+)(?::(.*))?")
@@ -108,3 +111,44 @@ def test_ecr_tags_are_immutable_and_scanned() -> None:
     assert attribute(repository["image_scanning_configuration"][0], "scan_on_push") is True
     policy = json.dumps(resource("ecr", "aws_ecr_lifecycle_policy"))
     assert "lifecycle-policy.json.tftpl" in policy  # rules: infra/tests/test_ecr_retention.py
+
+
+# --- the stop sequence: drain < graceful timeout < stop timeout ---------------------
+
+
+def plan_variables(module: str, values: dict[str, Any], tmp_path: Path) -> str:
+    """`tofu plan` of the module's variables.tf alone: its validation rules, run offline
+    (no resources, so no provider). Returns what tofu said; ValueError with its error
+    message on one line if it refused."""
+    shutil.copy(MODULES / module / "variables.tf", tmp_path)
+    (tmp_path / "inputs.tfvars.json").write_text(json.dumps(values))
+    result = subprocess.run(
+        [pinned("opentofu", "tofu"), "plan", "-input=false", "-no-color",
+         "-var-file=inputs.tfvars.json"],
+        cwd=tmp_path, capture_output=True, text=True, check=False, timeout=120,
+    )  # fmt: skip
+    if result.returncode != 0:
+        raise ValueError(" ".join(result.stderr.split()))
+    return result.stdout
+
+
+@pytest.mark.parametrize("env", ENVIRONMENTS)
+def test_ecs_service_accepts_each_environments_stop_sequence(env: str, tmp_path: Path) -> None:
+    inputs = load(env, "ecs-service")["inputs"]
+    assert "No changes" in plan_variables("ecs-service", inputs, tmp_path)
+
+
+@pytest.mark.parametrize(
+    ("setting", "other"),
+    [
+        ("deregistration_delay", "graceful_timeout"),  # still draining at SIGTERM's deadline
+        ("stop_timeout", "graceful_timeout"),  # killed while finishing requests
+        ("graceful_timeout", "deregistration_delay"),
+    ],
+)
+def test_ecs_service_refuses_a_stop_sequence_out_of_order(
+    setting: str, other: str, tmp_path: Path
+) -> None:
+    inputs = load("dev", "ecs-service")["inputs"]
+    with pytest.raises(ValueError, match="deregistration_delay < graceful_timeout < stop_timeout"):
+        plan_variables("ecs-service", {**inputs, setting: inputs[other]}, tmp_path)

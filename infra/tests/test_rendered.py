@@ -97,6 +97,8 @@ def test_fast_and_graceful_rollouts(env: str) -> None:
     # and only after that does ECS kill the container.
     graceful = gunicorn_default("graceful_timeout")
     assert service["deregistration_delay"] < graceful < service["stop_timeout"]
+    # The module checks the same order from its inputs: test_modules.py.
+    assert service["graceful_timeout"] == graceful
     assert service["health_check_healthy_threshold"] == 2
     assert service["health_check_unhealthy_threshold"] == 2
     assert service["health_check_interval"] <= 10
