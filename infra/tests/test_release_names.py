@@ -24,7 +24,8 @@ NAMED_UNITS = ("alb", "alerts", "ecs-cluster", "ecs-service")
 def release_names() -> ModuleType:
     """hello_release/names.py, loaded by path: the infra checks do not install the tool."""
     spec = importlib.util.spec_from_file_location("hello_release_names", RELEASE_NAMES)
-    assert spec and spec.loader, RELEASE_NAMES
+    assert spec, RELEASE_NAMES
+    assert spec.loader, RELEASE_NAMES
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
@@ -50,4 +51,4 @@ def test_the_release_tool_names_resources_as_the_units_do(env: str) -> None:
 def test_the_release_tool_finds_the_repository_and_the_container() -> None:
     assert load("dev", "ecr")["inputs"]["name"] == NAMES.REPOSITORY
     service = Module("ecs-service", load("dev", "ecs-service")["inputs"])
-    assert service.resolve("${local.container_name}") == NAMES.CONTAINER
+    assert service.local("container_name") == NAMES.CONTAINER
