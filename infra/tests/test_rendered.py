@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 
 from infra.tests.deploy_budget import TARGET_SECONDS, compute
+from infra.tests.module_config import parse
 from infra.tests.rendered import (
     ENVIRONMENTS,
     LIVE,
@@ -130,12 +131,12 @@ def test_state_is_encrypted_locked_and_keyed_by_path(env: str, unit: str) -> Non
 
 @pytest.mark.parametrize(("env", "unit"), PAIRS)
 def test_provider_pins_the_account_and_tags_everything(env: str, unit: str) -> None:
-    contents: str = CONFIGS[env][unit]["generate"]["provider"]["contents"]
-    account = env_values(env)["account_id"]
-    assert re.search(rf'allowed_account_ids\s*=\s*\["{account}"\]', contents)
-    assert f'region              = "{env_values(env)["aws_region"]}"' in contents
-    tag_block = contents.split("default_tags")[1]
-    tags = dict(re.findall(r'^\s*([\w-]+)\s*=\s*"([^"]*)"\s*$', tag_block, re.M))
+    generated = parse(CONFIGS[env][unit]["generate"]["provider"]["contents"])
+    (provider,) = [block["aws"] for block in generated["provider"] if "aws" in block]
+    assert provider["region"] == env_values(env)["aws_region"]
+    assert provider["allowed_account_ids"] == [env_values(env)["account_id"]]
+    (default_tags,) = provider["default_tags"]
+    tags = default_tags["tags"]
     assert set(tags) == {"service", "environment", "repository", "managed-by"}
     assert tags["service"] == "hello"
     assert tags["environment"] == env
