@@ -43,14 +43,12 @@ def tool(session: nox.Session, name: str) -> str:
     lines and its go.sum apply (OpenTofu replaces hashicorp/hcl/v2 with a fork; the
     checksum database answers 404 for some of Terragrunt's pseudo-versions).
     """
-    command, module, package, ldflags = GO_TOOLS[name]
+    found_binary = installed(name)
+    if found_binary:
+        return found_binary
+    _, module, package, ldflags = GO_TOOLS[name]
     version = pinned_versions()[name]
-    on_path = shutil.which(command)
-    if on_path and version in _version_output(on_path):
-        return on_path
-    binary = TOOLS_CACHE / name / version / "bin" / command
-    if binary.exists():
-        return str(binary)
+    binary = _cached(name, version)
     if not shutil.which("go"):
         session.error(f"{name} {version} is not on PATH and Go is missing to build it")
     session.log(f"building {name} {version} from the Go module proxy into {binary.parent}")
@@ -68,6 +66,29 @@ def tool(session: nox.Session, name: str) -> str:
         external=True, env={"GOFLAGS": "-mod=readonly"},
     )  # fmt: skip
     return str(binary)
+
+
+def installed(name: str) -> str | None:
+    """Path to the pinned version of a tool if it is on PATH or already built, else None."""
+    command = GO_TOOLS[name][0]
+    version = pinned_versions()[name]
+    on_path = shutil.which(command)
+    if on_path and version in _version_output(on_path):
+        return on_path
+    binary = _cached(name, version)
+    return str(binary) if binary.exists() else None
+
+
+def built(name: str) -> str:
+    """Path to the pinned version of a tool that `nox -s infra` or `workflows` has built."""
+    path = installed(name)
+    if not path:
+        raise LookupError(f"{name} {pinned_versions()[name]} is missing: `nox -s infra` builds it")
+    return path
+
+
+def _cached(name: str, version: str) -> Path:
+    return TOOLS_CACHE / name / version / "bin" / GO_TOOLS[name][0]
 
 
 def _version_output(path: str) -> str:

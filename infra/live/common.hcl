@@ -1,4 +1,4 @@
-# Facts shared by both environments. Read with read_terragrunt_config by root.hcl and
+# Facts shared by every environment. Read with read_terragrunt_config by root.hcl and
 # the unit templates in _units/; what differs per environment lives in <env>/env.hcl.
 locals {
   service           = "hello"
@@ -12,12 +12,18 @@ locals {
     teams = []
   }
 
+  # The environments: the folders next to this file that hold an env.hcl, by folder name.
+  environments = {
+    for path in fileset(get_terragrunt_dir(), "*/env.hcl") :
+    dirname(path) => read_terragrunt_config("${get_terragrunt_dir()}/${path}").locals
+  }
+
+  # What each environment's AWS resources are called: cluster, service, task family, ALB,
+  # target group, log group /ecs/<name>, and the prefix of its roles, alarms and topic.
+  resource_names = { for env in keys(local.environments) : env => "${local.service}-${env}" }
+
   # The image repository lives in the dev account only; prod pulls from it
   # (cross-account when prod has its own), so both derive its address from dev/env.hcl.
-  environments = {
-    dev  = read_terragrunt_config("${get_terragrunt_dir()}/dev/env.hcl").locals
-    prod = read_terragrunt_config("${get_terragrunt_dir()}/prod/env.hcl").locals
-  }
   image_home           = local.environments.dev
   image_repository_arn = "arn:aws:ecr:${local.image_home.aws_region}:${local.image_home.account_id}:repository/${local.service}"
   image_repository_url = "${local.image_home.account_id}.dkr.ecr.${local.image_home.aws_region}.amazonaws.com/${local.service}"

@@ -39,17 +39,7 @@ def statements(document: dict[str, Any]) -> list[dict[str, Any]]:
 
 
 def principals(statement: dict[str, Any]) -> set[tuple[str, str]]:
-    return {
-        (p["type"], identifier)
-        for p in block(statement, "principals")
-        for identifier in (
-            p["identifiers"] if isinstance(p["identifiers"], list) else [p["identifiers"]]
-        )
-    }
-
-
-def as_list(value: Any) -> list[Any]:
-    return value if isinstance(value, list) else [value]
+    return {(p["type"], name) for p in block(statement, "principals") for name in p["identifiers"]}
 
 
 @pytest.mark.parametrize("env", ENVIRONMENTS)
@@ -61,7 +51,8 @@ def test_deployment_alarms_roll_back_next_to_the_circuit_breaker(env: str) -> No
     (alarms,) = block(service, "alarms")
     assert (alarms["enable"], alarms["rollback"]) == (True, True)
     names = set(alarms["alarm_names"])
-    assert names == {f"hello-{env}-target-5xx-rate", f"hello-{env}-target-p99-latency"}
+    prefix = module.var("name")
+    assert names == {f"{prefix}-target-5xx-rate", f"{prefix}-target-p99-latency"}
     # Each name is an alarm the module creates, not a string that could drift from it.
     created = {alarm["alarm_name"] for alarm in module.resources(ALARM).values()}
     assert names <= created
@@ -129,10 +120,11 @@ def test_every_alarm_notifies_the_environments_alerts_topic(env: str) -> None:
     alarms = service_module(env).resources(ALARM)
     assert len(alarms) >= 2
     for name, alarm in alarms.items():
-        assert as_list(alarm["alarm_actions"]) == [topic], name
-        assert as_list(alarm["ok_actions"]) == [topic], name
-        assert alarm["alarm_name"].startswith(f"hello-{env}-"), name
-    assert alerts_module(env).resource("aws_sns_topic")["name"] == f"hello-{env}-alerts"
+        assert alarm["alarm_actions"] == [topic], name
+        assert alarm["ok_actions"] == [topic], name
+        assert alarm["alarm_name"].startswith(f"{config['inputs']['name']}-"), name
+    alerts = alerts_module(env)
+    assert alerts.resource("aws_sns_topic")["name"] == f"{alerts.var('name')}-alerts"
 
 
 @pytest.mark.parametrize("env", ENVIRONMENTS)
@@ -152,13 +144,13 @@ def test_the_alerts_topic_is_encrypted_with_a_key_cloudwatch_may_use(env: str) -
             for s in statements(module.data("aws_iam_policy_document", document))
             if s.get("effect", "Allow") == "Allow"
             and ("Service", "cloudwatch.amazonaws.com") in principals(s)
-            and actions <= set(as_list(s["actions"]))
+            and actions <= set(s["actions"])
         ]
         assert granted, f"{document}: CloudWatch may not {sorted(actions)}"
         for statement in granted:
             conditions = {c["variable"]: c for c in block(statement, "condition")}
-            assert as_list(conditions["aws:SourceAccount"]["values"]) == [values["account_id"]]
-            patterns = as_list(conditions["aws:SourceArn"]["values"])
+            assert conditions["aws:SourceAccount"]["values"] == [values["account_id"]]
+            patterns = conditions["aws:SourceArn"]["values"]
             assert conditions["aws:SourceArn"]["test"] == "ArnLike"
             for name in alarm_names:
                 arn = (

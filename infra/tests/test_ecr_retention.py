@@ -1,7 +1,7 @@
 """ECR retention replayed: a release history against the rendered lifecycle policy.
 
-The policy is the ecr module's template filled with the dev/ecr unit's rendered inputs
-(and the module's defaults); infra/tests/ecr_lifecycle.py evaluates it the way the ECR
+The policy is the ecr module's templatefile() evaluated with the dev/ecr unit's rendered
+inputs (and the module's defaults); infra/tests/ecr_lifecycle.py evaluates it the way the ECR
 User Guide documents. The history: builds pushed on every merge (tag: the SHA), dev
 releases (`dev-<sha>` added after a stable dev rollout), some promoted to prod
 (`prod-<sha>`), a prod rollback to the previous release, interrupted pushes (untagged)
@@ -22,29 +22,16 @@ import pytest
 
 from infra.tests.ecr_lifecycle import DAY, Image, expired, validate
 from infra.tests.module_config import Module
-from infra.tests.rendered import MODULES, load
+from infra.tests.rendered import load
 
-TEMPLATE = MODULES / "ecr" / "lifecycle-policy.json.tftpl"
 Policy = dict[str, Any]
 
-
-def settings() -> dict[str, Any]:
-    """The template's variables: the dev/ecr unit's rendered inputs over the defaults."""
-    module = Module("ecr", load("dev", "ecr")["inputs"])
-    names = set(re.findall(r"\$\{(\w+)\}", TEMPLATE.read_text()))
-    return {name: module.var(name) for name in names}
-
-
-def render(values: dict[str, Any]) -> Policy:
-    text = TEMPLATE.read_text()
-    assert "%{" not in text, "the test renders plain ${...} interpolations only"
-    rendered = re.sub(r"\$\{(\w+)\}", lambda m: json.dumps(values[m.group(1)]), text)
-    policy: Policy = json.loads(rendered)
-    return policy
-
-
-SETTINGS = settings()
-POLICY = render(SETTINGS)
+MODULE = Module("ecr", load("dev", "ecr")["inputs"])
+POLICY: Policy = json.loads(MODULE.resource("aws_ecr_lifecycle_policy")["policy"])
+SETTINGS = {
+    name: MODULE.var(name)
+    for name in ("keep_prod_releases", "keep_dev_releases", "keep_builds", "untagged_expiry_days")
+}
 
 
 def sha(n: int) -> str:

@@ -1,8 +1,9 @@
 """The edge of each environment: HTTPS, redirect-only HTTP, HSTS, WAF and access logs.
 
 Three layers: the rendered Terragrunt inputs (what each environment asks for), the alb
-module's HCL (what those inputs turn into), and real `terragrunt` runs on a copy of
-infra/live with the domain emptied (prod must refuse, dev must render and stay on HTTP).
+module evaluated with them (infra/tests/module_config.py: what those inputs turn into),
+and real `terragrunt` runs on a copy of infra/live with the domain emptied (prod must
+refuse, dev must render and stay on HTTP).
 """
 
 from __future__ import annotations
@@ -12,79 +13,59 @@ import os
 import re
 import shutil
 import subprocess
-import tomllib
 from pathlib import Path
 from typing import Any
 
 import pytest
-from hcl2.api import load as load_hcl  # bc-python-hcl2, installed with checkov
 
-from infra.tests.iam_policy import attribute, statements, wildcard_actions
-from infra.tests.rendered import LIVE, MODULES, ROOT, env_values, load
+from infra.tests.iam_policy import statements, wildcard_actions
+from infra.tests.module_config import Module, Ref, block
+from infra.tests.rendered import ENVIRONMENTS, LIVE, MODULES, ROOT, env_values, load
+from tools.go_tools import built
 
-ALB = MODULES / "alb"
 ONE_YEAR = 365 * 24 * 3600
+HSTS = "routing_http_response_strict_transport_security_header_value"
 MANAGED_GROUPS = {
     "AWSManagedRulesCommonRuleSet",
     "AWSManagedRulesKnownBadInputsRuleSet",
     "AWSManagedRulesAmazonIpReputationList",
 }
+WITHOUT_DOMAIN = {"domain_name": "", "require_https": False}
+# Each environment as it is, and dev as it may also run: without a domain, on plain HTTP.
+CASES = [
+    *[pytest.param(env, {}, id=env) for env in ENVIRONMENTS],
+    pytest.param("dev", WITHOUT_DOMAIN, id="dev-without-domain"),
+]
 
 
 # --- helpers ------------------------------------------------------------------------
 
 
-def parse_alb() -> dict[str, list[Any]]:
-    merged: dict[str, list[Any]] = {}
-    for path in sorted(ALB.glob("*.tf")):
-        with path.open() as file:
-            for key, value in load_hcl(file).items():
-                merged.setdefault(key, []).extend(value)
-    return merged
+def alb(env: str, changes: dict[str, Any] | None = None) -> Module:
+    """The alb module with the environment's rendered inputs, `changes` applied."""
+    values = env_values(env)
+    facts = {"data.aws_caller_identity.current.account_id": values["account_id"]}
+    return Module("alb", {**load(env, "alb")["inputs"], **(changes or {})}, facts)
 
 
-MODULE = parse_alb()
+def instances(body: dict[str, Any]) -> int:
+    """How many instances `count` or `for_each` makes of a resolved resource."""
+    if "count" in body:
+        return int(body["count"])
+    if "for_each" in body:
+        return len(body["for_each"])
+    return 1
 
 
-def resource(kind: str, name: str) -> dict[str, Any]:
-    for block in MODULE["resource"]:
-        if kind in block and name in block[kind]:
-            found: dict[str, Any] = block[kind][name]
-            return found
-    raise AssertionError(f"alb: no resource {kind}.{name}")
+def dynamic(body: dict[str, Any], name: str) -> dict[str, Any]:
+    (found,) = [entry[name] for entry in block(body, "dynamic") if name in entry]
+    return found  # type: ignore[no-any-return]
 
 
-def local(name: str) -> str:
-    for block in MODULE["locals"]:
-        if name in block:
-            return str(attribute(block, name))
-    raise AssertionError(f"alb: no local {name}")
-
-
-def output(name: str) -> str:
-    for block in MODULE["output"]:
-        if name in block:
-            return str(attribute(block[name], "value"))
-    raise AssertionError(f"alb: no output {name}")
-
-
-def defaults() -> dict[str, Any]:
-    found = {}
-    for block in MODULE["variable"]:
-        for name, spec in block.items():
-            if "default" in spec:
-                found[name] = attribute(spec, "default")
-    return found
-
-
-def effective(env: str) -> dict[str, Any]:
-    """The alb module's variables for an environment: its defaults, then the unit's inputs."""
-    return {**defaults(), **load(env, "alb")["inputs"]}
-
-
-def gated_on(expression: Any, condition: str) -> bool:
-    """`count`/`for_each` that is `<condition> ? ... : <nothing>`."""
-    return f"{condition} ?" in str(expression)
+def refused(resource: dict[str, Any]) -> list[str]:
+    """The error messages of the resource's preconditions that do not hold."""
+    (lifecycle,) = block(resource, "lifecycle")
+    return [p["error_message"] for p in block(lifecycle, "precondition") if p["condition"] is False]
 
 
 def max_age(hsts: str) -> int:
@@ -93,187 +74,227 @@ def max_age(hsts: str) -> int:
     return int(match.group(1))
 
 
-# --- what each environment asks for (rendered inputs) --------------------------------
+# --- HTTPS follows the domain; prod must have one --------------------------------------
 
 
 def test_prod_requires_https_and_has_a_domain() -> None:
-    values = effective("prod")
-    assert values["require_https"] is True
-    assert values["domain_name"], "prod serves HTTPS only: it needs a domain"
-    assert values["hosted_zone_id"]
-    assert values["domain_name"] == env_values("prod")["domain_name"]
+    module = alb("prod")
+    assert module.var("require_https") is True
+    assert module.var("domain_name") == env_values("prod")["domain_name"] != ""
+    assert module.var("hosted_zone_id")
+    assert refused(module.resource("aws_lb")) == []
 
 
-@pytest.mark.parametrize("env", ["dev", "prod"])
+def test_the_module_refuses_prod_without_a_domain() -> None:
+    """The module's own guard, behind the unit's (the terragrunt runs below)."""
+    module = alb("prod", {"domain_name": "", "hosted_zone_id": ""})
+    assert any("must serve HTTPS" in message for message in refused(module.resource("aws_lb")))
+
+
+@pytest.mark.parametrize(("env", "changes"), CASES)
+def test_https_follows_the_domain(env: str, changes: dict[str, Any]) -> None:
+    module = alb(env, changes)
+    https = module.var("domain_name") != ""
+    assert module.local("https") is https
+    assert module.output("https") is https
+    certificate = module.resource("aws_acm_certificate")
+    assert instances(certificate) == instances(module.resource("aws_lb_listener", "https"))
+    assert instances(certificate) == (1 if https else 0)
+    assert instances(module.resource("aws_acm_certificate_validation")) == (1 if https else 0)
+    assert certificate["validation_method"] == "DNS"
+    assert certificate["domain_name"] == module.var("domain_name")
+    validation = module.resource("aws_route53_record", "validation")
+    assert validation["zone_id"] == module.var("hosted_zone_id")
+    url = module.output("url")
+    assert url == f"https://{module.var('domain_name')}" if https else url.startswith("http://")
+
+
+@pytest.mark.parametrize("env", ENVIRONMENTS)
 def test_https_listener_policy_is_tls13_and_sends_hsts_for_a_year(env: str) -> None:
-    values = effective(env)
-    assert values["ssl_policy"].startswith("ELBSecurityPolicy-TLS13-"), values["ssl_policy"]
-    assert max_age(values["hsts_header_value"]) >= ONE_YEAR
-    listener = resource("aws_lb_listener", "https")
-    assert gated_on(attribute(listener, "count"), "local.https")
-    assert (attribute(listener, "port"), attribute(listener, "protocol")) == (443, "HTTPS")
-    assert attribute(listener, "ssl_policy") == "${var.ssl_policy}"
-    hsts = "routing_http_response_strict_transport_security_header_value"
-    assert attribute(listener, hsts) == "${var.hsts_header_value}"
+    listener = alb(env).resource("aws_lb_listener", "https")
+    assert instances(listener) == 1
+    assert (listener["port"], listener["protocol"]) == (443, "HTTPS")
+    assert listener["ssl_policy"].startswith("ELBSecurityPolicy-TLS13-"), listener["ssl_policy"]
+    assert max_age(listener[HSTS]) >= ONE_YEAR
     # Served only with a certificate that DNS validation has issued.
-    assert "aws_acm_certificate_validation.this" in attribute(listener, "certificate_arn")
+    references = alb(env).references("resource", "aws_lb_listener", "https")
+    assert "aws_acm_certificate_validation.this" in references
 
 
-def test_https_follows_the_domain() -> None:
-    assert re.fullmatch(r'\$\{var\.domain_name != ""\}', local("https")), local("https")
-    certificate = resource("aws_acm_certificate", "this")
-    assert gated_on(attribute(certificate, "count"), "local.https")
-    assert attribute(certificate, "validation_method") == "DNS"
-    assert attribute(certificate, "domain_name") == "${var.domain_name}"
-    validation = resource("aws_route53_record", "validation")
-    assert "domain_validation_options" in attribute(validation, "for_each")
-    assert attribute(validation, "zone_id") == "${var.hosted_zone_id}"
-    records = resource("aws_acm_certificate_validation", "this")
-    assert "aws_route53_record.validation" in attribute(records, "validation_record_fqdns")
+@pytest.mark.parametrize("dualstack", [False, True])
+@pytest.mark.parametrize(("env", "changes"), CASES)
+def test_alias_records_point_at_the_load_balancer_and_aaaa_needs_dualstack(
+    env: str, changes: dict[str, Any], dualstack: bool
+) -> None:
+    module = alb(env, {**changes, "dualstack": dualstack})
+    alias = module.resource("aws_route53_record", "alias")
+    expected = (["A", "AAAA"] if dualstack else ["A"]) if module.local("https") else []
+    assert alias["for_each"] == expected
+    (target,) = alias["alias"]
+    assert (target["name"], target["zone_id"]) == ("aws_lb.this.dns_name", "aws_lb.this.zone_id")
+    lb = module.resource("aws_lb")
+    assert lb["ip_address_type"] == ("dualstack" if dualstack else "ipv4")
 
 
-def test_alias_records_point_at_the_load_balancer_and_aaaa_needs_dualstack() -> None:
-    alias = resource("aws_route53_record", "alias")
-    types = attribute(alias, "for_each")
-    assert gated_on(types, "local.https")
-    # A always; AAAA only when the load balancer has IPv6 addresses.
-    assert "var.dualstack ? ['A', 'AAAA'] : ['A']" in types, types
-    target = alias["alias"][0]
-    assert attribute(target, "name") == "${aws_lb.this.dns_name}"
-    assert attribute(target, "zone_id") == "${aws_lb.this.zone_id}"
-    assert attribute(resource("aws_lb", "this"), "ip_address_type") == "${local.ip_address_type}"
-    assert "var.dualstack" in local("ip_address_type")
-
-
-def test_http_only_redirects_to_https_with_a_301_when_there_is_a_domain() -> None:
-    listener = resource("aws_lb_listener", "http")
-    assert attribute(listener, "port") == 80
-    action = listener["default_action"][0]
-    assert attribute(action, "type").startswith('${local.https ? "redirect"')
-    dynamic = {name: spec for block in action["dynamic"] for name, spec in block.items()}
-    assert set(dynamic) == {"redirect", "fixed_response"}, "no forward on the HTTP listener"
-    assert gated_on(attribute(dynamic["redirect"], "for_each"), "local.https")
-    redirect = dynamic["redirect"]["content"][0]
-    assert attribute(redirect, "status_code") == "HTTP_301"
-    assert attribute(redirect, "protocol") == "HTTPS"
-    assert attribute(redirect, "port") == "443"
-    # The service's forwarding rule goes to the HTTPS listener whenever there is one.
-    assert output("listener_arn").startswith(
-        "${local.https ? aws_lb_listener.https[0].arn : aws_lb_listener.http.arn"
+@pytest.mark.parametrize(("env", "changes"), CASES)
+def test_http_redirects_to_https_with_a_301_when_there_is_a_domain(
+    env: str, changes: dict[str, Any]
+) -> None:
+    module = alb(env, changes)
+    https = module.local("https")
+    listener = module.resource("aws_lb_listener", "http")
+    assert listener["port"] == 80
+    (action,) = block(listener, "default_action")
+    assert action["type"] == ("redirect" if https else "fixed-response")
+    redirect, fixed = dynamic(action, "redirect"), dynamic(action, "fixed_response")
+    assert {name for entry in block(action, "dynamic") for name in entry} == {
+        "redirect",
+        "fixed_response",
+    }, "no forward on the HTTP listener"
+    assert (len(redirect["for_each"]), len(fixed["for_each"])) == ((1, 0) if https else (0, 1))
+    (content,) = block(redirect, "content")
+    assert (content["status_code"], content["protocol"], content["port"]) == (
+        "HTTP_301",
+        "HTTPS",
+        "443",
     )
-    assert output("url").startswith('${local.https ? "https://${var.domain_name}"')
-    assert output("https") == "${local.https}"
+    # The service's forwarding rule goes to the HTTPS listener whenever there is one.
+    listener_arn = "aws_lb_listener.https[0].arn" if https else "aws_lb_listener.http.arn"
+    assert module.output("listener_arn") == Ref(listener_arn)
 
 
-def test_security_group_opens_443_and_80_for_the_redirect() -> None:
-    https = resource("aws_vpc_security_group_ingress_rule", "https")
-    assert (attribute(https, "from_port"), attribute(https, "to_port")) == (443, 443)
-    assert gated_on(attribute(https, "for_each"), "local.https")
-    http = resource("aws_vpc_security_group_ingress_rule", "http")
-    assert (attribute(http, "from_port"), attribute(http, "to_port")) == (80, 80)
+@pytest.mark.parametrize(("env", "changes"), CASES)
+def test_security_group_opens_443_with_a_domain_and_80_always(
+    env: str, changes: dict[str, Any]
+) -> None:
+    module = alb(env, changes)
+    ingress = module.local("ingress")
+    assert ingress
+    http = module.resource("aws_vpc_security_group_ingress_rule", "http")
+    assert (http["from_port"], http["to_port"], http["for_each"]) == (80, 80, ingress)
+    https = module.resource("aws_vpc_security_group_ingress_rule", "https")
+    assert (https["from_port"], https["to_port"]) == (443, 443)
+    assert https["for_each"] == (ingress if module.local("https") else {})
+
+
+# --- WAF -------------------------------------------------------------------------------
+
+WAF_RESOURCES = [
+    ("aws_wafv2_web_acl", "this"),
+    ("aws_wafv2_web_acl_association", "this"),
+    ("aws_cloudwatch_log_group", "waf"),
+    ("aws_wafv2_web_acl_logging_configuration", "this"),
+]
 
 
 def test_prod_has_waf_with_the_managed_groups_and_a_rate_limit() -> None:
-    values = effective("prod")
-    assert values["waf_enabled"] is True
-    assert 10 <= values["waf_rate_limit"] <= 100_000
-    acl = resource("aws_wafv2_web_acl", "this")
-    assert attribute(acl, "scope") == "REGIONAL"
-    assert "allow" in acl["default_action"][0]
-    rules = acl["rule"]
-    priorities = [attribute(rule, "priority") for rule in rules]
+    module = alb("prod")
+    assert module.var("waf_enabled") is True
+    acl = module.resource("aws_wafv2_web_acl")
+    assert instances(acl) == 1
+    assert acl["scope"] == "REGIONAL"
+    assert "allow" in block(acl, "default_action")[0]
+    rules = block(acl, "rule")
+    priorities = [rule["priority"] for rule in rules]
     assert len(set(priorities)) == len(priorities)
-    managed = {}
-    rate_limits = []
+    managed, rate_limits = set(), []
     for rule in rules:
-        statement = rule["statement"][0]
+        (statement,) = block(rule, "statement")
         if "managed_rule_group_statement" in statement:
-            group = statement["managed_rule_group_statement"][0]
-            assert attribute(group, "vendor_name") == "AWS"
+            (group,) = block(statement, "managed_rule_group_statement")
+            assert group["vendor_name"] == "AWS"
             # "none" keeps each group's own block actions; "count" would only watch.
-            assert "none" in rule["override_action"][0], attribute(rule, "name")
-            managed[attribute(group, "name")] = rule
+            assert "none" in block(rule, "override_action")[0], rule["name"]
+            managed.add(group["name"])
         if "rate_based_statement" in statement:
-            rate = statement["rate_based_statement"][0]
-            assert attribute(rate, "limit") == "${var.waf_rate_limit}"
-            assert attribute(rate, "aggregate_key_type") == "IP"
-            assert "block" in rule["action"][0]
+            (rate,) = block(statement, "rate_based_statement")
+            assert rate["limit"] == env_values("prod")["waf_rate_limit"]
+            assert 10 <= rate["limit"] <= 100_000
+            assert rate["aggregate_key_type"] == "IP"
+            assert "block" in block(rule, "action")[0]
             rate_limits.append(rule)
-    assert set(managed) >= MANAGED_GROUPS
+        assert block(rule, "visibility_config")[0]["cloudwatch_metrics_enabled"] is True
+    assert managed >= MANAGED_GROUPS
     assert len(rate_limits) == 1
-    for rule in rules:
-        assert attribute(rule["visibility_config"][0], "cloudwatch_metrics_enabled") is True
 
 
 def test_waf_is_associated_and_logged_without_credentials() -> None:
-    association = resource("aws_wafv2_web_acl_association", "this")
-    assert attribute(association, "resource_arn") == "${aws_lb.this.arn}"
-    assert "aws_wafv2_web_acl.this" in attribute(association, "web_acl_arn")
-    group = resource("aws_cloudwatch_log_group", "waf")
-    assert attribute(group, "name").startswith("aws-waf-logs-")  # WAF's naming rule
-    assert attribute(group, "retention_in_days") == "${var.waf_log_retention_days}"
-    logging = resource("aws_wafv2_web_acl_logging_configuration", "this")
-    assert "aws_cloudwatch_log_group.waf" in str(attribute(logging, "log_destination_configs"))
+    module = alb("prod")
+    for kind, name in WAF_RESOURCES:
+        assert instances(module.resource(kind, name)) == 1, (kind, name)
+    association = module.resource("aws_wafv2_web_acl_association")
+    assert association["resource_arn"] == Ref("aws_lb.this.arn")
+    assert association["web_acl_arn"] == Ref("aws_wafv2_web_acl.this[0].arn")
+    group = module.resource("aws_cloudwatch_log_group", "waf")
+    assert group["name"].startswith("aws-waf-logs-")  # WAF's naming rule
+    assert group["retention_in_days"] == env_values("prod")["log_retention_days"]
+    logging = module.resource("aws_wafv2_web_acl_logging_configuration")
+    assert logging["log_destination_configs"] == [Ref("aws_cloudwatch_log_group.waf[0].arn")]
     redacted = {
-        attribute(field["single_header"][0], "name") for field in logging["redacted_fields"]
+        header["name"]
+        for field in block(logging, "redacted_fields")
+        for header in block(field, "single_header")
     }
     assert {"authorization", "cookie"} <= redacted
-    for kind, name in [
-        ("aws_wafv2_web_acl", "this"),
-        ("aws_wafv2_web_acl_association", "this"),
-        ("aws_cloudwatch_log_group", "waf"),
-        ("aws_wafv2_web_acl_logging_configuration", "this"),
-    ]:
-        assert attribute(resource(kind, name), "count") == "${local.waf}", (kind, name)
-    assert "var.waf_enabled" in local("waf")
 
 
 def test_waf_is_optional_in_dev_and_off_by_default() -> None:
-    assert effective("dev")["waf_enabled"] is False
-    assert env_values("dev")["waf_enabled"] is False
+    module = alb("dev")
+    assert module.var("waf_enabled") is env_values("dev")["waf_enabled"] is False
+    for kind, name in WAF_RESOURCES:
+        assert instances(module.resource(kind, name)) == 0, (kind, name)
 
 
-@pytest.mark.parametrize("env", ["dev", "prod"])
+# --- access logs -----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("env", ENVIRONMENTS)
 def test_access_logs_are_on_and_expire(env: str) -> None:
-    values = effective(env)
-    assert values["access_logs_expiration_days"] >= 1
-    assert values["access_logs_expiration_days"] == env_values(env)["access_logs_expiration_days"]
-    lb = resource("aws_lb", "this")
-    logs = lb["access_logs"][0]
-    assert attribute(logs, "enabled") is True
-    assert attribute(logs, "bucket") == "${aws_s3_bucket.access_logs.id}"
+    module = alb(env)
+    lb = module.resource("aws_lb")
+    (logs,) = block(lb, "access_logs")
+    assert logs["enabled"] is True
+    assert logs["bucket"] == Ref("aws_s3_bucket.access_logs.id")
     # Logging is turned on only once the bucket lets the load balancer write.
-    assert "${aws_s3_bucket_policy.access_logs}" in attribute(lb, "depends_on")
-    assert attribute(lb, "drop_invalid_header_fields") is True
+    assert lb["depends_on"] == [Ref("aws_s3_bucket_policy.access_logs")]
+    assert lb["drop_invalid_header_fields"] is True
+    lifecycle = module.resource("aws_s3_bucket_lifecycle_configuration", "access_logs")
+    (expiry,) = [r for r in block(lifecycle, "rule") if "days" in block(r, "expiration")[0]]
+    days = env_values(env)["access_logs_expiration_days"]
+    assert block(expiry, "expiration")[0]["days"] == days >= 1
 
 
 def test_prod_keeps_its_logs_longer_than_dev() -> None:
-    assert (
-        effective("prod")["access_logs_expiration_days"]
-        >= effective("dev")["access_logs_expiration_days"]
-    )
-    assert effective("prod")["deletion_protection"] is True
+    dev, prod = env_values("dev"), env_values("prod")
+    assert prod["access_logs_expiration_days"] >= dev["access_logs_expiration_days"]
+    assert alb("prod").resource("aws_lb")["enable_deletion_protection"] is True
 
 
 # --- the access log bucket's protections (module) -----------------------------------
 
 
 def test_log_bucket_is_private_owner_enforced_encrypted_and_versioned() -> None:
-    block = resource("aws_s3_bucket_public_access_block", "access_logs")
+    module = alb("prod")
+    bucket = module.resource("aws_s3_bucket", "access_logs")
+    account = env_values("prod")["account_id"]
+    assert bucket["bucket"] == f"{module.var('name')}-alb-logs-{account}"
+    public = module.resource("aws_s3_bucket_public_access_block", "access_logs")
     for setting in (
         "block_public_acls",
         "block_public_policy",
         "ignore_public_acls",
         "restrict_public_buckets",
     ):
-        assert attribute(block, setting) is True, setting
-    ownership = resource("aws_s3_bucket_ownership_controls", "access_logs")
-    assert attribute(ownership["rule"][0], "object_ownership") == "BucketOwnerEnforced"
-    encryption = resource("aws_s3_bucket_server_side_encryption_configuration", "access_logs")
-    default = encryption["rule"][0]["apply_server_side_encryption_by_default"][0]
-    assert attribute(default, "sse_algorithm") == "AES256"  # SSE-S3: what ALB delivery supports
-    versioning = resource("aws_s3_bucket_versioning", "access_logs")
-    assert attribute(versioning["versioning_configuration"][0], "status") == "Enabled"
+        assert public[setting] is True, setting
+    ownership = module.resource("aws_s3_bucket_ownership_controls", "access_logs")
+    assert block(ownership, "rule")[0]["object_ownership"] == "BucketOwnerEnforced"
+    encryption = module.resource(
+        "aws_s3_bucket_server_side_encryption_configuration", "access_logs"
+    )
+    default = block(block(encryption, "rule")[0], "apply_server_side_encryption_by_default")[0]
+    assert default["sse_algorithm"] == "AES256"  # SSE-S3: what ALB delivery supports
+    versioning = module.resource("aws_s3_bucket_versioning", "access_logs")
+    assert block(versioning, "versioning_configuration")[0]["status"] == "Enabled"
     for kind in (
         "aws_s3_bucket_public_access_block",
         "aws_s3_bucket_ownership_controls",
@@ -282,64 +303,41 @@ def test_log_bucket_is_private_owner_enforced_encrypted_and_versioned() -> None:
         "aws_s3_bucket_lifecycle_configuration",
         "aws_s3_bucket_policy",
     ):
-        assert attribute(resource(kind, "access_logs"), "bucket") == (
-            "${aws_s3_bucket.access_logs.id}"
+        assert module.resource(kind, "access_logs")["bucket"] == Ref(
+            "aws_s3_bucket.access_logs.id"
         ), kind
 
 
 def test_log_bucket_expires_logs_and_cleans_up() -> None:
-    lifecycle = resource("aws_s3_bucket_lifecycle_configuration", "access_logs")
-    rules = [rule for rule in lifecycle["rule"] if attribute(rule, "status") == "Enabled"]
-    expiry = [rule for rule in rules if "days" in rule.get("expiration", [{}])[0]]
-    assert len(expiry) == 1
-    rule = expiry[0]
-    assert attribute(rule["expiration"][0], "days") == "${var.access_logs_expiration_days}"
+    lifecycle = alb("prod").resource("aws_s3_bucket_lifecycle_configuration", "access_logs")
+    rules = [rule for rule in block(lifecycle, "rule") if rule["status"] == "Enabled"]
+    (rule,) = [r for r in rules if "days" in block(r, "expiration")[0]]
     assert rule["filter"] == [{}], "the expiry covers every object"
     assert "noncurrent_version_expiration" in rule
-    assert attribute(rule["abort_incomplete_multipart_upload"][0], "days_after_initiation") >= 1
+    assert block(rule, "abort_incomplete_multipart_upload")[0]["days_after_initiation"] >= 1
 
 
 def test_log_bucket_policy_denies_plain_http_and_lets_only_elb_write() -> None:
-    found = [s for s in statements(ALB / "access_logs.tf") if s.document == "access_logs"]
-    deny = [s for s in found if s.effect == "Deny"]
-    allow = [s for s in found if s.effect == "Allow"]
+    module = alb("prod")
+    document = module.data("aws_iam_policy_document", "access_logs")
+    found = block(document, "statement")
+    deny = [s for s in found if s.get("effect") == "Deny"]
+    allow = [s for s in found if s.get("effect", "Allow") == "Allow"]
     assert len(deny) == 1
-    assert deny[0].actions == ("s3:*",)
-    assert set(deny[0].resources) == {
-        "${aws_s3_bucket.access_logs.arn}",
-        "${aws_s3_bucket.access_logs.arn}/*",
-    }
-    with (ALB / "access_logs.tf").open() as file:
-        document = file_document(load_hcl(file), "access_logs")
-    conditions = [
-        (attribute(c, "test"), attribute(c, "variable"), attribute(c, "values"))
-        for statement in document["statement"]
-        if attribute(statement, "effect") == "Deny"
-        for c in statement["condition"]
-    ]
+    assert deny[0]["actions"] == ["s3:*"]
+    bucket = "aws_s3_bucket.access_logs.arn"
+    assert deny[0]["resources"] == [Ref(bucket), Ref(f"${{{bucket}}}/*")]
+    conditions = [(c["test"], c["variable"], c["values"]) for c in block(deny[0], "condition")]
     assert conditions == [("Bool", "aws:SecureTransport", ["false"])]
     assert len(allow) == 1
-    assert allow[0].actions == ("s3:PutObject",)
-    (resource_arn,) = allow[0].resources
-    assert resource_arn.startswith("${aws_s3_bucket.access_logs.arn}/AWSLogs/")
-    writers = [
-        (attribute(p, "type"), attribute(p, "identifiers"))
-        for statement in document["statement"]
-        if attribute(statement, "effect", "Allow") == "Allow"
-        for p in statement["principals"]
-    ]
+    assert allow[0]["actions"] == ["s3:PutObject"]
+    (resource,) = allow[0]["resources"]
+    assert resource.startswith(f"${{{bucket}}}/AWSLogs/")
     # us-east-1 predates August 2022: the regional ELB account delivers the logs.
-    assert writers == [("AWS", ["${data.aws_elb_service_account.this.arn}"])]
-    policy = resource("aws_s3_bucket_policy", "access_logs")
-    assert attribute(policy, "policy") == "${data.aws_iam_policy_document.access_logs.json}"
-
-
-def file_document(parsed: dict[str, Any], name: str) -> dict[str, Any]:
-    for data in parsed.get("data", []):
-        if name in data.get("aws_iam_policy_document", {}):
-            found: dict[str, Any] = data["aws_iam_policy_document"][name]
-            return found
-    raise AssertionError(f"no aws_iam_policy_document.{name}")
+    writers = [(p["type"], p["identifiers"]) for p in block(allow[0], "principals")]
+    assert writers == [("AWS", [Ref("data.aws_elb_service_account.this.arn")])]
+    policy = module.resource("aws_s3_bucket_policy", "access_logs")
+    assert policy["policy"] == Ref("data.aws_iam_policy_document.access_logs.json")
 
 
 def test_a_wildcard_deny_is_not_a_grant(tmp_path: Path) -> None:
@@ -356,27 +354,12 @@ def test_a_wildcard_deny_is_not_a_grant(tmp_path: Path) -> None:
 # --- real terragrunt runs on a copy with the domain emptied -----------------------
 
 
-def pinned(name: str, command: str) -> str:
-    """The pinned tool that `nox -s infra` built (or found on PATH) before running pytest."""
-    with (ROOT / "mise.toml").open("rb") as file:
-        version = tomllib.load(file)["tools"][name]
-    cache = Path(
-        os.environ.get("HELLO_TOOLS_CACHE", Path.home() / ".cache" / "hello-platform" / "tools")
-    )
-    binary = cache / name / version / "bin" / command
-    if binary.exists():
-        return str(binary)
-    on_path = shutil.which(command)
-    assert on_path, f"{name} {version} is missing: run `nox -s infra`, which builds it"
-    return on_path
-
-
 def offline_env() -> dict[str, str]:
     """As `nox -s infra` renders: no AWS credentials, no auto-init, mocks for dependencies."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "TG_"))}
     return {
         **env,
-        "TG_TF_PATH": pinned("opentofu", "tofu"),
+        "TG_TF_PATH": built("opentofu"),
         "TG_NON_INTERACTIVE": "true",
         "TG_NO_AUTO_INIT": "true",
         "TG_LOG_FORMAT": "bare",
@@ -404,7 +387,7 @@ def live_copy(tmp_path: Path, env: str, *, domain: str | None) -> Path:
 
 def terragrunt(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [pinned("terragrunt", "terragrunt"), *args],
+        [built("terragrunt"), *args],
         cwd=cwd,
         env=offline_env(),
         capture_output=True,
@@ -428,7 +411,7 @@ def test_prod_without_a_domain_refuses_to_render(tmp_path: Path) -> None:
     live = live_copy(tmp_path, "prod", domain="")
     result = render_alb(live, "prod")
     assert result.returncode != 0
-    assert "hello-prod serves HTTPS only" in result.stderr
+    assert f"{load('prod', 'alb')['inputs']['name']} serves HTTPS only" in result.stderr
     assert "domain_name" in result.stderr
     validate = terragrunt("hcl", "validate", "--inputs", "--strict", cwd=live / "prod")
     assert validate.returncode != 0
@@ -439,12 +422,14 @@ def test_dev_without_a_domain_renders_and_stays_on_http(tmp_path: Path) -> None:
     result = render_alb(live_copy(tmp_path, "dev", domain=""), "dev")
     assert result.returncode == 0, result.stderr[-2000:]
     inputs = json.loads(result.stdout)["inputs"]
-    assert inputs["domain_name"] == ""
-    assert inputs["require_https"] is False
+    # What the module tests above evaluate as dev-without-domain.
+    assert inputs == {**load("dev", "alb")["inputs"], **WITHOUT_DOMAIN}
     # The module then makes no certificate, no HTTPS listener and forwards on HTTP.
-    assert gated_on(attribute(resource("aws_lb_listener", "https"), "count"), "local.https")
-    assert output("listener_arn").endswith(": aws_lb_listener.http.arn}")
-    assert output("url").endswith('"http://${aws_lb.this.dns_name}"}')
+    module = Module("alb", inputs)
+    assert instances(module.resource("aws_acm_certificate")) == 0
+    assert instances(module.resource("aws_lb_listener", "https")) == 0
+    assert module.output("listener_arn") == Ref("aws_lb_listener.http.arn")
+    assert module.output("url") == Ref("http://${aws_lb.this.dns_name}")
 
 
 def test_serve_binds_to_loopback_only() -> None:

@@ -17,6 +17,8 @@ import yaml  # PyYAML, installed with checkov
 from hcl2.api import load as load_hcl  # bc-python-hcl2, installed with checkov
 
 from infra.tests.iam_policy import attribute
+from infra.tests.module_config import META
+from infra.tests.module_config import parse as parse_hcl
 from infra.tests.rendered import LIVE, ROOT, env_values, load
 from infra.tests.test_modules import parse, resource
 from tools.infra_checks import ADMIN_UNITS, INFRA_ENVIRONMENTS, run_all
@@ -265,29 +267,30 @@ def test_every_variable_set_is_read_by_a_job_that_sees_it() -> None:
     assert not unread, f"set but read by no workflow job: {sorted(unread)}"
 
 
-def role(account: str, name: str) -> str:
-    return f"arn:aws:iam::{account}:role/{name}"
+def role(env: str, kind: str) -> str:
+    """The ARN of the ci-roles role `kind` of an environment, named as the module names
+    it: `<service>-<environment>-<kind>` in the environment's account."""
+    inputs = load(env, "ci-roles")["inputs"]
+    name = f"{inputs['service']}-{inputs['environment']}-{kind}"
+    return f"arn:aws:iam::{env_values(env)['account_id']}:role/{name}"
 
 
 def test_role_variables_name_the_ci_roles_of_the_right_account() -> None:
     dev, prod = env_values("dev"), env_values("prod")
     for environment, spec in ENVIRONMENTS.items():
         base, _, kind = environment.partition("-")
-        account = env_values(base)["account_id"]
-        expected = role(account, f"hello-{base}-{kind or 'deploy'}")
-        assert spec["variables"]["AWS_ROLE_ARN"] == expected, environment
+        assert spec["variables"]["AWS_ROLE_ARN"] == role(base, kind or "deploy"), environment
         assert spec["variables"]["AWS_REGION"] == env_values(base)["aws_region"], environment
     repository = INPUTS["repository_variables"]
-    assert repository["AWS_PLAN_ROLE_ARN_DEV"] == role(dev["account_id"], "hello-dev-plan")
-    assert repository["AWS_PLAN_ROLE_ARN_PROD"] == role(prod["account_id"], "hello-prod-plan")
+    assert repository["AWS_PLAN_ROLE_ARN_DEV"] == role("dev", "plan")
+    assert repository["AWS_PLAN_ROLE_ARN_PROD"] == role("prod", "plan")
     # The image repository lives in dev: so do its push role and the region jobs use for it.
-    assert repository["AWS_PUBLISH_ROLE_ARN"] == role(dev["account_id"], "hello-dev-publish")
+    assert repository["AWS_PUBLISH_ROLE_ARN"] == role("dev", "publish")
     assert repository["AWS_REGION"] == dev["aws_region"]
     promotion = ENVIRONMENTS["prod"]["variables"]
     assert promotion["HELLO_ECR_REGISTRY_ID"] == dev["account_id"]
     if dev["account_id"] != prod["account_id"]:
-        reader = role(dev["account_id"], "hello-dev-release-reader")
-        assert promotion["HELLO_DEV_ROLE_ARN"] == reader
+        assert promotion["HELLO_DEV_ROLE_ARN"] == role("dev", "release-reader")
 
 
 # --- the unit ----------------------------------------------------------------------------
@@ -298,10 +301,14 @@ def test_the_unit_targets_the_repository_and_keeps_the_token_out_of_code() -> No
         repository = attribute(load_hcl(file)["locals"][0], "github_repository")
     owner, name = repository.split("/")
     assert INPUTS["repository"] == name
-    providers = [spec["contents"] for spec in UNIT["generate"].values()]
-    github = [text for text in providers if 'provider "github"' in text]
+    providers = [
+        block
+        for spec in UNIT["generate"].values()
+        for block in parse_hcl(spec["contents"]).get("provider", [])
+    ]
+    github = [block["github"] for block in providers if "github" in block]
     assert len(github) == 1, "the unit generates one github provider"
-    settings = dict(re.findall(r'^\s*(\w+)\s*=\s*"([^"]*)"', github[0], re.MULTILINE))
+    settings = {k: v for k, v in github[0].items() if k not in META}
     assert settings == {"owner": owner}, "the token comes from GITHUB_TOKEN, not from code"
     assert UNIT["terraform"]["source"].endswith(f"//{MODULE}")
 

@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 
+from infra.tests.module_config import parse
 from infra.tests.rendered import (
     ENVIRONMENTS,
     LIVE,
@@ -47,12 +48,14 @@ def test_units_of_both_environments_use_the_same_module_sources() -> None:
 
 
 @pytest.mark.parametrize("env", ENVIRONMENTS)
+def test_each_environment_is_named_after_its_folder(env: str) -> None:
+    assert env_values(env)["environment"] == env
+
+
+@pytest.mark.parametrize("env", ENVIRONMENTS)
 def test_contract_names(env: str) -> None:
-    name = f"hello-{env}"
-    assert inputs(env, "ecs-cluster")["name"] == name
-    assert inputs(env, "alb")["name"] == name
+    # The resource names `hello-<env>`: infra/tests/test_release_names.py.
     service = inputs(env, "ecs-service")
-    assert service["name"] == name
     assert service["environment_name"] == env
     assert "HELLO_REVISION" not in service.get("environment", {})
     repository, tag = service["initial_image"].rsplit(":", 1)
@@ -95,6 +98,8 @@ def test_fast_and_graceful_rollouts(env: str) -> None:
     # and only after that does ECS kill the container.
     graceful = gunicorn_default("graceful_timeout")
     assert service["deregistration_delay"] < graceful < service["stop_timeout"]
+    # The module checks the same order from its inputs: test_modules.py.
+    assert service["graceful_timeout"] == graceful
     assert service["health_check_healthy_threshold"] == 2
     assert service["health_check_unhealthy_threshold"] == 2
     assert service["health_check_interval"] <= 10
@@ -126,12 +131,12 @@ def test_state_is_encrypted_locked_and_keyed_by_path(env: str, unit: str) -> Non
 
 @pytest.mark.parametrize(("env", "unit"), PAIRS)
 def test_provider_pins_the_account_and_tags_everything(env: str, unit: str) -> None:
-    contents: str = CONFIGS[env][unit]["generate"]["provider"]["contents"]
-    account = env_values(env)["account_id"]
-    assert re.search(rf'allowed_account_ids\s*=\s*\["{account}"\]', contents)
-    assert f'region              = "{env_values(env)["aws_region"]}"' in contents
-    tag_block = contents.split("default_tags")[1]
-    tags = dict(re.findall(r'^\s*([\w-]+)\s*=\s*"([^"]*)"\s*$', tag_block, re.M))
+    generated = parse(CONFIGS[env][unit]["generate"]["provider"]["contents"])
+    (provider,) = [block["aws"] for block in generated["provider"] if "aws" in block]
+    assert provider["region"] == env_values(env)["aws_region"]
+    assert provider["allowed_account_ids"] == [env_values(env)["account_id"]]
+    (default_tags,) = provider["default_tags"]
+    tags = default_tags["tags"]
     assert set(tags) == {"service", "environment", "repository", "managed-by"}
     assert tags["service"] == "hello"
     assert tags["environment"] == env

@@ -76,3 +76,14 @@ def test_says_what_the_proxy_answered_when_it_refuses(only_bin_dir: Path, cache:
     with pytest.raises(SessionError, match=r"proxy refused .*terragrunt@v.*410 Gone: not found"):
         go_tools.tool(fake.session, "terragrunt")
     assert fake.runs == []
+
+
+def test_built_names_the_session_that_builds_it(only_bin_dir: Path, cache: Path) -> None:
+    with pytest.raises(LookupError, match=f"terragrunt {TERRAGRUNT} is missing: `nox -s infra`"):
+        go_tools.built("terragrunt")
+
+
+def test_built_finds_what_the_session_built(only_bin_dir: Path, cache: Path) -> None:
+    (cache / "terragrunt" / TERRAGRUNT / "bin").mkdir(parents=True)
+    cached = program(cache / "terragrunt" / TERRAGRUNT / "bin", "terragrunt", "exit 0")
+    assert go_tools.built("terragrunt") == str(cached)

@@ -2,7 +2,7 @@
 locals {
   common = read_terragrunt_config(find_in_parent_folders("common.hcl")).locals
   env    = read_terragrunt_config(find_in_parent_folders("env.hcl")).locals
-  name   = "${local.common.service}-${local.env.environment}"
+  name   = local.common.resource_names[local.env.environment]
 
   # prod serves HTTPS only. Terragrunt has no assert, so a failing conversion carries the
   # message: `terragrunt render` and `hcl validate --inputs` fail on it before any plan

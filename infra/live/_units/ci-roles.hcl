@@ -4,7 +4,6 @@
 locals {
   common = read_terragrunt_config(find_in_parent_folders("common.hcl")).locals
   env    = read_terragrunt_config(find_in_parent_folders("env.hcl")).locals
-  name   = "${local.common.service}-${local.env.environment}"
 
   # Promotion dev -> prod: prod's deploy role reads dev's service, through dev's
   # release-reader role when the accounts differ.
@@ -12,6 +11,7 @@ locals {
   prod     = local.common.environments.prod
   separate = local.dev.account_id != local.prod.account_id
   is_prod  = local.env.environment == "prod"
+  names    = local.common.resource_names
 }
 
 terraform {
@@ -33,7 +33,7 @@ inputs = {
   hosted_zone_id      = local.env.hosted_zone_id
   deletion_protection = local.env.deletion_protection
 
-  release_reader_trusted_role_arns = !local.is_prod && local.separate ? ["arn:aws:iam::${local.prod.account_id}:role/${local.common.service}-prod-deploy"] : []
-  promote_from_role_arn            = local.is_prod && local.separate ? "arn:aws:iam::${local.dev.account_id}:role/${local.common.service}-dev-release-reader" : null
-  promote_from_service_arn         = local.is_prod && !local.separate ? "arn:aws:ecs:${local.dev.aws_region}:${local.dev.account_id}:service/${local.common.service}-dev/${local.common.service}-dev" : null
+  release_reader_trusted_role_arns = !local.is_prod && local.separate ? ["arn:aws:iam::${local.prod.account_id}:role/${local.names.prod}-deploy"] : []
+  promote_from_role_arn            = local.is_prod && local.separate ? "arn:aws:iam::${local.dev.account_id}:role/${local.names.dev}-release-reader" : null
+  promote_from_service_arn         = local.is_prod && !local.separate ? "arn:aws:ecs:${local.dev.aws_region}:${local.dev.account_id}:service/${local.names.dev}/${local.names.dev}" : null
 }

@@ -2,7 +2,6 @@
 locals {
   common = read_terragrunt_config(find_in_parent_folders("common.hcl")).locals
   env    = read_terragrunt_config(find_in_parent_folders("env.hcl")).locals
-  name   = "${local.common.service}-${local.env.environment}"
   prod   = local.common.environments.prod
 }
 
@@ -15,7 +14,7 @@ inputs = {
   pull_account_ids = local.env.image_pull_account_ids
 
   # Prod's deploy role tags what it released (`prod-<sha>`) here when prod is another account.
-  release_tag_role_arns = local.prod.account_id != local.env.account_id ? ["arn:aws:iam::${local.prod.account_id}:role/${local.common.service}-prod-deploy"] : []
+  release_tag_role_arns = local.prod.account_id != local.env.account_id ? ["arn:aws:iam::${local.prod.account_id}:role/${local.common.resource_names.prod}-deploy"] : []
 
   keep_prod_releases = local.env.ecr_keep_prod_releases
   keep_dev_releases  = local.env.ecr_keep_dev_releases

@@ -2,7 +2,7 @@
 locals {
   common = read_terragrunt_config(find_in_parent_folders("common.hcl")).locals
   env    = read_terragrunt_config(find_in_parent_folders("env.hcl")).locals
-  name   = "${local.common.service}-${local.env.environment}"
+  name   = local.common.resource_names[local.env.environment]
 }
 
 terraform {
@@ -67,13 +67,16 @@ inputs = {
 
   # Deploy-time budget (printed by `nox -s infra`): a new task is healthy after
   # interval x healthy_threshold, an old one drains for deregistration_delay and then
-  # has stop_timeout to finish in-flight requests.
+  # has stop_timeout to finish in-flight requests. The module checks that the drain ends
+  # before gunicorn's graceful timeout (its default in services/hello/gunicorn.conf.py,
+  # which infra/tests compares with this copy) and that ECS waits longer than both.
   health_check_interval              = 5
   health_check_timeout               = 2
   health_check_healthy_threshold     = 2
   health_check_unhealthy_threshold   = 2
   health_check_grace_period          = 10
   deregistration_delay               = 15
+  graceful_timeout                   = 20
   stop_timeout                       = 30
   deployment_minimum_healthy_percent = 100
   deployment_maximum_percent         = 200

@@ -4,17 +4,17 @@
 # pipeline: nothing the workflows can do may loosen what guards them. `nox -s plan` and
 # `nox -s apply` exclude it. Its state lives in the prod account, like prod's units.
 locals {
-  common = read_terragrunt_config(find_in_parent_folders("common.hcl")).locals
-  dev    = local.common.environments.dev
-  prod   = local.common.environments.prod
-  owner  = split("/", local.common.github_repository)[0]
-  name   = split("/", local.common.github_repository)[1]
+  common     = read_terragrunt_config(find_in_parent_folders("common.hcl")).locals
+  dev        = local.common.environments.dev
+  prod       = local.common.environments.prod
+  owner      = split("/", local.common.github_repository)[0]
+  repository = split("/", local.common.github_repository)[1]
 
   # Role ARNs without their kind: the ci-roles module names its roles
   # hello-<env>-<kind> (deploy, infra, plan, ...) in each environment's account.
   role = {
     for env, values in local.common.environments :
-    env => "arn:aws:iam::${values.account_id}:role/${local.common.service}-${env}"
+    env => "arn:aws:iam::${values.account_id}:role/${local.common.resource_names[env]}"
   }
   separate = local.dev.account_id != local.prod.account_id
 
@@ -40,7 +40,7 @@ generate "github_provider" {
 }
 
 inputs = {
-  repository        = local.name
+  repository        = local.repository
   deployment_branch = "main"
   required_checks   = local.required_checks
 

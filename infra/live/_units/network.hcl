@@ -2,7 +2,6 @@
 locals {
   common = read_terragrunt_config(find_in_parent_folders("common.hcl")).locals
   env    = read_terragrunt_config(find_in_parent_folders("env.hcl")).locals
-  name   = "${local.common.service}-${local.env.environment}"
 }
 
 terraform {

@@ -133,7 +133,7 @@ resource "aws_ecs_task_definition" "this" {
       ]
       user                   = "10001"
       readonlyRootFilesystem = true
-      # Above gunicorn's 20 s graceful timeout, so in-flight requests finish before SIGKILL.
+      # Above the graceful timeout (variables.tf checks), so in-flight requests finish before SIGKILL.
       stopTimeout = var.stop_timeout
       healthCheck = {
         # The image has python but no curl.

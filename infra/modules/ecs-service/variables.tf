@@ -63,14 +63,32 @@ variable "health_check_path" {
   default     = "/healthz"
 }
 
-variable "stop_timeout" {
-  description = "Seconds between SIGTERM and SIGKILL; must exceed gunicorn's 20 s graceful timeout."
+# A stop, in order: the target group drains the task (deregistration_delay), the container
+# gets SIGTERM and finishes its in-flight requests (graceful_timeout), and ECS kills it
+# after stop_timeout. Only the caller knows the container's graceful timeout, so it gives
+# all three and the module checks their order.
+variable "deregistration_delay" {
+  description = "Seconds the target group drains a deregistering task (AWS default 300); below graceful_timeout."
   type        = number
-  default     = 30
+}
+
+variable "graceful_timeout" {
+  description = "Seconds the container takes after SIGTERM to finish in-flight requests (gunicorn's graceful_timeout); checked against deregistration_delay and stop_timeout."
+  type        = number
+}
+
+variable "stop_timeout" {
+  description = "Seconds ECS waits between SIGTERM and SIGKILL (the container's stopTimeout); above graceful_timeout."
+  type        = number
 
   validation {
-    condition     = var.stop_timeout > 20 && var.stop_timeout <= 120
-    error_message = "stop_timeout must be above gunicorn's 20 s graceful timeout and at most Fargate's 120 s."
+    condition     = var.deregistration_delay < var.graceful_timeout && var.graceful_timeout < var.stop_timeout
+    error_message = "A task must stop in this order: deregistration_delay < graceful_timeout < stop_timeout (the load balancer stops sending requests, the container finishes those in flight, then ECS kills it)."
+  }
+
+  validation {
+    condition     = var.stop_timeout <= 120
+    error_message = "stop_timeout is at most Fargate's 120 s."
   }
 }
 
@@ -173,12 +191,6 @@ variable "listener_rule_priority" {
 variable "lb_arn_suffix" {
   description = "ARN suffix of the load balancer, for the alarms' dimensions."
   type        = string
-}
-
-variable "deregistration_delay" {
-  description = "Seconds the target group drains a deregistering task (AWS default 300)."
-  type        = number
-  default     = 15
 }
 
 variable "health_check_interval" {

@@ -1,12 +1,19 @@
-"""The naming contract (docs/DESIGN.md): what each environment's AWS resources are called."""
+"""What each environment's AWS resources are called.
+
+The release tool is a package of its own, so it keeps its own copy of these facts; their
+home is infra/live (the environments are its folders with an env.hcl, the names are
+`resource_names` in common.hcl) and infra/tests/test_release_names.py fails when the two
+disagree.
+"""
 
 from __future__ import annotations
 
 import re
 
 ENVIRONMENTS = ("dev", "prod")
-REPOSITORY = "hello"
-CONTAINER = "hello"
+SERVICE = "hello"
+REPOSITORY = SERVICE
+CONTAINER = SERVICE
 # The task definition tag that records which git SHA a revision runs.
 REVISION_TAG = "revision"
 
@@ -15,7 +22,7 @@ _SHA = re.compile(r"[0-9a-f]{40}")
 
 def resource(env: str) -> str:
     """Cluster, service, task family and ALB all share this name."""
-    return f"hello-{env}"
+    return f"{SERVICE}-{env}"
 
 
 def is_sha(value: str) -> bool:

@@ -1,0 +1,54 @@
+"""The release tool's copy of the environments and names agrees with infra/live.
+
+hello_release is a package of its own (infra/release), installed without the rest of the
+repository, so it keeps its own copy of the environments and of the names it looks AWS
+resources up by (hello_release/names.py). Their home is infra/live: these tests fail when
+the copy drifts from the rendered units.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+from types import ModuleType
+
+import pytest
+
+from infra.tests.module_config import Module
+from infra.tests.rendered import ENVIRONMENTS, ROOT, load
+
+RELEASE_NAMES = ROOT / "infra" / "release" / "src" / "hello_release" / "names.py"
+# The units whose `name` input is the environment's resource name.
+NAMED_UNITS = ("alb", "alerts", "ecs-cluster", "ecs-service")
+
+
+def release_names() -> ModuleType:
+    """hello_release/names.py, loaded by path: the infra checks do not install the tool."""
+    spec = importlib.util.spec_from_file_location("hello_release_names", RELEASE_NAMES)
+    assert spec, RELEASE_NAMES
+    assert spec.loader, RELEASE_NAMES
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+NAMES = release_names()
+
+
+def test_the_release_tool_knows_exactly_the_environments_of_infra_live() -> None:
+    assert sorted(NAMES.ENVIRONMENTS) == list(ENVIRONMENTS)
+
+
+@pytest.mark.parametrize("env", ENVIRONMENTS)
+def test_the_release_tool_names_resources_as_the_units_do(env: str) -> None:
+    name = NAMES.resource(env)
+    for unit in NAMED_UNITS:
+        assert load(env, unit)["inputs"]["name"] == name, unit
+    # The ci-roles module builds the same prefix from the service and the environment.
+    roles = load(env, "ci-roles")["inputs"]
+    assert f"{roles['service']}-{roles['environment']}" == name
+
+
+def test_the_release_tool_finds_the_repository_and_the_container() -> None:
+    assert load("dev", "ecr")["inputs"]["name"] == NAMES.REPOSITORY
+    service = Module("ecs-service", load("dev", "ecs-service")["inputs"])
+    assert service.local("container_name") == NAMES.CONTAINER
