@@ -33,6 +33,7 @@ from pathlib import Path
 from typing import Any
 
 from infra.tests import rendered
+from tools.project import ENVIRONMENTS
 
 TARGET_SECONDS = 120
 
@@ -168,9 +169,7 @@ def merge_to_prod_seconds(dev: Budget, prod: Budget, soak: Soak) -> int:
 
 
 def budgets() -> list[Budget]:
-    return [
-        compute(env, rendered.load(env, "ecs-service")["inputs"]) for env in rendered.ENVIRONMENTS
-    ]
+    return [compute(env, rendered.load(env, "ecs-service")["inputs"]) for env in ENVIRONMENTS]
 
 
 def main(out: Path) -> int:

@@ -14,16 +14,14 @@ from typing import TYPE_CHECKING
 
 from tools.args import SessionArgs, directory
 from tools.go_tools import TOOLS_CACHE, tool
-from tools.project import BUILD, ROOT, run_script
+from tools.project import BUILD, ENVIRONMENTS, INFRA_LIVE, ROOT, run_script
 
 if TYPE_CHECKING:
     import nox
 
 INFRA = ROOT / "infra"
 INFRA_MODULES = INFRA / "modules"
-INFRA_LIVE = INFRA / "live"
 INFRA_BUILD = BUILD / "infra"
-INFRA_ENVIRONMENTS = ("dev", "prod")
 TOOLS = Path(__file__).parent
 # What `tofu init` says when it cannot reach the provider registry (offline machines).
 REGISTRY_UNREACHABLE = re.compile(
@@ -84,7 +82,7 @@ def formatting(
 
 
 def hcl_validate(session: nox.Session, terragrunt: str, env: dict[str, str]) -> None:
-    for environment in INFRA_ENVIRONMENTS:
+    for environment in ENVIRONMENTS:
         session.log(f"terragrunt hcl validate (syntax, then inputs): {environment}")
         with session.chdir(INFRA_LIVE / environment):
             session.run(terragrunt, "hcl", "validate", external=True, env=env)
@@ -94,7 +92,7 @@ def hcl_validate(session: nox.Session, terragrunt: str, env: dict[str, str]) -> 
 
 def render(session: nox.Session, terragrunt: str, env: dict[str, str]) -> None:
     """`terragrunt render --json` of every unit into build/infra/rendered/<env>/<unit>.json."""
-    for environment in INFRA_ENVIRONMENTS:
+    for environment in ENVIRONMENTS:
         target = INFRA_BUILD / "rendered" / environment
         shutil.rmtree(target, ignore_errors=True)
         target.mkdir(parents=True)
@@ -227,8 +225,8 @@ def validate(session: nox.Session, tofu: str) -> None:
 def environment_args(session: nox.Session) -> argparse.Namespace:
     """`<env> [--plan-dir DIR]`, the arguments of the plan and apply sessions."""
     parser = SessionArgs(session)
-    parser.add_argument("environment", choices=INFRA_ENVIRONMENTS,
-                        metavar="|".join(INFRA_ENVIRONMENTS))  # fmt: skip
+    parser.add_argument("environment", choices=ENVIRONMENTS,
+                        metavar="|".join(ENVIRONMENTS))  # fmt: skip
     parser.add_argument("--plan-dir", type=directory, metavar="DIR")
     return parser.parse()
 

@@ -16,6 +16,9 @@ SERVICE = ROOT / "services" / "hello"
 BUILD = ROOT / "build"
 # The one file that pins the infra and workflow tools (and what the workflows run nox with).
 MISE_TOML = ROOT / "mise.toml"
+INFRA_LIVE = ROOT / "infra" / "live"
+# The environments are the folders of infra/live that hold an env.hcl.
+ENVIRONMENTS = tuple(sorted(path.parent.name for path in INFRA_LIVE.glob("*/env.hcl")))
 
 
 def install_groups(session: nox.Session, *groups: str) -> None:

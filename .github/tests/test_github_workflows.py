@@ -45,6 +45,8 @@ from workflow_files import (
     uses,
 )
 
+from tools.project import ENVIRONMENTS
+
 RUNBOOK = ROOT / "docs" / "runbooks" / "require-checks.md"
 # The repository's settings as code: its `required_checks` are what the ruleset on main
 # requires.
@@ -513,7 +515,7 @@ def test_release_runs_in_the_chosen_environment_after_validation() -> None:
     assert release["environment"] == "${{ inputs.env }}"
     inputs = triggers(workflow("release.yml"))["workflow_dispatch"]["inputs"]
     assert inputs["action"]["options"] == ["promote", "rollback"]
-    assert inputs["env"]["options"] == ["dev", "prod"]
+    assert inputs["env"]["options"] == list(ENVIRONMENTS)
 
 
 # --- infra -----------------------------------------------------------------------------
@@ -523,7 +525,7 @@ def test_infra_plans_with_the_read_only_roles_and_applies_dev_before_prod() -> N
     infra = jobs(workflow("infra.yml"))
     plan = infra["plan"]
     assert "environment" not in plan  # plan roles trust pull_request, not an environment
-    assert plan["strategy"]["matrix"]["env"] == ["dev", "prod"]
+    assert plan["strategy"]["matrix"]["env"] == list(ENVIRONMENTS)
     (credentials,) = [s for s in steps(plan) if action(str(s.get("uses"))) == AWS_CREDENTIALS]
     role = credentials["with"]["role-to-assume"]
     assert "AWS_PLAN_ROLE_ARN_DEV" in role

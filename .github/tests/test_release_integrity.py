@@ -36,6 +36,8 @@ from workflow_files import (
     steps,
 )
 
+from tools.project import ENVIRONMENTS
+
 AWS_CREDENTIALS = "aws-actions/configure-aws-credentials"
 ECR_LOGIN = "aws-actions/amazon-ecr-login"
 CHECKOUT = "actions/checkout"
@@ -264,7 +266,7 @@ def test_each_environment_has_one_queue_shared_by_every_workflow() -> None:
     release = jobs(load(WORKFLOWS / "release.yml"))["release"]
     assert release["environment"] == "${{ inputs.env }}"
     options = load(WORKFLOWS / "release.yml")[True]["workflow_dispatch"]["inputs"]["env"]
-    assert options["options"] == ["dev", "prod"]
+    assert options["options"] == list(ENVIRONMENTS)
 
 
 @pytest.mark.parametrize("path", WORKFLOW_FILES, ids=lambda path: path.name)

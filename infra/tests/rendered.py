@@ -13,12 +13,12 @@ from typing import Any
 
 from hcl2.api import load as load_hcl  # bc-python-hcl2, installed with checkov
 
+from tools.project import ENVIRONMENTS
+
 ROOT = Path(__file__).resolve().parents[2]
 LIVE = ROOT / "infra" / "live"
 MODULES = ROOT / "infra" / "modules"
 RENDERED = Path(os.environ.get("HELLO_INFRA_RENDERED", ROOT / "build" / "infra" / "rendered"))
-# The environments: the folders of infra/live that hold an env.hcl.
-ENVIRONMENTS = tuple(sorted(path.parent.name for path in LIVE.glob("*/env.hcl")))
 GUNICORN_CONFIG = ROOT / "services" / "hello" / "gunicorn.conf.py"
 
 Config = dict[str, Any]

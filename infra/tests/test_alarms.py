@@ -11,7 +11,8 @@ from typing import Any
 import pytest
 
 from infra.tests.module_config import Module, Ref, block
-from infra.tests.rendered import ENVIRONMENTS, env_values, load
+from infra.tests.rendered import env_values, load
+from tools.project import ENVIRONMENTS
 
 ALARM = "aws_cloudwatch_metric_alarm"
 

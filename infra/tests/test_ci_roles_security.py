@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 from infra.tests.module_config import Module
-from infra.tests.rendered import ENVIRONMENTS, LIVE, MODULES, ROOT, env_values, load
+from infra.tests.rendered import LIVE, MODULES, ROOT, env_values, load
 from tools.iam_lint import (
     ACCOUNT,
     CONTEXTS,
@@ -27,6 +27,7 @@ from tools.iam_lint import (
     suppression_for,
 )
 from tools.iam_render import Context, Policy, Unrenderable, render
+from tools.project import ENVIRONMENTS
 
 from hcl2.api import load as load_hcl  # isort: skip  # bc-python-hcl2, installed with checkov
 

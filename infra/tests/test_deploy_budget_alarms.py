@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from infra.tests.rendered import ENVIRONMENTS, env_values, load
+from infra.tests.rendered import env_values, load
 from tools.deploy_budget import (
     SOAK_FALLBACK_SECONDS,
     Soak,
@@ -16,6 +16,7 @@ from tools.deploy_budget import (
     merge_to_prod_seconds,
     promotion_soak,
 )
+from tools.project import ENVIRONMENTS
 
 FAST = {
     "min_count": 2,

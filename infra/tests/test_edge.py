@@ -20,8 +20,9 @@ import pytest
 
 from infra.tests.iam_policy import statements, wildcard_actions
 from infra.tests.module_config import Module, Ref, block
-from infra.tests.rendered import ENVIRONMENTS, LIVE, MODULES, ROOT, env_values, load
+from infra.tests.rendered import LIVE, MODULES, ROOT, env_values, load
 from tools.go_tools import built
+from tools.project import ENVIRONMENTS
 
 ONE_YEAR = 365 * 24 * 3600
 HSTS = "routing_http_response_strict_transport_security_header_value"

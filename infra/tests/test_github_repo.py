@@ -21,7 +21,8 @@ from infra.tests.module_config import META
 from infra.tests.module_config import parse as parse_hcl
 from infra.tests.rendered import LIVE, ROOT, env_values, load
 from infra.tests.test_modules import parse, resource
-from tools.infra_checks import ADMIN_UNITS, INFRA_ENVIRONMENTS, run_all
+from tools import project
+from tools.infra_checks import ADMIN_UNITS, run_all
 
 MODULE = "github-repo"
 WORKFLOWS = ROOT / ".github" / "workflows"
@@ -322,7 +323,7 @@ def test_the_pipeline_never_plans_or_applies_the_admin_units() -> None:
     every_unit = {path.parent.name for path in LIVE.glob("*/*/terragrunt.hcl")}
     assert admin_units <= every_unit, f"no such unit: {sorted(admin_units - every_unit)}"
     # `nox -s plan` and `nox -s apply` both run this command (.github/tests runs them).
-    for environment in INFRA_ENVIRONMENTS:
+    for environment in project.ENVIRONMENTS:
         command = run_all("terragrunt", environment, None)
         excluded = {command[i + 1] for i, arg in enumerate(command) if arg == "--queue-exclude-dir"}
         assert excluded == admin_units, f"nox -s plan/apply -- {environment} runs every unit"

@@ -14,7 +14,8 @@ from types import ModuleType
 import pytest
 
 from infra.tests.module_config import Module
-from infra.tests.rendered import ENVIRONMENTS, ROOT, load
+from infra.tests.rendered import ROOT, load
+from tools.project import ENVIRONMENTS
 
 RELEASE_NAMES = ROOT / "infra" / "release" / "src" / "hello_release" / "names.py"
 # The units whose `name` input is the environment's resource name.

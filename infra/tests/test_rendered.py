@@ -9,7 +9,6 @@ import pytest
 
 from infra.tests.module_config import parse
 from infra.tests.rendered import (
-    ENVIRONMENTS,
     LIVE,
     MODULES,
     Config,
@@ -19,6 +18,7 @@ from infra.tests.rendered import (
     units,
 )
 from tools.deploy_budget import TARGET_SECONDS, compute
+from tools.project import ENVIRONMENTS
 
 CONFIGS = load_all()
 PAIRS = [(env, unit) for env in ENVIRONMENTS for unit in units(env)]

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 import pytest
 
 from tools import infra_checks
-from tools.project import ROOT
+from tools.project import ENVIRONMENTS, INFRA_LIVE, ROOT
 from tools.tests.fakes import FakeSession, SessionError, program
 
 if TYPE_CHECKING:
@@ -29,7 +29,7 @@ def infra(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     for module in ("alb", "ecr"):
         (tmp_path / "infra" / "modules" / module).mkdir(parents=True)
         (tmp_path / "infra" / "modules" / module / "main.tf").write_text("")
-    for environment in infra_checks.INFRA_ENVIRONMENTS:
+    for environment in ENVIRONMENTS:
         for unit in ("alb", *infra_checks.ADMIN_UNITS):
             (tmp_path / "infra" / "live" / environment / unit).mkdir(parents=True)
             (tmp_path / "infra" / "live" / environment / unit / "terragrunt.hcl").write_text("")
@@ -237,7 +237,7 @@ def excluded(command: list[str] | tuple[str, ...]) -> set[str]:
 def test_run_all_leaves_out_the_admin_units(tmp_path: Path) -> None:
     command = infra_checks.run_all("terragrunt", "prod", tmp_path)
     assert command[:5] == [
-        "terragrunt", "run", "--all", "--working-dir", str(infra_checks.INFRA_LIVE / "prod"),
+        "terragrunt", "run", "--all", "--working-dir", str(INFRA_LIVE / "prod"),
     ]  # fmt: skip
     assert excluded(command) == {"ci-roles", "github-repo"}
     assert command[-2:] == ["--out-dir", str(tmp_path)]
@@ -246,7 +246,7 @@ def test_run_all_leaves_out_the_admin_units(tmp_path: Path) -> None:
 
 def test_the_admin_units_are_real_units() -> None:
     every_unit: set[str] = set()
-    for environment in infra_checks.INFRA_ENVIRONMENTS:
+    for environment in ENVIRONMENTS:
         names = {unit.name for unit in infra_checks.units(environment)}
         assert set(infra_checks.pipeline_units(environment)) == names - {"ci-roles", "github-repo"}
         every_unit |= names
