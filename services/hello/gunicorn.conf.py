@@ -1,8 +1,9 @@
 """gunicorn settings for the hello service; every value can be tuned from the environment.
 
-ECS stops a task with SIGTERM, waits the container's stopTimeout (30 s in
-infra/modules/ecs-service), then sends SIGKILL. gunicorn's graceful_timeout must
-stay below that so in-flight requests finish before the kill.
+ECS stops a task with SIGTERM, waits the container's stopTimeout (`stop_timeout` in
+infra/live/_units/ecs-service.hcl), then sends SIGKILL. gunicorn's graceful_timeout
+must stay below that so in-flight requests finish before the kill; the ecs-service
+module refuses a stop timeout that is not above it.
 """
 
 import os
