@@ -151,11 +151,10 @@ CONTEXTS: dict[str, dict[str, Context]] = {
 
 # What each trust or resource policy is attached to (see as_identity_policy).
 _ROLE = f"arn:aws:iam::{ACCOUNT}:role/hello-dev"
+# The ci-roles roles GitHub's OIDC tokens assume: the keys of its `trust` document.
+GITHUB_ROLES = ("publish", "deploy", "infra", "plan")
 ATTACHED_TO = {
-    ("ci-roles", "trust_publish"): f"{_ROLE}-publish",
-    ("ci-roles", "trust_deploy"): f"{_ROLE}-deploy",
-    ("ci-roles", "trust_infra"): f"{_ROLE}-infra",
-    ("ci-roles", "trust_plan"): f"{_ROLE}-plan",
+    **{("ci-roles", f'trust["{role}"]'): f"{_ROLE}-{role}" for role in GITHUB_ROLES},
     ("ci-roles", "release_reader_trust"): f"{_ROLE}-release-reader",
     ("ecs-service", "ecs_tasks_trust"): f"{_ROLE}-task",
     ("ecr", "pull"): REPOSITORY,
@@ -216,7 +215,7 @@ SUPPRESSIONS: tuple[Suppression, ...] = (
     Suppression(
         "UNKNOWN_CONDITION_FOR_ACTION",
         "ci-roles",
-        "trust_*",
+        _TRUSTS,
         "token.actions.githubusercontent.com:aud and :sub are the OIDC provider's claims, "
         "the documented keys for GitHub web identity federation",
         mentions="token.actions.githubusercontent.com:",
