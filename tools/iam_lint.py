@@ -1,9 +1,9 @@
 """Lints every IAM policy the modules render with parliament (`nox -s infra`).
 
-`python tools/iam_lint.py [OUTPUT.json]` renders each module's policy documents
-for the example environments below (iam_render.py), runs parliament on each one and
-fails on any finding that SUPPRESSIONS does not name with its reason. A suppression
-that no longer matches anything fails too, so the list cannot go stale.
+`python tools/iam_lint.py [OUTPUT.json]` renders each module's policies (the documents a
+resource uses, iam_render.py) for the example environments below, runs parliament on each
+one and fails on any finding that SUPPRESSIONS does not name with its reason. A
+suppression that no longer matches anything fails too, so the list cannot go stale.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from infra.tests.rendered import MODULES, env_values
-from tools.iam_render import Context, Policy, dumps, render
+from tools.iam_render import Context, Policy, dumps, policies
 
 ACCOUNT = "111111111111"
 PROD_ACCOUNT = "222222222222"
@@ -151,11 +151,10 @@ CONTEXTS: dict[str, dict[str, Context]] = {
 
 # What each trust or resource policy is attached to (see as_identity_policy).
 _ROLE = f"arn:aws:iam::{ACCOUNT}:role/hello-dev"
+# The ci-roles roles GitHub's OIDC tokens assume: the keys of its `trust` document.
+GITHUB_ROLES = ("publish", "deploy", "infra", "plan")
 ATTACHED_TO = {
-    ("ci-roles", "trust_publish"): f"{_ROLE}-publish",
-    ("ci-roles", "trust_deploy"): f"{_ROLE}-deploy",
-    ("ci-roles", "trust_infra"): f"{_ROLE}-infra",
-    ("ci-roles", "trust_plan"): f"{_ROLE}-plan",
+    **{("ci-roles", f'trust["{role}"]'): f"{_ROLE}-{role}" for role in GITHUB_ROLES},
     ("ci-roles", "release_reader_trust"): f"{_ROLE}-release-reader",
     ("ecs-service", "ecs_tasks_trust"): f"{_ROLE}-task",
     ("ecr", "pull"): REPOSITORY,
@@ -216,7 +215,7 @@ SUPPRESSIONS: tuple[Suppression, ...] = (
     Suppression(
         "UNKNOWN_CONDITION_FOR_ACTION",
         "ci-roles",
-        "trust_*",
+        _TRUSTS,
         "token.actions.githubusercontent.com:aud and :sub are the OIDC provider's claims, "
         "the documented keys for GitHub web identity federation",
         mentions="token.actions.githubusercontent.com:",
@@ -361,10 +360,11 @@ class Finding:
 
 
 def rendered_policies() -> Iterator[tuple[str, str, str, Policy]]:
-    """(module, environment, document, policy) for every module with policy documents."""
+    """(module, environment, document, policy) for every policy of its own (a document that
+    only feeds `source_policy_documents` is linted as part of the documents it feeds)."""
     for module, environments in CONTEXTS.items():
         for environment, context in environments.items():
-            for document, policy in render(MODULES / module, context).items():
+            for document, policy in policies(MODULES / module, context).items():
                 yield module, environment, document, policy
 
 

@@ -2,9 +2,12 @@
 
 The AWS provider renders these documents at plan time, and no provider can be fetched
 here, so this does the same for the subset of HCL the documents use: string
-interpolation of `var.*`, `local.*` and `data.*` references, lists, `flag ? [..] : [..]`
-with literal lists, `statement`, `condition`, `principals` and `dynamic "statement"`
-blocks. A module-level value that is more (another conditional, a function call) is
+interpolation of `var.*`, `local.*` and `data.*` references, lists and objects,
+`flag ? [..] : [..]` with literal lists, `statement`, `condition`, `principals` and
+`dynamic "statement"` blocks (`statement.value.<attribute>` included), a document's
+`for_each` over a map (the instance `name["key"]`, with `each.key` and `each.value`), and
+`source_policy_documents` naming other documents of the module, merged as the provider
+merges them. A module-level value that is more (another conditional, a function call) is
 taken from the example environment's `Context` (`locals`, `expressions`); an expression
 neither covers raises `Unrenderable`, so a new construct cannot slip past the linter
 unrendered.
@@ -25,6 +28,9 @@ from infra.tests.iam_policy import attribute
 
 _INTERPOLATION = re.compile(r"\$\{([^{}]*)\}")
 _REFERENCE = re.compile(r"^(var|local|data|statement|each)\.[\w.\[\]-]+$")
+# What `source_policy_documents` may list: another document of the module, whole.
+_DOCUMENT_JSON = re.compile(r"data\.aws_iam_policy_document\.(\w+)\.json")
+_DOCUMENT_REFERENCE = re.compile(r"data\.aws_iam_policy_document\.(\w+)")
 
 _OPTIONAL_LIST = re.compile(r"([\w.]+) == None \? \[\] : \['\$\{([\w.]+)\}'\]")
 # `flag ? [...] : [...]` with literal lists, e.g. a dynamic block's for_each.
@@ -84,14 +90,23 @@ class Renderer:
                 for name in block:
                     if not name.startswith("__"):
                         self.locals[name] = attribute(block, name)
+        self.specs: dict[str, dict[str, Any]] = {}
+        for body in self.parsed:
+            for data in _blocks(body.get("data", [])):
+                for document in _blocks(data.get("aws_iam_policy_document", {})):
+                    self.specs.update(document)
         self.scope: dict[str, Any] = {}
+        self.rendered: dict[str, Policy] = {}
+        self.rendering: list[str] = []
 
     # --- expressions ---------------------------------------------------------------
 
     def value(self, raw: Any) -> Any:
-        """A parsed HCL value: strings are interpolated, lists element-wise."""
+        """A parsed HCL value: strings are interpolated, lists and objects element-wise."""
         if isinstance(raw, list):
             return [self.value(item) for item in raw]
+        if isinstance(raw, dict):
+            return {k: self.value(v) for k, v in raw.items() if not k.startswith("__")}
         if not isinstance(raw, str):
             return raw
         whole = _whole_expression(raw)
@@ -113,8 +128,9 @@ class Renderer:
             raise Unrenderable(f"{self.module.name}: {text!r} matches {named}")
         if named:
             return self.context.expressions[named[0]]
-        if text in self.scope:
-            return self.scope[text]
+        scoped = self._scoped(text)
+        if scoped is not None:
+            return scoped[0]
         optional = _OPTIONAL_LIST.fullmatch(text)
         if optional and optional.group(1) == optional.group(2):
             # `x == null ? [] : [x]`, as the parser writes it
@@ -142,6 +158,30 @@ class Renderer:
         if kind == "data" and text in self.context.data:
             return self.context.data[text]
         raise Unrenderable(f"{self.module.name}: no value for {text!r}")
+
+    def _scoped(self, text: str) -> tuple[Any] | None:
+        """An iterator's value (`each.value`, `statement.key`), or an attribute of it
+        (`statement.value.sid`); None when the text names no iterator in scope."""
+        for name, value in self.scope.items():
+            if text != name and not text.startswith(f"{name}."):
+                continue
+            for attribute_name in text[len(name) :].split(".")[1:]:
+                if not isinstance(value, dict) or attribute_name not in value:
+                    raise Unrenderable(f"{self.module.name}: {text!r} has no {attribute_name}")
+                value = value[attribute_name]
+            return (value,)
+        return None
+
+    def _iterations(self, name: str, items: Any) -> Iterator[None]:
+        """Binds `<name>.key` and `<name>.value` to each of the (evaluated) items in turn."""
+        pairs = items.items() if isinstance(items, dict) else enumerate(items)
+        outer = self.scope
+        try:
+            for key, value in pairs:
+                self.scope = {**outer, f"{name}.key": key, f"{name}.value": value}
+                yield
+        finally:
+            self.scope = outer
 
     # --- documents -----------------------------------------------------------------
 
@@ -188,27 +228,91 @@ class Renderer:
                 if name != "statement":
                     continue
                 items = self.value(attribute(spec, "for_each"))
-                if isinstance(items, dict):
-                    items = list(items.values())
-                for item in items:
-                    self.scope = {"statement.value": item}
-                    try:
-                        for content in _blocks(spec.get("content", [])):
-                            yield self._statement(content)
-                    finally:
-                        self.scope = {}
+                for _ in self._iterations("statement", items):
+                    for content in _blocks(spec.get("content", [])):
+                        yield self._statement(content)
+
+    def _sources(self, spec: dict[str, Any]) -> Iterator[Policy]:
+        for source in _strings(attribute(spec, "source_policy_documents", [])):
+            whole = _whole_expression(source)
+            reference = _DOCUMENT_JSON.fullmatch(whole or "")
+            if reference is None:
+                raise Unrenderable(f"{self.module.name}: source document {source!r}")
+            yield self.document(reference.group(1))
+
+    def _merged(self, spec: dict[str, Any]) -> Policy:
+        """The document as the provider writes it: the statements of its source documents
+        in order (a Sid may stand in one of them only), then its own, each replacing a
+        source statement of the same Sid."""
+        statements: list[Policy] = []
+        sources_sids: set[str] = set()
+        for source in self._sources(spec):
+            for statement in source["Statement"]:
+                sid = statement.get("Sid")
+                if sid in sources_sids:
+                    raise Unrenderable(f"{self.module.name}: duplicate Sid {sid} in sources")
+                if sid:
+                    sources_sids.add(sid)
+                statements.append(statement)
+        own_sids: set[str] = set()
+        for statement in self._statements(spec):
+            sid = statement.get("Sid")
+            if sid in own_sids:
+                raise Unrenderable(f"{self.module.name}: duplicate Sid {sid}")
+            if sid:
+                own_sids.add(sid)
+            replaced = [i for i, s in enumerate(statements) if sid and s.get("Sid") == sid]
+            if replaced:
+                statements[replaced[0]] = statement
+            else:
+                statements.append(statement)
+        return {"Version": "2012-10-17", "Statement": statements}
+
+    def document(self, name: str) -> Policy:
+        """A document without `for_each`, rendered once however many documents use it."""
+        if name not in self.rendered:
+            if name not in self.specs:
+                raise Unrenderable(f"{self.module.name}: no policy document {name}")
+            if name in self.rendering:
+                raise Unrenderable(f"{self.module.name}: {name} is its own source")
+            if "for_each" in self.specs[name]:
+                raise Unrenderable(f"{self.module.name}: {name} has instances, name one")
+            # A source is rendered on its own, outside the iterators of whatever uses it.
+            outer, self.scope = self.scope, {}
+            self.rendering.append(name)
+            try:
+                self.rendered[name] = self._merged(self.specs[name])
+            finally:
+                self.rendering.pop()
+                self.scope = outer
+        return self.rendered[name]
 
     def documents(self) -> dict[str, Policy]:
         found: dict[str, Policy] = {}
-        for body in self.parsed:
-            for data in _blocks(body.get("data", [])):
-                for document in _blocks(data.get("aws_iam_policy_document", {})):
-                    for name, spec in document.items():
-                        found[name] = {
-                            "Version": "2012-10-17",
-                            "Statement": list(self._statements(spec)),
-                        }
+        for name, spec in self.specs.items():
+            if "for_each" not in spec:
+                found[name] = self.document(name)
+                continue
+            instances = self.value(attribute(spec, "for_each"))
+            if not isinstance(instances, dict):
+                raise Unrenderable(f"{self.module.name}: {name}'s for_each is not a map")
+            for _ in self._iterations("each", instances):
+                found[f'{name}["{self.scope["each.key"]}"]'] = self._merged(spec)
         return found
+
+
+def attached(module: Path) -> set[str]:
+    """The module's documents that something other than a policy document uses (a role, a
+    policy, a bucket): policies of their own. The others only feed
+    `source_policy_documents`, and are policies only as part of the documents they feed."""
+    used: set[str] = set()
+    for body in _module(module):
+        for kind, blocks in body.items():
+            for block in _blocks(blocks):
+                if kind == "data":
+                    block = {k: v for k, v in block.items() if k != "aws_iam_policy_document"}
+                used.update(_DOCUMENT_REFERENCE.findall(json.dumps(block)))
+    return used
 
 
 def _blocks(value: Any) -> Iterator[dict[str, Any]]:
@@ -233,8 +337,19 @@ def _collapse(values: list[str]) -> str | list[str]:
 
 
 def render(module: Path, context: Context) -> dict[str, Policy]:
-    """Every policy document of a module, as the provider would render it."""
+    """Every policy document of a module, as the provider would render it (an instance of a
+    document with `for_each` as `name["key"]`)."""
     return Renderer(module, context).documents()
+
+
+def policies(module: Path, context: Context) -> dict[str, Policy]:
+    """The documents of `render` that are policies of their own (see `attached`)."""
+    used = attached(module)
+    return {
+        name: policy
+        for name, policy in render(module, context).items()
+        if name.partition("[")[0] in used
+    }
 
 
 def dumps(policy: Policy) -> str:

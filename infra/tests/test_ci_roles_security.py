@@ -18,6 +18,7 @@ from infra.tests.rendered import LIVE, MODULES, ROOT, env_values, load
 from tools.iam_lint import (
     ACCOUNT,
     CONTEXTS,
+    GITHUB_ROLES,
     PROD_ACCOUNT,
     PROD_DEPLOY_ROLE,
     REGION,
@@ -48,6 +49,11 @@ DOCS = {name: render(CI_ROLES, context) for name, context in CONTEXTS["ci-roles"
 DEV = DOCS["dev"]
 PROD = DOCS["prod-own-account"]
 LAYOUTS = sorted(DOCS)
+
+
+def trust(role: str) -> str:
+    """The trust policy of a role GitHub's OIDC tokens assume (a key of `trust`)."""
+    return f'trust["{role}"]'
 
 
 def account_of(layout: str) -> str:
@@ -112,7 +118,7 @@ def test_deploy_role_trusts_deploy_and_release_workflows_on_main_in_its_environm
     layout: str,
 ) -> None:
     env = env_of(layout)
-    assert subjects(DOCS[layout]["trust_deploy"]) == {
+    assert subjects(DOCS[layout][trust("deploy")]) == {
         "StringEquals": {
             f"repo:{REPO}:environment:{env}:job_workflow_ref:{WORKFLOWS}/deploy.yml@refs/heads/main",
             f"repo:{REPO}:environment:{env}:job_workflow_ref:{WORKFLOWS}/release.yml@refs/heads/main",
@@ -123,7 +129,7 @@ def test_deploy_role_trusts_deploy_and_release_workflows_on_main_in_its_environm
 @pytest.mark.parametrize("layout", LAYOUTS)
 def test_infra_role_trusts_infra_workflow_on_main_in_its_infra_environment(layout: str) -> None:
     env = env_of(layout)
-    assert subjects(DOCS[layout]["trust_infra"]) == {
+    assert subjects(DOCS[layout][trust("infra")]) == {
         "StringEquals": {
             f"repo:{REPO}:environment:{env}-infra:job_workflow_ref:{WORKFLOWS}/infra.yml@refs/heads/main"
         }
@@ -133,7 +139,7 @@ def test_infra_role_trusts_infra_workflow_on_main_in_its_infra_environment(layou
 @pytest.mark.parametrize("layout", LAYOUTS)
 def test_plan_role_trusts_infra_workflow_pull_requests_and_main_only(layout: str) -> None:
     # StringLike only for the pull request number; the main-branch subject is exact.
-    assert subjects(DOCS[layout]["trust_plan"]) == {
+    assert subjects(DOCS[layout][trust("plan")]) == {
         "StringEquals": {
             f"repo:{REPO}:ref:refs/heads/main:job_workflow_ref:{WORKFLOWS}/infra.yml@refs/heads/main"
         },
@@ -144,7 +150,7 @@ def test_plan_role_trusts_infra_workflow_pull_requests_and_main_only(layout: str
 
 
 def test_publish_role_trusts_only_the_build_job_of_deploy_workflow_on_main() -> None:
-    assert subjects(DEV["trust_publish"]) == {
+    assert subjects(DEV[trust("publish")]) == {
         "StringEquals": {
             f"repo:{REPO}:ref:refs/heads/main:job_workflow_ref:{WORKFLOWS}/deploy.yml@refs/heads/main"
         }
@@ -152,11 +158,9 @@ def test_publish_role_trusts_only_the_build_job_of_deploy_workflow_on_main() -> 
 
 
 @pytest.mark.parametrize("layout", LAYOUTS)
-@pytest.mark.parametrize("trust", ["trust_publish", "trust_deploy", "trust_infra", "trust_plan"])
-def test_trust_policies_use_no_wildcard_but_the_pull_request_number(
-    layout: str, trust: str
-) -> None:
-    for operator, values in subjects(DOCS[layout][trust]).items():
+@pytest.mark.parametrize("role", GITHUB_ROLES)
+def test_trust_policies_use_no_wildcard_but_the_pull_request_number(layout: str, role: str) -> None:
+    for operator, values in subjects(DOCS[layout][trust(role)]).items():
         for value in values:
             if operator == "StringLike":
                 assert value.count("*") == 1, value
@@ -904,8 +908,8 @@ def test_renderer_chooses_a_literal_list_by_a_bool_and_refuses_anything_else(
 
 
 def test_rendered_policies_are_what_the_provider_writes() -> None:
-    trust = DEV["trust_infra"]["Statement"][0]
-    assert trust["Principal"] == {
+    (assume,) = DEV[trust("infra")]["Statement"]
+    assert assume["Principal"] == {
         "Federated": f"arn:aws:iam::{ACCOUNT}:oidc-provider/token.actions.githubusercontent.com"
     }
     assert json.loads(json.dumps(DEV["deploy"])) == DEV["deploy"]
