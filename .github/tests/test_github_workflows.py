@@ -40,9 +40,11 @@ from workflow_files import (
     load,
     local_action,
     run,
+    runs,
     sessions,
     steps,
     uses,
+    where,
 )
 
 from tools.project import ENVIRONMENTS
@@ -161,7 +163,7 @@ def test_jobs_hold_only_the_permissions_they_use(name: str, job_id: str, job: Jo
         expected["id-token"] = "write"
     if actions & ATTEST:
         expected["attestations"] = "write"
-    if any(run(step).startswith("nox -s attest-verify") for step in steps(job)):
+    if runs(job, "nox -s attest-verify"):
         expected["attestations"] = "read"
     assert permissions == expected, f"{name}:{job_id}"
 
@@ -394,7 +396,7 @@ def test_only_main_deploys() -> None:
 
 
 def test_every_job_that_changes_an_environment_is_covered() -> None:
-    assert sorted(f"{name}:{job_id}" for name, job_id, _job in environment_jobs()) == [
+    assert where(environment_jobs()) == [
         "deploy.yml:deploy-dev",
         "deploy.yml:deploy-prod",
         "infra.yml:apply-dev",

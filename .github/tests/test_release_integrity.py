@@ -12,7 +12,6 @@ import os
 import re
 import shutil
 import subprocess
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -30,10 +29,13 @@ from workflow_files import (
     flag,
     job_params,
     jobs,
+    jobs_running,
     load,
     run,
+    runs,
     sessions,
     steps,
+    where,
 )
 
 from tools.project import ENVIRONMENTS
@@ -86,16 +88,8 @@ def deploy_jobs() -> dict[str, Job]:
 # --- the build job: its own role, no environment ---------------------------------------
 
 
-def building_jobs() -> list[tuple[str, str, Job]]:
-    return [
-        (name, job_id, job)
-        for name, job_id, job in all_jobs()
-        if any(run(step).startswith("nox -s publish ") for step in steps(job))
-    ]
-
-
 def test_only_deploy_yml_build_publishes_and_it_has_no_environment() -> None:
-    assert [(name, job_id) for name, job_id, _job in building_jobs()] == [("deploy.yml", "build")]
+    assert where(jobs_running("nox -s publish ")) == ["deploy.yml:build"]
     # The publish role trusts deploy.yml on main *without* an environment; every other
     # job of deploy.yml has one, so none of them can get a token the publish role accepts.
     without = sorted(job_id for job_id, job in deploy_jobs().items() if "environment" not in job)
@@ -106,7 +100,7 @@ def test_only_deploy_yml_build_publishes_and_it_has_no_environment() -> None:
 def test_only_the_build_job_assumes_the_publish_role(name: str, job_id: str, job: Job) -> None:
     credentials = [step for step in steps(job) if action(step) == AWS_CREDENTIALS]
     roles = [str(step["with"]["role-to-assume"]) for step in credentials]
-    publishes = any(run(step).startswith("nox -s publish ") for step in steps(job))
+    publishes = runs(job, "nox -s publish ")
     if (name, job_id) == ("deploy.yml", "build"):
         assert roles == [f"${{{{ {PUBLISH_ROLE} }}}}"], "build assumes the publish role only"
         assert "environment" not in job
@@ -153,22 +147,14 @@ def test_only_the_build_job_can_write_attestations() -> None:
     assert writers == ["deploy.yml:build"]
 
 
-def promoting_jobs() -> list[tuple[str, str, Job]]:
-    return [
-        (name, job_id, job)
-        for name, job_id, job in all_jobs()
-        if any(run(step).startswith("nox -s promote ") for step in steps(job))
-    ]
+PROMOTES = "nox -s promote "
 
 
 def test_promote_runs_where_expected() -> None:
-    assert [(name, job_id) for name, job_id, _job in promoting_jobs()] == [
-        ("deploy.yml", "deploy-prod"),
-        ("release.yml", "release"),
-    ]
+    assert where(jobs_running(PROMOTES)) == ["deploy.yml:deploy-prod", "release.yml:release"]
 
 
-@pytest.mark.parametrize(("name", "job_id", "job"), job_params(iter(promoting_jobs())))
+@pytest.mark.parametrize(("name", "job_id", "job"), job_params(jobs_running(PROMOTES)))
 def test_prod_verifies_the_attestation_of_the_digest_it_promotes(
     name: str, job_id: str, job: Job
 ) -> None:
@@ -225,21 +211,15 @@ def test_release_promotes_only_the_digest_it_was_given_and_validated() -> None:
 # --- forward only: deploys see the history they compare against ------------------------
 
 
-def release_jobs() -> Iterator[tuple[str, str, Job]]:
-    for name, job_id, job in all_jobs():
-        if any(RELEASES.match(run(step)) for step in steps(job)):
-            yield name, job_id, job
-
-
 def test_release_jobs_are_the_expected_ones() -> None:
-    assert sorted(f"{name}:{job_id}" for name, job_id, _job in release_jobs()) == [
+    assert where(jobs_running(RELEASES)) == [
         "deploy.yml:deploy-dev",
         "deploy.yml:deploy-prod",
         "release.yml:release",
     ]
 
 
-@pytest.mark.parametrize(("name", "job_id", "job"), job_params(release_jobs()))
+@pytest.mark.parametrize(("name", "job_id", "job"), job_params(jobs_running(RELEASES)))
 def test_jobs_that_deploy_check_out_full_history(name: str, job_id: str, job: Job) -> None:
     checkouts = [step for step in steps(job) if action(step) == CHECKOUT]
     assert checkouts, f"{name}:{job_id} has no checkout"
@@ -281,18 +261,8 @@ def test_no_workflow_wide_concurrency_cancels_an_environment_change(path: Path) 
 # --- infra: prod applies the plan that was saved and shown -----------------------------
 
 
-def prod_applies() -> list[tuple[str, str, Job]]:
-    return [
-        (name, job_id, job)
-        for name, job_id, job in all_jobs()
-        if any(run(step).startswith("nox -s apply -- prod") for step in steps(job))
-    ]
-
-
 def test_prod_applies_exactly_the_plan_artifact_its_plan_job_uploaded() -> None:
-    assert [(name, job_id) for name, job_id, _job in prod_applies()] == [
-        ("infra.yml", "apply-prod")
-    ]
+    assert where(jobs_running("nox -s apply -- prod")) == ["infra.yml:apply-prod"]
     workflow = load(WORKFLOWS / "infra.yml")
     apply_job = jobs(workflow)["apply-prod"]
     assert apply_job["environment"] == "prod-infra"
