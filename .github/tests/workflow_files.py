@@ -19,6 +19,10 @@ ACTION_FILES = sorted((ROOT / ".github" / "actions").glob("*/action.yml"))
 Job = dict[str, Any]
 Step = dict[str, Any]
 
+# The one action that assumes an AWS role, and the one that checks out the repository.
+AWS_CREDENTIALS = "aws-actions/configure-aws-credentials"
+CHECKOUT = "actions/checkout"
+
 MATRIX_VALUE = re.compile(r"\$\{\{\s*matrix\.([\w-]+)\s*\}\}")
 # A nox call's session: a name, or a variable set through env: ("$SESSION").
 NOX_SESSION = re.compile(r'^nox -s (?:"?\$(\w+)"?|([\w-]+))(?:\s|$)')
@@ -54,7 +58,21 @@ def job_params(found: Iterable[tuple[str, str, Job]]) -> list[Any]:
     return [pytest.param(name, job_id, job, id=f"{name}:{job_id}") for name, job_id, job in found]
 
 
-# --- local actions ---------------------------------------------------------------------
+# --- actions ---------------------------------------------------------------------------
+
+
+def action(reference: str) -> str:
+    """An action reference without its version: `actions/checkout@<sha>` -> `actions/checkout`."""
+    return reference.split("@", 1)[0]
+
+
+def uses_action(step: Step, name: str) -> bool:
+    """Whether the step uses the action `name`, in any version."""
+    return action(str(step.get("uses", ""))) == name
+
+
+def steps_using(job: Job, name: str) -> list[Step]:
+    return [step for step in steps(job) if uses_action(step, name)]
 
 
 def local_action(reference: str) -> dict[Any, Any] | None:
