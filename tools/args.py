@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import re
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 
@@ -47,27 +48,21 @@ def directory(value: str) -> Path:
     return Path(value).resolve()
 
 
-def image_digest(value: str) -> str:
-    if not re.fullmatch(r"sha256:[0-9a-f]{64}", value):
-        raise argparse.ArgumentTypeError(f"{value!r} is not an image digest (sha256:<64 hex>)")
-    return value
+def matching(pattern: str, what: str) -> Callable[[str], str]:
+    """An argument type that takes a value only when all of it matches `pattern`."""
+    whole = re.compile(pattern)
+
+    def check(value: str) -> str:
+        if not whole.fullmatch(value):
+            raise argparse.ArgumentTypeError(f"{value!r} is not {what}")
+        return value
+
+    return check
 
 
-def git_commit(value: str) -> str:
-    if not re.fullmatch(r"[0-9a-f]{40}", value):
-        raise argparse.ArgumentTypeError(f"{value!r} is not a full 40-character git SHA")
-    return value
-
-
-def github_repository(value: str) -> str:
-    if not re.fullmatch(r"[\w.-]+/[\w.-]+", value):
-        raise argparse.ArgumentTypeError(f"{value!r} is not OWNER/NAME")
-    return value
-
-
-def image_repository(value: str) -> str:
-    if not re.fullmatch(r"[\w.-]+(:\d+)?/[\w./-]+", value):
-        raise argparse.ArgumentTypeError(
-            f"{value!r} is not REGISTRY/REPOSITORY (without a tag or digest)"
-        )
-    return value
+image_digest = matching(r"sha256:[0-9a-f]{64}", "an image digest (sha256:<64 hex>)")
+git_commit = matching(r"[0-9a-f]{40}", "a full 40-character git SHA")
+github_repository = matching(r"[\w.-]+/[\w.-]+", "OWNER/NAME")
+image_repository = matching(
+    r"[\w.-]+(:\d+)?/[\w./-]+", "REGISTRY/REPOSITORY (without a tag or digest)"
+)

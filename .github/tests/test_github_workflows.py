@@ -22,11 +22,14 @@ import pytest
 import yaml
 from workflow_files import (
     ACTION_FILES,
+    AWS_CREDENTIALS,
+    CHECKOUT,
     ROOT,
     WORKFLOW_FILES,
     WORKFLOWS,
     Job,
     Step,
+    action,
     action_steps,
     all_jobs,
     all_step_lists,
@@ -40,9 +43,12 @@ from workflow_files import (
     load,
     local_action,
     run,
+    runs,
     sessions,
     steps,
+    steps_using,
     uses,
+    where,
 )
 
 from tools.project import ENVIRONMENTS
@@ -52,10 +58,6 @@ RUNBOOK = ROOT / "docs" / "runbooks" / "require-checks.md"
 # requires.
 GITHUB_REPO_UNIT = ROOT / "infra" / "live" / "_units" / "github-repo.hcl"
 
-# The one action that assumes an AWS role; only jobs using it (or attesting) may hold
-# id-token: write.
-AWS_CREDENTIALS = "aws-actions/configure-aws-credentials"
-CHECKOUT = "actions/checkout"
 # Actions that sign with a Sigstore certificate (OIDC) and store an attestation.
 ATTEST = {"actions/attest-build-provenance", "actions/attest-sbom"}
 PINNED_USES = re.compile(r"^[\w.-]+/[\w./-]+@[0-9a-f]{40}$")
@@ -79,10 +81,6 @@ def triggers(data: dict[Any, Any]) -> dict[str, Any]:
     on = data.get("on", data.get(True))
     assert isinstance(on, dict)
     return on
-
-
-def action(reference: str) -> str:
-    return reference.split("@", 1)[0]
 
 
 def test_the_four_workflows_exist() -> None:
@@ -161,25 +159,23 @@ def test_jobs_hold_only_the_permissions_they_use(name: str, job_id: str, job: Jo
         expected["id-token"] = "write"
     if actions & ATTEST:
         expected["attestations"] = "write"
-    if any(run(step).startswith("nox -s attest-verify") for step in steps(job)):
+    if runs(job, "nox -s attest-verify"):
         expected["attestations"] = "read"
     assert permissions == expected, f"{name}:{job_id}"
 
 
 @pytest.mark.parametrize(("name", "job_id", "job"), job_params(all_jobs()))
 def test_checkout_keeps_no_credentials(name: str, job_id: str, job: Job) -> None:
-    for step in steps(job):
-        if action(str(step.get("uses", ""))) == CHECKOUT:
-            assert step.get("with", {}).get("persist-credentials") is False, f"{name}:{job_id}"
+    for step in steps_using(job, CHECKOUT):
+        assert step.get("with", {}).get("persist-credentials") is False, f"{name}:{job_id}"
 
 
 @pytest.mark.parametrize(("name", "job_id", "job"), job_params(all_jobs()))
 def test_roles_come_from_variables_not_secrets(name: str, job_id: str, job: Job) -> None:
-    for step in steps(job):
-        if action(str(step.get("uses", ""))) == AWS_CREDENTIALS:
-            with_ = step["with"]
-            assert set(with_) == {"role-to-assume", "aws-region"}, f"{name}:{job_id}: no keys"
-            assert "vars." in with_["role-to-assume"], f"{name}:{job_id}"
+    for step in steps_using(job, AWS_CREDENTIALS):
+        with_ = step["with"]
+        assert set(with_) == {"role-to-assume", "aws-region"}, f"{name}:{job_id}: no keys"
+        assert "vars." in with_["role-to-assume"], f"{name}:{job_id}"
 
 
 # --- caches: none once a role is held --------------------------------------------------
@@ -394,7 +390,7 @@ def test_only_main_deploys() -> None:
 
 
 def test_every_job_that_changes_an_environment_is_covered() -> None:
-    assert sorted(f"{name}:{job_id}" for name, job_id, _job in environment_jobs()) == [
+    assert where(environment_jobs()) == [
         "deploy.yml:deploy-dev",
         "deploy.yml:deploy-prod",
         "infra.yml:apply-dev",
@@ -526,7 +522,7 @@ def test_infra_plans_with_the_read_only_roles_and_applies_dev_before_prod() -> N
     plan = infra["plan"]
     assert "environment" not in plan  # plan roles trust pull_request, not an environment
     assert plan["strategy"]["matrix"]["env"] == list(ENVIRONMENTS)
-    (credentials,) = [s for s in steps(plan) if action(str(s.get("uses"))) == AWS_CREDENTIALS]
+    (credentials,) = steps_using(plan, AWS_CREDENTIALS)
     role = credentials["with"]["role-to-assume"]
     assert "AWS_PLAN_ROLE_ARN_DEV" in role
     assert "AWS_PLAN_ROLE_ARN_PROD" in role

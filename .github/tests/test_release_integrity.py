@@ -12,17 +12,17 @@ import os
 import re
 import shutil
 import subprocess
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from workflow_files import (
+    AWS_CREDENTIALS,
+    CHECKOUT,
     ROOT,
     WORKFLOW_FILES,
     WORKFLOWS,
     Job,
-    Step,
     all_jobs,
     env_value,
     environment_jobs,
@@ -30,17 +30,20 @@ from workflow_files import (
     flag,
     job_params,
     jobs,
+    jobs_running,
     load,
     run,
+    runs,
     sessions,
     steps,
+    steps_using,
+    uses_action,
+    where,
 )
 
 from tools.project import ENVIRONMENTS
 
-AWS_CREDENTIALS = "aws-actions/configure-aws-credentials"
 ECR_LOGIN = "aws-actions/amazon-ecr-login"
-CHECKOUT = "actions/checkout"
 PROVENANCE = "actions/attest-build-provenance"
 SBOM_ATTESTATION = "actions/attest-sbom"
 SBOM = "anchore/sbom-action"
@@ -49,10 +52,6 @@ DOWNLOAD = "actions/download-artifact"
 PUBLISH_ROLE = "vars.AWS_PUBLISH_ROLE_ARN"
 # Sessions that change which image an environment runs; they need git history.
 RELEASES = re.compile(r"^nox -s (deploy|promote|rollback)\b")
-
-
-def action(step: Step) -> str:
-    return str(step.get("uses", "")).split("@", 1)[0]
 
 
 def index(job: Job, predicate: Any) -> int:
@@ -64,6 +63,10 @@ def index(job: Job, predicate: Any) -> int:
 
 def session_step(job: Job, session: str) -> int:
     return index(job, lambda step: run(step).startswith(f"nox -s {session} "))
+
+
+def action_step(job: Job, name: str) -> int:
+    return index(job, lambda step: uses_action(step, name))
 
 
 def origin(workflow: dict[Any, Any], job_id: str, value: str) -> tuple[str, str]:
@@ -86,16 +89,8 @@ def deploy_jobs() -> dict[str, Job]:
 # --- the build job: its own role, no environment ---------------------------------------
 
 
-def building_jobs() -> list[tuple[str, str, Job]]:
-    return [
-        (name, job_id, job)
-        for name, job_id, job in all_jobs()
-        if any(run(step).startswith("nox -s publish ") for step in steps(job))
-    ]
-
-
 def test_only_deploy_yml_build_publishes_and_it_has_no_environment() -> None:
-    assert [(name, job_id) for name, job_id, _job in building_jobs()] == [("deploy.yml", "build")]
+    assert where(jobs_running("nox -s publish ")) == ["deploy.yml:build"]
     # The publish role trusts deploy.yml on main *without* an environment; every other
     # job of deploy.yml has one, so none of them can get a token the publish role accepts.
     without = sorted(job_id for job_id, job in deploy_jobs().items() if "environment" not in job)
@@ -104,9 +99,9 @@ def test_only_deploy_yml_build_publishes_and_it_has_no_environment() -> None:
 
 @pytest.mark.parametrize(("name", "job_id", "job"), job_params(all_jobs()))
 def test_only_the_build_job_assumes_the_publish_role(name: str, job_id: str, job: Job) -> None:
-    credentials = [step for step in steps(job) if action(step) == AWS_CREDENTIALS]
+    credentials = steps_using(job, AWS_CREDENTIALS)
     roles = [str(step["with"]["role-to-assume"]) for step in credentials]
-    publishes = any(run(step).startswith("nox -s publish ") for step in steps(job))
+    publishes = runs(job, "nox -s publish ")
     if (name, job_id) == ("deploy.yml", "build"):
         assert roles == [f"${{{{ {PUBLISH_ROLE} }}}}"], "build assumes the publish role only"
         assert "environment" not in job
@@ -123,14 +118,14 @@ def test_attestations_are_made_for_the_digest_publish_pushed() -> None:
     publish = session_step(build, "publish")
     publish_id = steps(build)[publish]["id"]
     pushed_image = flag(run(steps(build)[publish]), "--image")
-    login = index(build, lambda step: action(step) == ECR_LOGIN)
+    login = action_step(build, ECR_LOGIN)
     registry = f"steps.{steps(build)[login]['id']}.outputs.registry"
-    sbom = index(build, lambda step: action(step) == SBOM)
+    sbom = action_step(build, SBOM)
     sbom_with = steps(build)[sbom]["with"]
     # Syft scans the very image publish pushed (hello:<sha> in bash and in expressions).
     assert sbom_with["image"].replace("${{ github.sha }}", "${GITHUB_SHA}") == pushed_image
     for attestation in (PROVENANCE, SBOM_ATTESTATION):
-        position = index(build, lambda step, uses=attestation: action(step) == uses)
+        position = action_step(build, attestation)
         step = steps(build)[position]
         assert position > publish, f"{attestation} runs before the image is pushed"
         assert step["with"]["subject-digest"] == f"${{{{ steps.{publish_id}.outputs.digest }}}}"
@@ -139,9 +134,9 @@ def test_attestations_are_made_for_the_digest_publish_pushed() -> None:
         assert login < position
         assert "continue-on-error" not in step
         assert "if" not in step
-    sbom_attestation = steps(build)[index(build, lambda step: action(step) == SBOM_ATTESTATION)]
+    sbom_attestation = steps(build)[action_step(build, SBOM_ATTESTATION)]
     assert sbom_attestation["with"]["sbom-path"] == sbom_with["output-file"]
-    assert sbom < index(build, lambda step: action(step) == SBOM_ATTESTATION)
+    assert sbom < action_step(build, SBOM_ATTESTATION)
 
 
 def test_only_the_build_job_can_write_attestations() -> None:
@@ -153,22 +148,14 @@ def test_only_the_build_job_can_write_attestations() -> None:
     assert writers == ["deploy.yml:build"]
 
 
-def promoting_jobs() -> list[tuple[str, str, Job]]:
-    return [
-        (name, job_id, job)
-        for name, job_id, job in all_jobs()
-        if any(run(step).startswith("nox -s promote ") for step in steps(job))
-    ]
+PROMOTES = "nox -s promote "
 
 
 def test_promote_runs_where_expected() -> None:
-    assert [(name, job_id) for name, job_id, _job in promoting_jobs()] == [
-        ("deploy.yml", "deploy-prod"),
-        ("release.yml", "release"),
-    ]
+    assert where(jobs_running(PROMOTES)) == ["deploy.yml:deploy-prod", "release.yml:release"]
 
 
-@pytest.mark.parametrize(("name", "job_id", "job"), job_params(iter(promoting_jobs())))
+@pytest.mark.parametrize(("name", "job_id", "job"), job_params(jobs_running(PROMOTES)))
 def test_prod_verifies_the_attestation_of_the_digest_it_promotes(
     name: str, job_id: str, job: Job
 ) -> None:
@@ -190,7 +177,7 @@ def test_prod_verifies_the_attestation_of_the_digest_it_promotes(
     assert "TOKEN" not in run(verify_step)
     assert job["permissions"]["attestations"] == "read"
     # The registry gh reads the manifest from is the one the ECR login step logged in to.
-    login = index(job, lambda step: action(step) == ECR_LOGIN)
+    login = action_step(job, ECR_LOGIN)
     assert login < verify
     registry = env_value(job, verify_step, flag(run(verify_step), "--image").split("/")[0][1:])
     assert registry == f"${{{{ steps.{steps(job)[login]['id']}.outputs.registry }}}}"
@@ -225,23 +212,17 @@ def test_release_promotes_only_the_digest_it_was_given_and_validated() -> None:
 # --- forward only: deploys see the history they compare against ------------------------
 
 
-def release_jobs() -> Iterator[tuple[str, str, Job]]:
-    for name, job_id, job in all_jobs():
-        if any(RELEASES.match(run(step)) for step in steps(job)):
-            yield name, job_id, job
-
-
 def test_release_jobs_are_the_expected_ones() -> None:
-    assert sorted(f"{name}:{job_id}" for name, job_id, _job in release_jobs()) == [
+    assert where(jobs_running(RELEASES)) == [
         "deploy.yml:deploy-dev",
         "deploy.yml:deploy-prod",
         "release.yml:release",
     ]
 
 
-@pytest.mark.parametrize(("name", "job_id", "job"), job_params(release_jobs()))
+@pytest.mark.parametrize(("name", "job_id", "job"), job_params(jobs_running(RELEASES)))
 def test_jobs_that_deploy_check_out_full_history(name: str, job_id: str, job: Job) -> None:
-    checkouts = [step for step in steps(job) if action(step) == CHECKOUT]
+    checkouts = steps_using(job, CHECKOUT)
     assert checkouts, f"{name}:{job_id} has no checkout"
     for checkout in checkouts:
         assert checkout["with"].get("fetch-depth") == 0, f"{name}:{job_id}"
@@ -281,32 +262,22 @@ def test_no_workflow_wide_concurrency_cancels_an_environment_change(path: Path) 
 # --- infra: prod applies the plan that was saved and shown -----------------------------
 
 
-def prod_applies() -> list[tuple[str, str, Job]]:
-    return [
-        (name, job_id, job)
-        for name, job_id, job in all_jobs()
-        if any(run(step).startswith("nox -s apply -- prod") for step in steps(job))
-    ]
-
-
 def test_prod_applies_exactly_the_plan_artifact_its_plan_job_uploaded() -> None:
-    assert [(name, job_id) for name, job_id, _job in prod_applies()] == [
-        ("infra.yml", "apply-prod")
-    ]
+    assert where(jobs_running("nox -s apply -- prod")) == ["infra.yml:apply-prod"]
     workflow = load(WORKFLOWS / "infra.yml")
     apply_job = jobs(workflow)["apply-prod"]
     assert apply_job["environment"] == "prod-infra"
     apply = session_step(apply_job, "apply")
     plan_dir = flag(run(steps(apply_job)[apply]), "--plan-dir")
     # The artifact comes in by id, into the directory apply reads, before apply runs.
-    download = index(apply_job, lambda step: action(step) == DOWNLOAD)
+    download = action_step(apply_job, DOWNLOAD)
     assert download < apply
     fetched = steps(apply_job)[download]["with"]
     assert fetched["path"] == plan_dir
     plan_job_id, artifact = origin(workflow, "apply-prod", fetched["artifact-ids"])
     # ... made by the job that planned prod into that same directory and uploaded it.
     plan_job = jobs(workflow)[plan_job_id]
-    upload = index(plan_job, lambda step: action(step) == UPLOAD)
+    upload = action_step(plan_job, UPLOAD)
     assert artifact == f"steps.{steps(plan_job)[upload]['id']}.outputs.artifact-id"
     plan = session_step(plan_job, "plan")
     assert run(steps(plan_job)[plan]).startswith("nox -s plan -- prod ")
@@ -317,7 +288,7 @@ def test_prod_applies_exactly_the_plan_artifact_its_plan_job_uploaded() -> None:
     assert uploaded["if-no-files-found"] == "error"
     # The plan job has no environment and assumes prod's read-only plan role.
     assert "environment" not in plan_job
-    (credentials,) = [step for step in steps(plan_job) if action(step) == AWS_CREDENTIALS]
+    (credentials,) = steps_using(plan_job, AWS_CREDENTIALS)
     assert credentials["with"]["role-to-assume"] == "${{ vars.AWS_PLAN_ROLE_ARN_PROD }}"
     # Only runs on main: a pull request's plan is never applied.
     assert plan_job["if"] == "github.event_name == 'push'"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import itertools
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +18,10 @@ ACTION_FILES = sorted((ROOT / ".github" / "actions").glob("*/action.yml"))
 
 Job = dict[str, Any]
 Step = dict[str, Any]
+
+# The one action that assumes an AWS role, and the one that checks out the repository.
+AWS_CREDENTIALS = "aws-actions/configure-aws-credentials"
+CHECKOUT = "actions/checkout"
 
 MATRIX_VALUE = re.compile(r"\$\{\{\s*matrix\.([\w-]+)\s*\}\}")
 # A nox call's session: a name, or a variable set through env: ("$SESSION").
@@ -50,11 +54,25 @@ def all_jobs() -> Iterator[tuple[str, str, Job]]:
             yield path.name, job_id, job
 
 
-def job_params(found: Iterator[tuple[str, str, Job]]) -> list[Any]:
+def job_params(found: Iterable[tuple[str, str, Job]]) -> list[Any]:
     return [pytest.param(name, job_id, job, id=f"{name}:{job_id}") for name, job_id, job in found]
 
 
-# --- local actions ---------------------------------------------------------------------
+# --- actions ---------------------------------------------------------------------------
+
+
+def action(reference: str) -> str:
+    """An action reference without its version: `actions/checkout@<sha>` -> `actions/checkout`."""
+    return reference.split("@", 1)[0]
+
+
+def uses_action(step: Step, name: str) -> bool:
+    """Whether the step uses the action `name`, in any version."""
+    return action(str(step.get("uses", ""))) == name
+
+
+def steps_using(job: Job, name: str) -> list[Step]:
+    return [step for step in steps(job) if uses_action(step, name)]
 
 
 def local_action(reference: str) -> dict[Any, Any] | None:
@@ -190,8 +208,22 @@ def sessions(job: Job) -> list[str]:
     return found
 
 
-def environment_jobs() -> Iterator[tuple[str, str, Job]]:
+def runs(job: Job, command: str | re.Pattern[str]) -> bool:
+    """Whether one of the job's steps runs `command` (a regular expression matched at the
+    start of the step's `run:`)."""
+    return any(re.match(command, run(step)) for step in steps(job))
+
+
+def jobs_running(command: str | re.Pattern[str]) -> list[tuple[str, str, Job]]:
+    """(workflow file, job id, job) of every job with a step that runs `command`."""
+    return [(name, job_id, job) for name, job_id, job in all_jobs() if runs(job, command)]
+
+
+def where(found: Iterable[tuple[str, str, Job]]) -> list[str]:
+    """The jobs as `<workflow file>:<job id>`, sorted."""
+    return sorted(f"{name}:{job_id}" for name, job_id, _job in found)
+
+
+def environment_jobs() -> list[tuple[str, str, Job]]:
     """Jobs that change what runs in an environment (deploys, releases, infra applies)."""
-    for name, job_id, job in all_jobs():
-        if any(CHANGES_AN_ENVIRONMENT.match(run(step)) for step in steps(job)):
-            yield name, job_id, job
+    return jobs_running(CHANGES_AN_ENVIRONMENT)

@@ -296,11 +296,19 @@ def parse_expression(text: str) -> Any:
 
 class Module:
     def __init__(
-        self, name: str, inputs: dict[str, Any], facts: dict[str, Any] | None = None
+        self,
+        name: str,
+        inputs: dict[str, Any],
+        facts: dict[str, Any] | None = None,
+        *,
+        expand_dynamic: bool = False,
     ) -> None:
-        """`facts`: values AWS supplies, e.g. {"data.aws_region.current.region": "us-east-1"}."""
+        """`facts`: values AWS supplies, e.g. {"data.aws_region.current.region": "us-east-1"}.
+        `expand_dynamic`: write each `dynamic` block whose `for_each` is known out as the
+        blocks it makes, as the provider sees them (by default they stay as written)."""
         self.name = name
         self.inputs = inputs
+        self.expand_dynamic = expand_dynamic
         self.facts = {"path.module": str(MODULES / name), **(facts or {})}
         self.parsed: dict[str, list[Any]] = {}
         for path in sorted((MODULES / name).glob("*.tf")):
@@ -340,6 +348,26 @@ class Module:
     def data(self, type_: str, name: str) -> dict[str, Any]:
         resolved: dict[str, Any] = self.evaluate(self._raw("data", type_, name))
         return resolved
+
+    def instances(self, type_: str, name: str = "this") -> dict[Any, dict[str, Any]]:
+        """A `for_each` resource once per key, resolved with `each.key` and `each.value`
+        bound; a `for_each` over another resource of the module goes over its instances."""
+        body = self._raw("resource", type_, name)
+        for_each = self.evaluate(body["for_each"])
+        if isinstance(for_each, Ref):
+            other = for_each.split(".")
+            if len(other) != 2 or not self._is_resource_type(other[0]):
+                raise ValueError(f"{self.name}: {type_}.{name}: for_each {for_each} is not known")
+            for_each = self.instances(*other)
+        # A set's keys are its elements.
+        pairs = for_each.items() if isinstance(for_each, dict) else ((v, v) for v in for_each)
+        return {
+            key: self.evaluate(body, {"each": {"key": key, "value": value}}) for key, value in pairs
+        }
+
+    def data_sources(self, type_: str) -> list[str]:
+        """The names of the module's data sources of a type."""
+        return [name for block in self.parsed.get("data", []) for name in block.get(type_, {})]
 
     def resources(self, type_: str) -> dict[str, dict[str, Any]]:
         return {
@@ -390,12 +418,14 @@ class Module:
         raise KeyError(f"{self.name}: no output {name}")
 
     def var(self, name: str) -> Any:
-        if name in self.inputs:
-            return self.inputs[name]
         spec = self.variables[name]
-        if "default" not in spec:
+        if name in self.inputs:
+            value = self.inputs[name]
+        elif "default" in spec:
+            value = self.evaluate(spec["default"])
+        else:
             raise KeyError(f"{self.name}: variable {name} has no input and no default")
-        return self.evaluate(spec["default"])
+        return _converted(value, spec.get("type"))
 
     # --- values ------------------------------------------------------------------------
 
@@ -409,11 +439,34 @@ class Module:
                 return value
             case str():
                 return self._template(value, scope)
+            case dict() if self.expand_dynamic and "dynamic" in value:
+                return self._expanded(value, scope)
             case dict():
                 return {k: self.evaluate(v, scope) for k, v in value.items() if k not in META}
             case list():
                 return [self.evaluate(v, scope) for v in value]
         return value
+
+    def _expanded(self, body: dict[str, Any], scope: dict[str, Any]) -> dict[str, Any]:
+        """A body with its `dynamic` blocks written out as the blocks they make (the
+        content once per element of `for_each`, its iterator bound); one whose `for_each`
+        is not known stays a `dynamic` block."""
+        result: dict[str, Any] = self.evaluate(
+            {k: v for k, v in body.items() if k != "dynamic"}, scope
+        )
+        for entry in body["dynamic"]:
+            for name, spec in entry.items():
+                for_each = self.evaluate(spec["for_each"], scope)
+                if isinstance(for_each, Ref):
+                    result.setdefault("dynamic", []).append({name: self.evaluate(spec, scope)})
+                    continue
+                iterator = str(spec.get("iterator", name))
+                pairs = for_each.items() if isinstance(for_each, dict) else enumerate(for_each)
+                for key, value in pairs:
+                    bound = {**scope, iterator: {"key": key, "value": value}}
+                    made = [self.evaluate(content, bound) for content in spec["content"]]
+                    result.setdefault(name, []).extend(made)
+        return result
 
     def _template(self, text: str, scope: dict[str, Any]) -> Any:
         whole = WHOLE.match(text)
@@ -508,6 +561,26 @@ class Module:
         if expr.key is None:
             return [value for _, value in results]
         return dict(results)
+
+
+def _converted(value: Any, type_: Any) -> Any:
+    """A variable's value as OpenTofu converts it to the variable's type: an object gets
+    the attributes its type makes `optional` (null, or the default given), collections
+    convert each element; anything else stays as it is."""
+    match type_:
+        case Call("optional", (inner, *default)):
+            return _converted(default[0] if value is None and default else value, inner)
+        case Call("map", (element,)) if isinstance(value, dict):
+            return {key: _converted(item, element) for key, item in value.items()}
+        case Call("list" | "set", (element,)) if isinstance(value, list):
+            return [_converted(item, element) for item in value]
+        case Call("object", (dict() as attributes,)) if isinstance(value, dict):
+            converted = dict(value)
+            for name, attribute in attributes.items():
+                if name in value or (isinstance(attribute, Call) and attribute.name == "optional"):
+                    converted[name] = _converted(value.get(name), attribute)
+            return converted
+    return value
 
 
 def _apply(items: list[Any]) -> Any:

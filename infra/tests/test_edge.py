@@ -33,10 +33,10 @@ MANAGED_GROUPS = {
 }
 WITHOUT_DOMAIN = {"domain_name": "", "require_https": False}
 # Each environment as it is, and dev as it may also run: without a domain, on plain HTTP.
-CASES = [
-    *[pytest.param(env, {}, id=env) for env in ENVIRONMENTS],
-    pytest.param("dev", WITHOUT_DOMAIN, id="dev-without-domain"),
-]
+CASES: dict[str, tuple[str, dict[str, Any]]] = {
+    **{env: (env, {}) for env in ENVIRONMENTS},
+    "dev-without-domain": ("dev", WITHOUT_DOMAIN),
+}
 
 
 # --- helpers ------------------------------------------------------------------------
@@ -47,6 +47,18 @@ def alb(env: str, changes: dict[str, Any] | None = None) -> Module:
     values = env_values(env)
     facts = {"data.aws_caller_identity.current.account_id": values["account_id"]}
     return Module("alb", {**load(env, "alb")["inputs"], **(changes or {})}, facts)
+
+
+@pytest.fixture(params=list(CASES))
+def case(request: pytest.FixtureRequest) -> tuple[str, dict[str, Any]]:
+    """Each of CASES: an environment and the changes to its alb inputs."""
+    return CASES[request.param]
+
+
+@pytest.fixture
+def edge(case: tuple[str, dict[str, Any]]) -> Module:
+    """The alb module in each of CASES."""
+    return alb(*case)
 
 
 def instances(body: dict[str, Any]) -> int:
@@ -92,22 +104,20 @@ def test_the_module_refuses_prod_without_a_domain() -> None:
     assert any("must serve HTTPS" in message for message in refused(module.resource("aws_lb")))
 
 
-@pytest.mark.parametrize(("env", "changes"), CASES)
-def test_https_follows_the_domain(env: str, changes: dict[str, Any]) -> None:
-    module = alb(env, changes)
-    https = module.var("domain_name") != ""
-    assert module.local("https") is https
-    assert module.output("https") is https
-    certificate = module.resource("aws_acm_certificate")
-    assert instances(certificate) == instances(module.resource("aws_lb_listener", "https"))
+def test_https_follows_the_domain(edge: Module) -> None:
+    https = edge.var("domain_name") != ""
+    assert edge.local("https") is https
+    assert edge.output("https") is https
+    certificate = edge.resource("aws_acm_certificate")
+    assert instances(certificate) == instances(edge.resource("aws_lb_listener", "https"))
     assert instances(certificate) == (1 if https else 0)
-    assert instances(module.resource("aws_acm_certificate_validation")) == (1 if https else 0)
+    assert instances(edge.resource("aws_acm_certificate_validation")) == (1 if https else 0)
     assert certificate["validation_method"] == "DNS"
-    assert certificate["domain_name"] == module.var("domain_name")
-    validation = module.resource("aws_route53_record", "validation")
-    assert validation["zone_id"] == module.var("hosted_zone_id")
-    url = module.output("url")
-    assert url == f"https://{module.var('domain_name')}" if https else url.startswith("http://")
+    assert certificate["domain_name"] == edge.var("domain_name")
+    validation = edge.resource("aws_route53_record", "validation")
+    assert validation["zone_id"] == edge.var("hosted_zone_id")
+    url = edge.output("url")
+    assert url == f"https://{edge.var('domain_name')}" if https else url.startswith("http://")
 
 
 @pytest.mark.parametrize("env", ENVIRONMENTS)
@@ -123,10 +133,10 @@ def test_https_listener_policy_is_tls13_and_sends_hsts_for_a_year(env: str) -> N
 
 
 @pytest.mark.parametrize("dualstack", [False, True])
-@pytest.mark.parametrize(("env", "changes"), CASES)
 def test_alias_records_point_at_the_load_balancer_and_aaaa_needs_dualstack(
-    env: str, changes: dict[str, Any], dualstack: bool
+    case: tuple[str, dict[str, Any]], dualstack: bool
 ) -> None:
+    env, changes = case
     module = alb(env, {**changes, "dualstack": dualstack})
     alias = module.resource("aws_route53_record", "alias")
     expected = (["A", "AAAA"] if dualstack else ["A"]) if module.local("https") else []
@@ -137,13 +147,9 @@ def test_alias_records_point_at_the_load_balancer_and_aaaa_needs_dualstack(
     assert lb["ip_address_type"] == ("dualstack" if dualstack else "ipv4")
 
 
-@pytest.mark.parametrize(("env", "changes"), CASES)
-def test_http_redirects_to_https_with_a_301_when_there_is_a_domain(
-    env: str, changes: dict[str, Any]
-) -> None:
-    module = alb(env, changes)
-    https = module.local("https")
-    listener = module.resource("aws_lb_listener", "http")
+def test_http_redirects_to_https_with_a_301_when_there_is_a_domain(edge: Module) -> None:
+    https = edge.local("https")
+    listener = edge.resource("aws_lb_listener", "http")
     assert listener["port"] == 80
     (action,) = block(listener, "default_action")
     assert action["type"] == ("redirect" if https else "fixed-response")
@@ -161,21 +167,17 @@ def test_http_redirects_to_https_with_a_301_when_there_is_a_domain(
     )
     # The service's forwarding rule goes to the HTTPS listener whenever there is one.
     listener_arn = "aws_lb_listener.https[0].arn" if https else "aws_lb_listener.http.arn"
-    assert module.output("listener_arn") == Ref(listener_arn)
+    assert edge.output("listener_arn") == Ref(listener_arn)
 
 
-@pytest.mark.parametrize(("env", "changes"), CASES)
-def test_security_group_opens_443_with_a_domain_and_80_always(
-    env: str, changes: dict[str, Any]
-) -> None:
-    module = alb(env, changes)
-    ingress = module.local("ingress")
+def test_security_group_opens_443_with_a_domain_and_80_always(edge: Module) -> None:
+    ingress = edge.local("ingress")
     assert ingress
-    http = module.resource("aws_vpc_security_group_ingress_rule", "http")
+    http = edge.resource("aws_vpc_security_group_ingress_rule", "http")
     assert (http["from_port"], http["to_port"], http["for_each"]) == (80, 80, ingress)
-    https = module.resource("aws_vpc_security_group_ingress_rule", "https")
+    https = edge.resource("aws_vpc_security_group_ingress_rule", "https")
     assert (https["from_port"], https["to_port"]) == (443, 443)
-    assert https["for_each"] == (ingress if module.local("https") else {})
+    assert https["for_each"] == (ingress if edge.local("https") else {})
 
 
 # --- WAF -------------------------------------------------------------------------------

@@ -17,10 +17,9 @@ import yaml  # PyYAML, installed with checkov
 from hcl2.api import load as load_hcl  # bc-python-hcl2, installed with checkov
 
 from infra.tests.iam_policy import attribute
-from infra.tests.module_config import META
+from infra.tests.module_config import META, Module, block
 from infra.tests.module_config import parse as parse_hcl
 from infra.tests.rendered import LIVE, ROOT, env_values, load
-from infra.tests.test_modules import parse, resource
 from tools import project
 from tools.infra_checks import ADMIN_UNITS, run_all
 
@@ -90,47 +89,10 @@ def variables_set(environment: str | None) -> set[str]:
     return names
 
 
-# --- the module's HCL --------------------------------------------------------------------
+# --- the module, evaluated with the unit's inputs ---------------------------------------
 
-
-def expression(value: Any) -> str:
-    """An HCL expression as bc-python-hcl2 gives it, without the `${...}` wrapper."""
-    text = str(value)
-    return text[2:-1] if text.startswith("${") and text.endswith("}") else text
-
-
-def module_local(name: str) -> Any:
-    for block in parse(MODULE).get("locals", []):
-        if name in block:
-            return attribute(block, name)
-    raise AssertionError(f"{MODULE}: no local {name}")
-
-
-def module_variable(name: str) -> dict[str, Any]:
-    for block in parse(MODULE)["variable"]:
-        if name in block:
-            found: dict[str, Any] = block[name]
-            return found
-    raise AssertionError(f"{MODULE}: no variable {name}")
-
-
-def unit_input(name: str) -> Any:
-    """The unit's value for a module variable, or the variable's default."""
-    return INPUTS.get(name, attribute(module_variable(name), "default"))
-
-
-def resolved(value: Any) -> Any:
-    """A value, or the module local it names (`${local.x}`)."""
-    match = re.fullmatch(r"local\.(\w+)", expression(value))
-    return module_local(match.group(1)) if match else value
-
-
-def dynamic(block: dict[str, Any], name: str) -> dict[str, Any]:
-    for entry in block.get("dynamic", []):
-        if name in entry:
-            found: dict[str, Any] = entry[name]
-            return found
-    raise AssertionError(f"no dynamic {name} block")
+# Its dynamic blocks written out, as the provider sees them.
+REPO = Module(MODULE, INPUTS, expand_dynamic=True)
 
 
 # --- environments ------------------------------------------------------------------------
@@ -142,17 +104,22 @@ def test_the_unit_manages_exactly_the_environments_the_workflows_use() -> None:
 
 
 def test_every_environment_deploys_from_main_only() -> None:
-    assert unit_input("deployment_branch") == "main"
-    environment = resource(MODULE, "github_repository_environment")
-    assert expression(attribute(environment, "for_each")) == "var.environments"
-    policy = environment["deployment_branch_policy"][0]
-    # Not "any protected branch": only the branches the deployment policies name.
-    assert attribute(policy, "protected_branches") is False
-    assert attribute(policy, "custom_branch_policies") is True
-    branches = resource(MODULE, "github_repository_environment_deployment_policy")
-    assert expression(attribute(branches, "for_each")) == "github_repository_environment.this"
-    assert expression(attribute(branches, "branch_pattern")) == "var.deployment_branch"
-    assert "tag_pattern" not in branches
+    environments = REPO.instances("github_repository_environment")
+    assert {name: env["environment"] for name, env in environments.items()} == {
+        name: name for name in ENVIRONMENTS
+    }
+    for name, environment in environments.items():
+        (policy,) = block(environment, "deployment_branch_policy")
+        # Not "any protected branch": only the branches the deployment policies name.
+        assert policy["protected_branches"] is False, name
+        assert policy["custom_branch_policies"] is True, name
+    branches = REPO.instances("github_repository_environment_deployment_policy")
+    assert {name: policy["environment"] for name, policy in branches.items()} == {
+        name: name for name in ENVIRONMENTS
+    }
+    for name, policy in branches.items():
+        assert policy["branch_pattern"] == "main", name
+        assert "tag_pattern" not in policy, name
 
 
 def test_prod_environments_wait_for_a_reviewer_who_did_not_start_the_run() -> None:
@@ -162,12 +129,14 @@ def test_prod_environments_wait_for_a_reviewer_who_did_not_start_the_run() -> No
             assert reviewers, f"{name} has no required reviewers"
             count = len(reviewers.get("users", [])) + len(reviewers.get("teams", []))
             assert 1 <= count <= 6, f"{name}: GitHub takes one to six reviewers, not {count}"
-    module = resource(MODULE, "github_repository_environment")
-    assert attribute(module, "can_admins_bypass") is False
-    # Self-review is prevented wherever the reviewers block exists.
-    prevent = expression(attribute(module, "prevent_self_review"))
-    for_each = expression(attribute(dynamic(module, "reviewers"), "for_each"))
-    assert prevent == "True" or for_each.startswith(f"{prevent} ?"), (prevent, for_each)
+    for name, environment in REPO.instances("github_repository_environment").items():
+        assert environment["can_admins_bypass"] is False, name
+        reviewers = block(environment, "reviewers")
+        if name.startswith("prod"):
+            assert reviewers, f"{name} waits for no reviewer"
+        # Self-review is prevented wherever there are reviewers.
+        if reviewers:
+            assert environment["prevent_self_review"] is True, name
 
 
 # --- the ruleset on main -----------------------------------------------------------------
@@ -192,45 +161,41 @@ def test_main_requires_exactly_the_ci_jobs_as_checks() -> None:
 
 
 def test_ruleset_binds_everyone_on_main() -> None:
-    ruleset = resource(MODULE, "github_repository_ruleset")
-    assert attribute(ruleset, "target") == "branch"
-    assert attribute(ruleset, "enforcement") == "active"
+    ruleset = REPO.resource("github_repository_ruleset")
+    assert ruleset["target"] == "branch"
+    assert ruleset["enforcement"] == "active"
     assert "bypass_actors" not in ruleset, "nobody bypasses the rules, admins included"
-    ref_name = ruleset["conditions"][0]["ref_name"][0]
-    assert attribute(ref_name, "include") == ["refs/heads/${var.deployment_branch}"]
-    assert attribute(ref_name, "exclude") == []
+    ((conditions,),) = [block(c, "ref_name") for c in block(ruleset, "conditions")]
+    assert conditions["include"] == ["refs/heads/main"]
+    assert conditions["exclude"] == []
 
 
 def test_ruleset_forbids_force_pushes_and_deletion_and_wants_an_approval() -> None:
-    rules = resource(MODULE, "github_repository_ruleset")["rules"][0]
-    assert attribute(rules, "non_fast_forward") is True
-    assert attribute(rules, "deletion") is True
-    review = rules["pull_request"][0]
-    approvals = attribute(review, "required_approving_review_count")
-    assert expression(approvals) == "var.required_approvals"
-    assert unit_input("required_approvals") >= 1
-    assert module_variable("required_approvals").get("validation"), "no floor on approvals"
-    assert attribute(review, "dismiss_stale_reviews_on_push") is True
+    (rules,) = block(REPO.resource("github_repository_ruleset"), "rules")
+    assert rules["non_fast_forward"] is True
+    assert rules["deletion"] is True
+    (review,) = block(rules, "pull_request")
+    assert review["required_approving_review_count"] >= 1
+    assert REPO.variables["required_approvals"].get("validation"), "no floor on approvals"
+    assert review["dismiss_stale_reviews_on_push"] is True
 
 
 def test_required_checks_must_come_from_github_actions() -> None:
-    checks = resource(MODULE, "github_repository_ruleset")["rules"][0]["required_status_checks"][0]
-    required = dynamic(checks, "required_check")
-    assert "var.required_checks" in expression(attribute(required, "for_each"))
-    content = required["content"][0]
-    assert expression(attribute(content, "context")) == "required_check.value"
-    assert resolved(attribute(content, "integration_id")) == GITHUB_ACTIONS_APP_ID
+    (rules,) = block(REPO.resource("github_repository_ruleset"), "rules")
+    (checks,) = block(rules, "required_status_checks")
+    required = block(checks, "required_check")
+    assert sorted(check["context"] for check in required) == sorted(set(INPUTS["required_checks"]))
+    for check in required:
+        assert check["integration_id"] == GITHUB_ACTIONS_APP_ID, check["context"]
 
 
 # --- OIDC subject ------------------------------------------------------------------------
 
 
 def test_oidc_subject_names_the_workflow_file_and_ref() -> None:
-    template = resource(
-        MODULE, "github_actions_repository_oidc_subject_claim_customization_template"
-    )
-    assert attribute(template, "use_default") is False
-    assert resolved(attribute(template, "include_claim_keys")) == SUBJECT_CLAIM_KEYS
+    template = REPO.resource("github_actions_repository_oidc_subject_claim_customization_template")
+    assert template["use_default"] is False
+    assert template["include_claim_keys"] == SUBJECT_CLAIM_KEYS
 
 
 # --- Actions variables -------------------------------------------------------------------

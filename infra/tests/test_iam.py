@@ -3,7 +3,9 @@ and the deploy role allowed exactly what a release does."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -13,9 +15,11 @@ from infra.tests.iam_policy import (
     uncommented_wildcard_resources,
     wildcard_actions,
 )
-from infra.tests.rendered import MODULES
+from infra.tests.module_config import Module, block
+from infra.tests.rendered import MODULES, env_values, load, units
 from tools.iam_lint import CONTEXTS
 from tools.iam_render import render
+from tools.project import ENVIRONMENTS
 
 MODULE_FILES = sorted(MODULES.glob("*/*.tf"))
 ALL_STATEMENTS = [s for path in MODULE_FILES for s in statements(path)]
@@ -80,11 +84,40 @@ def test_deploy_role_allows_exactly_the_release_actions() -> None:
     assert allowed == DEPLOY_ACTIONS
 
 
-def test_pass_role_is_limited_to_the_task_roles() -> None:
-    for s in ALL_STATEMENTS:
-        if "iam:PassRole" in s.actions:
-            assert s.actions == ("iam:PassRole",)
-            assert s.resources == ("${local.task_role_arns}",), s
+def policy_statements(env: str) -> Iterator[tuple[str, dict[str, Any]]]:
+    """(unit:document, statement) of every policy document of the environment's units,
+    evaluated with the unit's inputs (dynamic statements as the provider writes them)."""
+    values = env_values(env)
+    facts = {
+        "data.aws_partition.current.partition": "aws",
+        "data.aws_region.current.region": values["aws_region"],
+        "data.aws_caller_identity.current.account_id": values["account_id"],
+    }
+    for unit in units(env):
+        config = load(env, unit)
+        module_name = config["terraform"]["source"].rsplit("//", 1)[1]
+        module = Module(module_name, config["inputs"], facts, expand_dynamic=True)
+        for name in module.data_sources("aws_iam_policy_document"):
+            document = module.data("aws_iam_policy_document", name)
+            for statement in block(document, "statement"):
+                yield f"{unit}:{name}", statement
+
+
+@pytest.mark.parametrize("env", ENVIRONMENTS)
+def test_pass_role_is_limited_to_the_task_roles(env: str) -> None:
+    service = Module("ecs-service", load(env, "ecs-service")["inputs"])
+    account = env_values(env)["account_id"]
+    task_roles = [
+        f"arn:aws:iam::{account}:role/{service.resource('aws_iam_role', role)['name']}"
+        for role in ("execution", "task")
+    ]
+    passing = []
+    for where, statement in policy_statements(env):
+        if statement.get("effect", "Allow") == "Allow" and "iam:PassRole" in statement["actions"]:
+            assert statement["actions"] == ["iam:PassRole"], where
+            assert sorted(statement["resources"]) == sorted(task_roles), where
+            passing.append(where)
+    assert passing, "no policy passes the task roles to ECS"
 
 
 def test_checker_catches_violations(tmp_path: Path) -> None:

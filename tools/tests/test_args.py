@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import re
 from collections.abc import Callable
 from pathlib import Path
 
@@ -83,5 +84,5 @@ def test_directory_is_made_absolute(tmp_path: Path, monkeypatch: pytest.MonkeyPa
 def test_argument_types(check: Callable[[str], str], good: str, bad: list[str]) -> None:
     assert check(good) == good
     for value in bad:
-        with pytest.raises(argparse.ArgumentTypeError, match=repr(value)):
+        with pytest.raises(argparse.ArgumentTypeError, match=f"^{re.escape(repr(value))} is not "):
             check(value)

@@ -212,6 +212,12 @@ class Platform:
         found = self.ecs.describe_task_definition(taskDefinition=name, include=["TAGS"])
         return found["taskDefinition"], {t["key"]: t["value"] for t in found.get("tags", [])}
 
+    def assert_untouched(self, env: str) -> None:
+        """`env` has only the revision Terraform registered, and its service runs it."""
+        first = f"hello-{env}:1"
+        assert self.revisions(env) == [first]
+        assert self.service(env)["taskDefinition"].endswith(first)
+
     def revisions(self, env: str) -> list[str]:
         arns: list[str] = self.ecs.list_task_definitions(familyPrefix=f"hello-{env}")[
             "taskDefinitionArns"
@@ -362,25 +368,42 @@ def alb(platform: Platform) -> Any:
 
 @dataclass
 class Result:
+    command: str
     code: int
     out: str
     err: str
 
 
-Run = Callable[..., Result]
-
-
-@pytest.fixture
-def run(capsys: pytest.CaptureFixture[str]) -> Run:
+class Run:
     """Runs the command line in-process: exit code, stdout, stderr."""
 
-    def invoke(*argv: str) -> Result:
-        capsys.readouterr()
+    def __init__(self, capsys: pytest.CaptureFixture[str]) -> None:
+        self.capsys = capsys
+
+    def __call__(self, *argv: str) -> Result:
+        self.capsys.readouterr()
         try:
             code = cli.main(argv)
         except SystemExit as exit_:
             code = int(exit_.code or 0)
-        captured = capsys.readouterr()
-        return Result(code, captured.out, captured.err)
+        captured = self.capsys.readouterr()
+        return Result(argv[0] if argv else "", code, captured.out, captured.err)
 
-    return invoke
+    def deploy(self, env: str, sha: str, *options: str) -> Result:
+        """Deploys the image `Platform.push(sha)` made, naming the digest that build pushed."""
+        return self("deploy", "--env", env, "--sha", sha, "--digest", digest_of(sha), *options)
+
+    def promote(self, sha: str, *options: str) -> Result:
+        """Promotes the image `Platform.push(sha)` made, naming the digest that build pushed."""
+        return self("promote", "--sha", sha, "--digest", digest_of(sha), *options)
+
+
+@pytest.fixture
+def run(capsys: pytest.CaptureFixture[str]) -> Run:
+    return Run(capsys)
+
+
+def assert_refused(result: Result, reason: str) -> None:
+    """The command failed for `reason` (exit 1, one line) and says that it changed nothing."""
+    assert result.code == 1
+    assert result.err == f"hello-release {result.command}: {reason}; nothing was changed\n"

@@ -6,11 +6,7 @@ from typing import Any
 
 from hello_release import wait
 
-from .conftest import ALARMS, SHA_A, Platform, Run, digest_of
-
-
-def _deploy(run: Run) -> Any:
-    return run("deploy", "--env", "dev", "--sha", SHA_A, "--digest", digest_of(SHA_A))
+from .conftest import ALARMS, SHA_A, Platform, Run
 
 
 def test_moto_create_service_drops_deployment_alarms(platform: Platform) -> None:
@@ -36,7 +32,7 @@ def test_an_alarm_rollback_names_the_alarm(platform: Platform, run: Run, alarms:
         == (ALARMS["dev"])
     )
 
-    result = _deploy(run)
+    result = run.deploy("dev", SHA_A)
 
     deployment = platform.service("dev")["deployments"][1]
     assert result.code == 1
@@ -55,7 +51,7 @@ def test_an_alarm_rollback_after_the_alarm_cleared(
     platform.push(SHA_A)
     platform.scheduler.outcome = "alarm-rollback"
 
-    result = _deploy(run)
+    result = run.deploy("dev", SHA_A)
 
     assert result.code == 1
     assert "was rolled back by deployment alarm(s) (none in ALARM any more) (ECS" in result.err
@@ -70,7 +66,7 @@ def test_a_circuit_breaker_rollback_is_not_blamed_on_alarms(
         AlarmName="hello-dev-target-p99-latency", StateValue="ALARM", StateReason="slow"
     )
 
-    result = _deploy(run)
+    result = run.deploy("dev", SHA_A)
 
     assert result.code == 1
     assert "hello-dev:2 was rolled back by the deployment circuit breaker (ECS deployment" in (
@@ -101,7 +97,7 @@ def test_a_switch_back_with_an_alarm_firing_says_so(
         )
     )
 
-    result = _deploy(run)
+    result = run.deploy("dev", SHA_A)
 
     assert result.code == 1
     assert (

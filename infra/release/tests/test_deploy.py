@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import SHA_A, Platform, Run, digest_of
+from .conftest import SHA_A, Platform, Run, assert_refused
 
 
 def test_registers_a_copy_pinned_to_the_digest_and_rolls_it_out(
@@ -16,7 +16,7 @@ def test_registers_a_copy_pinned_to_the_digest_and_rolls_it_out(
     outputs = tmp_path / "github_output"
     monkeypatch.setenv("GITHUB_OUTPUT", str(outputs))
 
-    result = run("deploy", "--env", "dev", "--sha", SHA_A, "--digest", digest_of(SHA_A))
+    result = run.deploy("dev", SHA_A)
 
     assert result.code == 0, result.err
     assert platform.revisions("dev") == ["hello-dev:1", "hello-dev:2"]
@@ -47,26 +47,21 @@ def test_registers_a_copy_pinned_to_the_digest_and_rolls_it_out(
     )
     assert "hello-dev is stable on hello-dev:2" in result.out
     assert outputs.read_text() == (f"sha={SHA_A}\ndigest={digest}\ntask_definition=hello-dev:2\n")
-    assert platform.revisions("prod") == ["hello-prod:1"]
+    platform.assert_untouched("prod")
 
 
 def test_missing_image_registers_nothing(platform: Platform, run: Run) -> None:
-    result = run("deploy", "--env", "dev", "--sha", SHA_A, "--digest", digest_of(SHA_A))
+    result = run.deploy("dev", SHA_A)
 
-    assert result.code == 1
-    assert result.err == (
-        f"hello-release deploy: no image hello:{SHA_A} in this account's registry"
-        " (publish it first); nothing was changed\n"
-    )
-    assert platform.revisions("dev") == ["hello-dev:1"]
-    assert platform.service("dev")["taskDefinition"].endswith("hello-dev:1")
+    assert_refused(result, f"no image hello:{SHA_A} in this account's registry (publish it first)")
+    platform.assert_untouched("dev")
 
 
 def test_reports_a_circuit_breaker_rollback(platform: Platform, run: Run) -> None:
     platform.push(SHA_A)
     platform.scheduler.outcome = "circuit-breaker"
 
-    result = run("deploy", "--env", "dev", "--sha", SHA_A, "--digest", digest_of(SHA_A))
+    result = run.deploy("dev", SHA_A)
 
     assert result.code == 1
     assert result.err == (
@@ -81,9 +76,7 @@ def test_times_out_saying_the_rollout_goes_on(platform: Platform, run: Run) -> N
     platform.push(SHA_A)
     platform.scheduler.outcome = "stuck"
 
-    result = run(
-        "deploy", "--env", "dev", "--sha", SHA_A, "--digest", digest_of(SHA_A), "--timeout", "30"
-    )
+    result = run.deploy("dev", SHA_A, "--timeout", "30")
 
     assert result.code == 1
     assert result.err == (
@@ -107,7 +100,7 @@ def test_another_change_during_the_rollout_is_reported(platform: Platform, run: 
         )
     )
 
-    result = run("deploy", "--env", "dev", "--sha", SHA_A, "--digest", digest_of(SHA_A))
+    result = run.deploy("dev", SHA_A)
 
     assert result.code == 1
     assert "hello-dev switched to hello-dev:1 while hello-dev:2 was rolling out" in result.err
@@ -119,8 +112,8 @@ def test_uses_the_registry_named_by_the_environment(
     platform.push(SHA_A)
     monkeypatch.setenv("HELLO_ECR_REGISTRY_ID", "210987654321")
 
-    result = run("deploy", "--env", "dev", "--sha", SHA_A, "--digest", digest_of(SHA_A))
+    result = run.deploy("dev", SHA_A)
 
     assert result.code == 1
     assert "ECR repository hello not found in registry 210987654321" in result.err
-    assert platform.revisions("dev") == ["hello-dev:1"]
+    platform.assert_untouched("dev")

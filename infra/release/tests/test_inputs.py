@@ -12,7 +12,7 @@ from moto.core import set_initial_no_auth_action_count
 
 from hello_release.errors import Changes
 
-from .conftest import SHA_A, Platform, Run, digest_of
+from .conftest import SHA_A, Platform, Run, assert_refused, digest_of
 
 COMMANDS_WITH_SHA = [
     ["deploy", "--env", "dev", "--sha"],
@@ -89,13 +89,9 @@ def test_no_credentials(run: Run, monkeypatch: pytest.MonkeyPatch, tmp_path: Pat
     monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "none"))
     monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
 
-    result = run("deploy", "--env", "dev", "--sha", SHA_A, "--digest", digest_of(SHA_A))
+    result = run.deploy("dev", SHA_A)
 
-    assert result.code == 1
-    assert result.err == (
-        "hello-release deploy: no AWS credentials found (profile, AWS_* variables or role);"
-        " nothing was changed\n"
-    )
+    assert_refused(result, "no AWS credentials found (profile, AWS_* variables or role)")
 
 
 def test_no_region(run: Run, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
@@ -105,10 +101,7 @@ def test_no_region(run: Run, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) ->
 
     result = run("status", "--env", "dev")
 
-    assert result.code == 1
-    assert result.err == (
-        "hello-release status: no AWS region configured (set AWS_REGION); nothing was changed\n"
-    )
+    assert_refused(result, "no AWS region configured (set AWS_REGION)")
 
 
 def test_service_not_found(platform: Platform, run: Run) -> None:
@@ -116,36 +109,25 @@ def test_service_not_found(platform: Platform, run: Run) -> None:
     platform.ecs.update_service(cluster="hello-prod", service="hello-prod", desiredCount=0)
     platform.ecs.delete_service(cluster="hello-prod", service="hello-prod")
 
-    result = run("deploy", "--env", "prod", "--sha", SHA_A, "--digest", digest_of(SHA_A))
+    result = run.deploy("prod", SHA_A)
 
-    assert result.code == 1
-    assert result.err == (
-        "hello-release deploy: ECS service hello-prod not found in cluster hello-prod;"
-        " nothing was changed\n"
-    )
-    assert platform.revisions("prod") == ["hello-prod:1"]
+    assert_refused(result, "ECS service hello-prod not found in cluster hello-prod")
+    platform.assert_untouched("prod")
 
 
 def test_cluster_not_found(run: Run) -> None:
     with mock_aws():  # an account (or region) without the platform
         result = run("status", "--env", "prod")
 
-    assert result.code == 1
-    assert result.err == (
-        "hello-release status: ECS cluster hello-prod not found; nothing was changed\n"
-    )
+    assert_refused(result, "ECS cluster hello-prod not found")
 
 
 def test_repository_missing(platform: Platform, run: Run) -> None:
     platform.ecr.delete_repository(repositoryName="hello", force=True)
 
-    result = run("deploy", "--env", "dev", "--sha", SHA_A, "--digest", digest_of(SHA_A))
+    result = run.deploy("dev", SHA_A)
 
-    assert result.code == 1
-    assert result.err == (
-        "hello-release deploy: ECR repository hello not found in this account's registry;"
-        " nothing was changed\n"
-    )
+    assert_refused(result, "ECR repository hello not found in this account's registry")
 
 
 def test_change_summary_names_the_step_not_taken() -> None:
@@ -163,27 +145,21 @@ def test_latest_revision_without_the_hello_container(platform: Platform, run: Ru
         family="hello-dev", containerDefinitions=[{"name": "web", "image": "web", "memory": 64}]
     )
 
-    result = run("deploy", "--env", "dev", "--sha", SHA_A, "--digest", digest_of(SHA_A))
+    result = run.deploy("dev", SHA_A)
 
-    assert result.code == 1
-    assert result.err == (
-        "hello-release deploy: task definition hello-dev:2 has no container named hello;"
-        " nothing was changed\n"
-    )
+    assert_refused(result, "task definition hello-dev:2 has no container named hello")
     assert platform.revisions("dev") == ["hello-dev:1", "hello-dev:2"]
 
 
 def test_credentials_aws_rejects(platform: Platform, run: Run) -> None:
     role = "arn:aws:iam::123456789012:role/hello-dev-reader"
 
-    result = set_initial_no_auth_action_count(0)(run)(
-        "promote", "--sha", SHA_A, "--digest", digest_of(SHA_A), "--dev-role-arn", role
-    )
+    result = set_initial_no_auth_action_count(0)(run.promote)(SHA_A, "--dev-role-arn", role)
 
-    assert result.code == 1
-    assert result.err == (
-        "hello-release promote: AWS AssumeRole failed: InvalidClientTokenId: The security token"
-        " included in the request is invalid.; nothing was changed\n"
+    assert_refused(
+        result,
+        "AWS AssumeRole failed: InvalidClientTokenId: The security token"
+        " included in the request is invalid.",
     )
 
 
@@ -193,10 +169,8 @@ def test_aws_unreachable(run: Run, monkeypatch: pytest.MonkeyPatch) -> None:
 
     result = run("status", "--env", "dev")
 
-    assert result.code == 1
-    assert result.err == (
-        "hello-release status: AWS call failed: Could not connect to the endpoint URL:"
-        ' "http://127.0.0.1:9/"; nothing was changed\n'
+    assert_refused(
+        result, 'AWS call failed: Could not connect to the endpoint URL: "http://127.0.0.1:9/"'
     )
 
 

@@ -6,19 +6,19 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import SHA_A, SHA_B, Platform, Run, digest_of
+from .conftest import SHA_A, SHA_B, Platform, Run, assert_refused
 
 
 def test_promotes_the_digest_dev_runs(
     platform: Platform, run: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     digest = platform.push(SHA_A)
-    assert run("deploy", "--env", "dev", "--sha", SHA_A, "--digest", digest_of(SHA_A)).code == 0
+    assert run.deploy("dev", SHA_A).code == 0
     outputs = tmp_path / "github_output"
     monkeypatch.setenv("GITHUB_OUTPUT", str(outputs))
     platform.scheduler.advance(minutes=10)
 
-    result = run("promote", "--sha", SHA_A, "--digest", digest_of(SHA_A))
+    result = run.promote(SHA_A)
 
     assert result.code == 0, result.err
     assert result.out.splitlines()[:2] == [
@@ -38,71 +38,57 @@ def test_promotes_the_digest_dev_runs(
 
 def test_refuses_when_dev_runs_another_digest(platform: Platform, run: Run) -> None:
     digest_a, digest_b = platform.push(SHA_A), platform.push(SHA_B)
-    assert run("deploy", "--env", "dev", "--sha", SHA_A, "--digest", digest_of(SHA_A)).code == 0
+    assert run.deploy("dev", SHA_A).code == 0
 
-    result = run("promote", "--sha", SHA_B, "--digest", digest_of(SHA_B))
+    result = run.promote(SHA_B)
 
-    assert result.code == 1
-    assert result.err == (
-        f"hello-release promote: refusing to promote {SHA_B} ({digest_b}): dev runs {SHA_A}"
-        f" ({digest_a}) in hello-dev:2; deploy {SHA_B} to dev first; nothing was changed\n"
+    assert_refused(
+        result,
+        f"refusing to promote {SHA_B} ({digest_b}): dev runs {SHA_A}"
+        f" ({digest_a}) in hello-dev:2; deploy {SHA_B} to dev first",
     )
-    assert platform.revisions("prod") == ["hello-prod:1"]
-    assert platform.service("prod")["taskDefinition"].endswith("hello-prod:1")
+    platform.assert_untouched("prod")
 
 
 def test_refuses_when_dev_runs_an_unpinned_image(platform: Platform, run: Run) -> None:
     digest = platform.push(SHA_A)
 
-    result = run("promote", "--sha", SHA_A, "--digest", digest_of(SHA_A))
+    result = run.promote(SHA_A)
 
     assert result.code == 1
     assert (
         f"refusing to promote {SHA_A} ({digest}): dev runs an untagged revision"
         f" ({platform.repository_uri}:bootstrap) in hello-dev:1" in result.err
     )
-    assert platform.revisions("prod") == ["hello-prod:1"]
+    platform.assert_untouched("prod")
 
 
 def test_refuses_while_dev_is_mid_rollout(platform: Platform, run: Run) -> None:
     platform.push(SHA_A)
     platform.scheduler.outcome = "stuck"
-    assert (
-        run(
-            "deploy",
-            "--env",
-            "dev",
-            "--sha",
-            SHA_A,
-            "--digest",
-            digest_of(SHA_A),
-            "--timeout",
-            "10",
-        ).code
-        == 1
-    )
+    assert run.deploy("dev", SHA_A, "--timeout", "10").code == 1
 
-    result = run("promote", "--sha", SHA_A, "--digest", digest_of(SHA_A))
+    result = run.promote(SHA_A)
 
-    assert result.code == 1
-    assert result.err == (
-        "hello-release promote: refusing to promote: dev is mid-rollout or not running"
+    assert_refused(
+        result,
+        "refusing to promote: dev is mid-rollout or not running"
         " (2/2 running; hello-dev:2 PRIMARY IN_PROGRESS 0/2 running;"
-        " hello-dev:1 ACTIVE COMPLETED 2/2 running); nothing was changed\n"
+        " hello-dev:1 ACTIVE COMPLETED 2/2 running)",
     )
-    assert platform.revisions("prod") == ["hello-prod:1"]
+    platform.assert_untouched("prod")
 
 
 def test_reads_dev_through_the_dev_role(
     platform: Platform, run: Run, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     platform.push(SHA_A)
-    assert run("deploy", "--env", "dev", "--sha", SHA_A, "--digest", digest_of(SHA_A)).code == 0
+    assert run.deploy("dev", SHA_A).code == 0
     # moto hands out credentials for the role's account; here that is the same account.
     monkeypatch.setenv("HELLO_DEV_ROLE_ARN", "arn:aws:iam::123456789012:role/hello-dev-reader")
     platform.scheduler.advance(minutes=10)
 
-    result = run("promote", "--sha", SHA_A, "--digest", digest_of(SHA_A))
+    result = run.promote(SHA_A)
 
     assert result.code == 0, result.err
     assert platform.service("prod")["taskDefinition"].endswith("hello-prod:2")
@@ -111,17 +97,6 @@ def test_reads_dev_through_the_dev_role(
 def test_dev_role_in_another_account_sees_no_dev_service(platform: Platform, run: Run) -> None:
     platform.push(SHA_A)
 
-    result = run(
-        "promote",
-        "--sha",
-        SHA_A,
-        "--digest",
-        digest_of(SHA_A),
-        "--dev-role-arn",
-        "arn:aws:iam::210987654321:role/reader",
-    )
+    result = run.promote(SHA_A, "--dev-role-arn", "arn:aws:iam::210987654321:role/reader")
 
-    assert result.code == 1
-    assert result.err == (
-        "hello-release promote: ECS cluster hello-dev not found; nothing was changed\n"
-    )
+    assert_refused(result, "ECS cluster hello-dev not found")

@@ -17,7 +17,7 @@ import pytest
 from hello_release import publish
 from hello_release.errors import ReleaseError
 
-from .conftest import SHA_A, SHA_B, Platform, Run
+from .conftest import SHA_A, SHA_B, Platform, Run, assert_refused
 
 
 def image_id(sha: str) -> str:
@@ -96,11 +96,11 @@ def test_a_tag_holding_another_image_is_refused(
 
     result = run("publish", "--image", "hello:local", "--sha", SHA_A)
 
-    assert result.code == 1
-    assert result.err == (
-        f"hello-release publish: refusing to publish: hello:{SHA_A} is already in ECR as"
+    assert_refused(
+        result,
+        f"refusing to publish: hello:{SHA_A} is already in ECR as"
         f" {squatted} holding another image (config {image_id(SHA_B)}) than hello:local"
-        f" ({image_id(SHA_A)}); nothing was changed\n"
+        f" ({image_id(SHA_A)})",
     )
     assert [args[0] for args, _ in docker.calls] == ["image"]
     assert not outputs.exists()
@@ -172,7 +172,4 @@ def test_docker_not_installed(
 
     result = run("publish", "--image", "hello:local", "--sha", SHA_A)
 
-    assert result.code == 1
-    assert result.err == (
-        "hello-release publish: the docker command is not installed; nothing was changed\n"
-    )
+    assert_refused(result, "the docker command is not installed")

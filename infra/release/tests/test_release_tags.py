@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .conftest import SHA_A, SHA_B, Platform, Run, digest_of
+from .conftest import SHA_A, SHA_B, Platform, Run
 
 
 def _tags(platform: Platform, digest: str) -> list[str]:
@@ -11,7 +11,7 @@ def _tags(platform: Platform, digest: str) -> list[str]:
 
 
 def _deploy(run: Run, sha: str) -> str:
-    result = run("deploy", "--env", "dev", "--sha", sha, "--digest", digest_of(sha))
+    result = run.deploy("dev", sha)
     assert result.code == 0, result.err
     return result.out
 

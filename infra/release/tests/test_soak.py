@@ -8,7 +8,7 @@ import pytest
 
 from hello_release import soak
 
-from .conftest import ALARMS, SHA_A, Platform, Run, digest_of
+from .conftest import ALARMS, SHA_A, Platform, Run, assert_refused, digest_of
 
 DIGEST = digest_of(SHA_A)
 
@@ -17,12 +17,8 @@ DIGEST = digest_of(SHA_A)
 def in_dev(platform: Platform, run: Run, alarms: Any) -> Platform:
     """SHA_A deployed to dev (completed at 20 s on the scheduler's clock, 30 s now)."""
     platform.push(SHA_A)
-    assert run("deploy", "--env", "dev", "--sha", SHA_A, "--digest", DIGEST).code == 0
+    assert run.deploy("dev", SHA_A).code == 0
     return platform
-
-
-def _promote(run: Run, *extra: str) -> Any:
-    return run("promote", "--sha", SHA_A, "--digest", DIGEST, *extra)
 
 
 def test_the_default_soak_is_ten_minutes() -> None:
@@ -32,14 +28,14 @@ def test_the_default_soak_is_ten_minutes() -> None:
 def test_too_young_is_refused(in_dev: Platform, run: Run) -> None:
     in_dev.scheduler.advance(minutes=5)
 
-    result = _promote(run)
+    result = run.promote(SHA_A)
 
-    assert result.code == 1
-    assert result.err == (
-        f"hello-release promote: refusing to promote {SHA_A}: dev has not run it for the"
-        " 10 min soak yet (4.8 min left; --wait waits it out); nothing was changed\n"
+    assert_refused(
+        result,
+        f"refusing to promote {SHA_A}: dev has not run it for the"
+        " 10 min soak yet (4.8 min left; --wait waits it out)",
     )
-    assert in_dev.revisions("prod") == ["hello-prod:1"]
+    in_dev.assert_untouched("prod")
 
 
 @pytest.mark.parametrize("state", ["ALARM", "INSUFFICIENT_DATA"])
@@ -49,21 +45,21 @@ def test_an_alarm_not_ok_is_refused(in_dev: Platform, run: Run, alarms: Any, sta
         AlarmName="hello-dev-target-p99-latency", StateValue=state, StateReason="test"
     )
 
-    result = _promote(run)
+    result = run.promote(SHA_A)
 
-    assert result.code == 1
-    assert result.err == (
-        f"hello-release promote: refusing to promote {SHA_A}: dev's deployment alarms are not OK"
-        f" (hello-dev-target-p99-latency is {state}); nothing was changed\n"
+    assert_refused(
+        result,
+        f"refusing to promote {SHA_A}: dev's deployment alarms are not OK"
+        f" (hello-dev-target-p99-latency is {state})",
     )
-    assert in_dev.revisions("prod") == ["hello-prod:1"]
+    in_dev.assert_untouched("prod")
 
 
 def test_an_alarm_missing_in_cloudwatch_is_refused(in_dev: Platform, run: Run, alarms: Any) -> None:
     in_dev.scheduler.advance(minutes=30)
     alarms.delete_alarms(AlarmNames=["hello-dev-target-5xx-rate"])
 
-    result = _promote(run)
+    result = run.promote(SHA_A)
 
     assert result.code == 1
     assert "(hello-dev-target-5xx-rate is MISSING)" in result.err
@@ -72,7 +68,7 @@ def test_an_alarm_missing_in_cloudwatch_is_refused(in_dev: Platform, run: Run, a
 def test_soaked_with_alarms_ok_is_promoted(in_dev: Platform, run: Run) -> None:
     in_dev.scheduler.advance(minutes=10)
 
-    result = _promote(run)
+    result = run.promote(SHA_A)
 
     assert result.code == 0, result.err
     assert result.out.splitlines()[0] == (
@@ -85,7 +81,7 @@ def test_soaked_with_alarms_ok_is_promoted(in_dev: Platform, run: Run) -> None:
 def test_a_shorter_soak_is_allowed_and_recorded(in_dev: Platform, run: Run) -> None:
     in_dev.scheduler.advance(minutes=2)
 
-    result = _promote(run, "--soak-minutes", "2")
+    result = run.promote(SHA_A, "--soak-minutes", "2")
 
     assert result.code == 0, result.err
     assert (
@@ -96,7 +92,7 @@ def test_a_shorter_soak_is_allowed_and_recorded(in_dev: Platform, run: Run) -> N
 
 @pytest.mark.parametrize("value", ["-1", "1.5", "soon"])
 def test_soak_minutes_must_be_whole(run: Run, value: str) -> None:
-    result = _promote(run, "--soak-minutes", value)
+    result = run.promote(SHA_A, "--soak-minutes", value)
 
     assert result.code == 2
     assert f"argument --soak-minutes: {value!r} is not a whole number of minutes" in result.err
@@ -105,7 +101,7 @@ def test_soak_minutes_must_be_whole(run: Run, value: str) -> None:
 def test_wait_waits_out_the_soak_then_promotes(in_dev: Platform, run: Run) -> None:
     in_dev.scheduler.advance(minutes=7)
 
-    result = _promote(run, "--wait")
+    result = run.promote(SHA_A, "--wait")
 
     assert result.code == 0, result.err
     waited = [line for line in result.out.splitlines() if line.startswith("[soak]")]
@@ -125,11 +121,11 @@ def test_wait_checks_the_alarms_again(in_dev: Platform, run: Run, alarms: Any) -
         )
     )
 
-    result = _promote(run, "--wait")
+    result = run.promote(SHA_A, "--wait")
 
     assert result.code == 1
     assert "dev's deployment alarms are not OK (hello-dev-target-5xx-rate is ALARM)" in result.err
-    assert in_dev.revisions("prod") == ["hello-prod:1"]
+    in_dev.assert_untouched("prod")
 
 
 def test_wait_refuses_when_dev_redeployed_meanwhile(in_dev: Platform, run: Run) -> None:
@@ -139,7 +135,7 @@ def test_wait_refuses_when_dev_redeployed_meanwhile(in_dev: Platform, run: Run) 
 
     in_dev.scheduler.hooks.append(redeployed)
 
-    result = _promote(run, "--wait")
+    result = run.promote(SHA_A, "--wait")
 
     assert result.code == 1
     assert f"refusing to promote {SHA_A}: dev's release changed while waiting" in result.err

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .conftest import SHA_A, Platform, Run, digest_of
+from .conftest import SHA_A, Platform, Run
 
 
 def _table(out: str) -> dict[str, str]:
@@ -12,7 +12,7 @@ def _table(out: str) -> dict[str, str]:
 
 def test_after_a_deploy(platform: Platform, run: Run) -> None:
     digest = platform.push(SHA_A)
-    assert run("deploy", "--env", "dev", "--sha", SHA_A, "--digest", digest_of(SHA_A)).code == 0
+    assert run.deploy("dev", SHA_A).code == 0
 
     result = run("status", "--env", "dev")
 
@@ -33,7 +33,7 @@ def test_after_a_deploy(platform: Platform, run: Run) -> None:
 def test_during_a_rollout(platform: Platform, run: Run) -> None:
     platform.push(SHA_A)
     platform.scheduler.outcome = "stuck"
-    run("deploy", "--env", "dev", "--sha", SHA_A, "--digest", digest_of(SHA_A), "--timeout", "10")
+    run.deploy("dev", SHA_A, "--timeout", "10")
 
     table = _table(run("status", "--env", "dev").out)
 

@@ -13,7 +13,7 @@ import pytest
 
 from hello_release.verify import alb_url
 
-from .conftest import SHA_A, SHA_B, Platform, Run
+from .conftest import SHA_A, SHA_B, Platform, Run, assert_refused
 
 
 class VersionServer:
@@ -74,10 +74,10 @@ def test_times_out_showing_the_last_answer(server: VersionServer, run: Run) -> N
         "verify", "--url", server.url, "--sha", SHA_A, "--timeout", "0.3", "--poll-interval", "0.1"
     )
 
-    assert result.code == 1
-    assert result.err == (
-        f"hello-release verify: {server.url}/version did not report {SHA_A} within 0.3 s;"
-        f" last answer: HTTP 200, revision {SHA_B}; nothing was changed\n"
+    assert_refused(
+        result,
+        f"{server.url}/version did not report {SHA_A} within 0.3 s;"
+        f" last answer: HTTP 200, revision {SHA_B}",
     )
     assert len(server.requests) >= 3
 
@@ -140,7 +140,4 @@ def test_verify_env_says_which_url_it_checks(alb: Any, run: Run) -> None:
 def test_env_without_an_alb(platform: Platform, run: Run) -> None:
     result = run("verify", "--env", "prod", "--sha", SHA_A)
 
-    assert result.code == 1
-    assert result.err == (
-        "hello-release verify: no load balancer named hello-prod; nothing was changed\n"
-    )
+    assert_refused(result, "no load balancer named hello-prod")

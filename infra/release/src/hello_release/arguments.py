@@ -8,10 +8,11 @@ from __future__ import annotations
 import argparse
 import os
 import re
+from collections.abc import Callable
 from typing import NoReturn
 
 from hello_release import soak
-from hello_release.names import ENVIRONMENTS, is_sha
+from hello_release.names import ENVIRONMENTS
 
 DESCRIPTION = "deploy, verify, promote, roll back and publish the hello service on ECS"
 
@@ -21,20 +22,24 @@ class Parser(argparse.ArgumentParser):
         self.exit(2, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
 
 
-def _sha(value: str) -> str:
-    if not is_sha(value):
-        raise argparse.ArgumentTypeError(
-            f"{value!r} is not a full git commit SHA (40 lowercase hex characters)"
-        )
-    return value
+def _matching(pattern: str, what: str) -> Callable[[str], str]:
+    """An argument type that takes a value only when all of it matches `pattern`."""
+    whole = re.compile(pattern)
+
+    def check(value: str) -> str:
+        if not whole.fullmatch(value):
+            raise argparse.ArgumentTypeError(f"{value!r} is not {what}")
+        return value
+
+    return check
 
 
-def _digest(value: str) -> str:
-    if not re.fullmatch(r"sha256:[0-9a-f]{64}", value):
-        raise argparse.ArgumentTypeError(
-            f"{value!r} is not an image digest (sha256: and 64 lowercase hex characters)"
-        )
-    return value
+_sha = _matching(r"[0-9a-f]{40}", "a full git commit SHA (40 lowercase hex characters)")
+_digest = _matching(
+    r"sha256:[0-9a-f]{64}", "an image digest (sha256: and 64 lowercase hex characters)"
+)
+_account = _matching(r"\d{12}", "a 12-digit AWS account id")
+_role_arn = _matching(r"arn:aws[a-z-]*:iam::\d{12}:role/[\w+=,.@/-]+", "an IAM role ARN")
 
 
 def _seconds(value: str) -> float:
@@ -57,18 +62,6 @@ def _revision_number(value: str) -> int:
     if not value.isdigit() or int(value) < 1:
         raise argparse.ArgumentTypeError(f"{value!r} is not a revision number (1, 2, ...)")
     return int(value)
-
-
-def _account(value: str) -> str:
-    if not re.fullmatch(r"\d{12}", value):
-        raise argparse.ArgumentTypeError(f"{value!r} is not a 12-digit AWS account id")
-    return value
-
-
-def _role_arn(value: str) -> str:
-    if not re.fullmatch(r"arn:aws[a-z-]*:iam::\d{12}:role/[\w+=,.@/-]+", value):
-        raise argparse.ArgumentTypeError(f"{value!r} is not an IAM role ARN")
-    return value
 
 
 def parser() -> Parser:

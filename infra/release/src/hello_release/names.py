@@ -8,8 +8,6 @@ disagree.
 
 from __future__ import annotations
 
-import re
-
 ENVIRONMENTS = ("dev", "prod")
 SERVICE = "hello"
 REPOSITORY = SERVICE
@@ -17,16 +15,10 @@ CONTAINER = SERVICE
 # The task definition tag that records which git SHA a revision runs.
 REVISION_TAG = "revision"
 
-_SHA = re.compile(r"[0-9a-f]{40}")
-
 
 def resource(env: str) -> str:
     """Cluster, service, task family and ALB all share this name."""
     return f"{SERVICE}-{env}"
-
-
-def is_sha(value: str) -> bool:
-    return _SHA.fullmatch(value) is not None
 
 
 def short(task_definition_arn: str) -> str:
