@@ -32,8 +32,8 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from infra.tests import rendered
-from tools.project import ENVIRONMENTS
+from tools import rendered
+from tools.project import ENVIRONMENTS, ROOT
 
 TARGET_SECONDS = 120
 
@@ -41,7 +41,7 @@ TARGET_SECONDS = 120
 # definition is `SOAK_MINUTES` in the hello_release package (hello_release/soak.py). The
 # budget reads it from the sources, so the infra checks need not install the tool; if
 # the package does not define it, the budget uses this stand-in and says so.
-RELEASE_PACKAGE = rendered.ROOT / "infra" / "release" / "src" / "hello_release"
+RELEASE_PACKAGE = ROOT / "infra" / "release" / "src" / "hello_release"
 SOAK_CONSTANT = "SOAK_MINUTES"
 SOAK_FALLBACK_SECONDS = 10 * 60
 
@@ -155,7 +155,7 @@ def promotion_soak(package: Path = RELEASE_PACKAGE) -> Soak:
     for path in sorted(package.glob("*.py")):
         seconds = _soak_from(ast.parse(path.read_text(), str(path)))
         if seconds is not None:
-            where = path.relative_to(rendered.ROOT) if path.is_relative_to(rendered.ROOT) else path
+            where = path.relative_to(ROOT) if path.is_relative_to(ROOT) else path
             return Soak(seconds, f"{SOAK_CONSTANT} in {where}")
     return Soak(
         SOAK_FALLBACK_SECONDS,

@@ -16,8 +16,8 @@ from fnmatch import fnmatch
 from pathlib import Path
 from typing import Any
 
-from infra.tests.rendered import MODULES, env_values
 from tools.iam_render import Context, Policy, dumps, policies
+from tools.rendered import MODULES, env_values
 
 ACCOUNT = "111111111111"
 PROD_ACCOUNT = "222222222222"

@@ -24,7 +24,7 @@ from typing import Any
 
 from hcl2.api import load as load_hcl  # bc-python-hcl2, installed with checkov
 
-from infra.tests.iam_policy import attribute
+from tools.iam_policy import attribute
 
 _INTERPOLATION = re.compile(r"\$\{([^{}]*)\}")
 _REFERENCE = re.compile(r"^(var|local|data|statement|each)\.[\w.\[\]-]+$")

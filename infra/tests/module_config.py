@@ -25,7 +25,7 @@ from hcl2.parser import Hcl2  # bc-python-hcl2, installed with checkov
 from hcl2.transformer import DictTransformer
 from lark.exceptions import LarkError
 
-from infra.tests.rendered import MODULES
+from tools.rendered import MODULES
 
 WHOLE = re.compile(r"^\$\{([^{}]*)\}$")
 PART = re.compile(r"\$\{([^{}]*)\}")

@@ -11,8 +11,8 @@ from typing import Any
 import pytest
 
 from infra.tests.module_config import Module, Ref, block
-from infra.tests.rendered import env_values, load
 from tools.project import ENVIRONMENTS
+from tools.rendered import env_values, load
 
 ALARM = "aws_cloudwatch_metric_alarm"
 

@@ -14,7 +14,6 @@ from typing import Any
 import pytest
 
 from infra.tests.module_config import Module
-from infra.tests.rendered import LIVE, MODULES, ROOT, env_values, load
 from tools.iam_lint import (
     ACCOUNT,
     CONTEXTS,
@@ -28,7 +27,8 @@ from tools.iam_lint import (
     suppression_for,
 )
 from tools.iam_render import Context, Policy, Unrenderable, render
-from tools.project import ENVIRONMENTS
+from tools.project import ENVIRONMENTS, ROOT
+from tools.rendered import LIVE, MODULES, env_values, load
 
 from hcl2.api import load as load_hcl  # isort: skip  # bc-python-hcl2, installed with checkov
 

@@ -7,7 +7,6 @@ from pathlib import Path
 
 import pytest
 
-from infra.tests.rendered import env_values, load
 from tools.deploy_budget import (
     SOAK_FALLBACK_SECONDS,
     Soak,
@@ -17,6 +16,7 @@ from tools.deploy_budget import (
     promotion_soak,
 )
 from tools.project import ENVIRONMENTS
+from tools.rendered import env_values, load
 
 FAST = {
     "min_count": 2,

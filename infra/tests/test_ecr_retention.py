@@ -22,7 +22,7 @@ import pytest
 
 from infra.tests.ecr_lifecycle import DAY, Image, expired, validate
 from infra.tests.module_config import Module
-from infra.tests.rendered import load
+from tools.rendered import load
 
 Policy = dict[str, Any]
 

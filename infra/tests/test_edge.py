@@ -18,11 +18,11 @@ from typing import Any
 
 import pytest
 
-from infra.tests.iam_policy import statements, wildcard_actions
 from infra.tests.module_config import Module, Ref, block
-from infra.tests.rendered import LIVE, MODULES, ROOT, env_values, load
 from tools.go_tools import built
-from tools.project import ENVIRONMENTS
+from tools.iam_policy import statements, wildcard_actions
+from tools.project import ENVIRONMENTS, ROOT
+from tools.rendered import LIVE, MODULES, env_values, load
 
 ONE_YEAR = 365 * 24 * 3600
 HSTS = "routing_http_response_strict_transport_security_header_value"

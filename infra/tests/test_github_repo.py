@@ -16,12 +16,13 @@ import pytest
 import yaml  # PyYAML, installed with checkov
 from hcl2.api import load as load_hcl  # bc-python-hcl2, installed with checkov
 
-from infra.tests.iam_policy import attribute
 from infra.tests.module_config import META, Module, block
 from infra.tests.module_config import parse as parse_hcl
-from infra.tests.rendered import LIVE, ROOT, env_values, load
 from tools import project
+from tools.iam_policy import attribute
 from tools.infra_checks import ADMIN_UNITS, run_all
+from tools.project import ROOT
+from tools.rendered import LIVE, env_values, load
 
 MODULE = "github-repo"
 WORKFLOWS = ROOT / ".github" / "workflows"

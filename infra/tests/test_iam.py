@@ -9,17 +9,17 @@ from typing import Any
 
 import pytest
 
-from infra.tests.iam_policy import (
+from infra.tests.module_config import Module, block
+from tools.iam_lint import CONTEXTS
+from tools.iam_policy import (
     WILDCARD_COMMENT,
     statements,
     uncommented_wildcard_resources,
     wildcard_actions,
 )
-from infra.tests.module_config import Module, block
-from infra.tests.rendered import MODULES, env_values, load, units
-from tools.iam_lint import CONTEXTS
 from tools.iam_render import render
 from tools.project import ENVIRONMENTS
+from tools.rendered import MODULES, env_values, load, units
 
 MODULE_FILES = sorted(MODULES.glob("*/*.tf"))
 ALL_STATEMENTS = [s for path in MODULE_FILES for s in statements(path)]

@@ -13,9 +13,9 @@ import pytest
 from hcl2.api import load as load_hcl  # bc-python-hcl2, installed with checkov
 
 from infra.tests.module_config import Module, block
-from infra.tests.rendered import MODULES, load
 from tools.go_tools import built
 from tools.project import ENVIRONMENTS
+from tools.rendered import MODULES, load
 
 MODULE_DIRS = sorted(path.parent for path in MODULES.glob("*/main.tf"))
 SKIP = re.compile(r"checkov:skip=([A-Z0-9_]+)(?::(.*))?")

@@ -14,8 +14,8 @@ from types import ModuleType
 import pytest
 
 from infra.tests.module_config import Module
-from infra.tests.rendered import ROOT, load
-from tools.project import ENVIRONMENTS
+from tools.project import ENVIRONMENTS, ROOT
+from tools.rendered import load
 
 RELEASE_NAMES = ROOT / "infra" / "release" / "src" / "hello_release" / "names.py"
 # The units whose `name` input is the environment's resource name.

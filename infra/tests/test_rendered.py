@@ -8,7 +8,9 @@ from typing import Any
 import pytest
 
 from infra.tests.module_config import parse
-from infra.tests.rendered import (
+from tools.deploy_budget import TARGET_SECONDS, compute
+from tools.project import ENVIRONMENTS
+from tools.rendered import (
     LIVE,
     MODULES,
     Config,
@@ -17,8 +19,6 @@ from infra.tests.rendered import (
     load_all,
     units,
 )
-from tools.deploy_budget import TARGET_SECONDS, compute
-from tools.project import ENVIRONMENTS
 
 CONFIGS = load_all()
 PAIRS = [(env, unit) for env in ENVIRONMENTS for unit in units(env)]

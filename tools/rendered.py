@@ -13,10 +13,9 @@ from typing import Any
 
 from hcl2.api import load as load_hcl  # bc-python-hcl2, installed with checkov
 
-from tools.project import ENVIRONMENTS
+from tools.project import ENVIRONMENTS, INFRA_LIVE, ROOT
 
-ROOT = Path(__file__).resolve().parents[2]
-LIVE = ROOT / "infra" / "live"
+LIVE = INFRA_LIVE
 MODULES = ROOT / "infra" / "modules"
 RENDERED = Path(os.environ.get("HELLO_INFRA_RENDERED", ROOT / "build" / "infra" / "rendered"))
 GUNICORN_CONFIG = ROOT / "services" / "hello" / "gunicorn.conf.py"
