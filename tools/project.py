@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import subprocess
 import tomllib
 from collections.abc import Sequence
@@ -56,3 +57,27 @@ def run_script(
     """Runs a script of tools/ with the session's Python; the scripts import `tools` and
     `infra.tests` from the repository root."""
     session.run("python", *python_args, str(script), *args, env={"PYTHONPATH": str(ROOT)})
+
+
+def noxfile_sessions() -> list[str]:
+    """Names of the sessions noxfile.py defines, in order (a `name=` in the decorator wins)."""
+    names = []
+    for node in ast.parse((ROOT / "noxfile.py").read_text()).body:
+        if not isinstance(node, ast.FunctionDef):
+            continue
+        for decorator in node.decorator_list:
+            call = decorator if isinstance(decorator, ast.Call) else None
+            if ast.unparse(call.func if call else decorator) != "nox.session":
+                continue
+            renamed = [k.value for k in (call.keywords if call else []) if k.arg == "name"]
+            names.append(ast.literal_eval(renamed[0]) if renamed else node.name)
+    return names
+
+
+def default_noxfile_sessions() -> list[str]:
+    """The sessions a bare `nox` runs: noxfile.py's `nox.options.sessions`."""
+    for node in ast.parse((ROOT / "noxfile.py").read_text()).body:
+        if isinstance(node, ast.Assign) and ast.unparse(node.targets[0]) == "nox.options.sessions":
+            found = ast.literal_eval(node.value)
+            return [str(session) for session in found]
+    raise LookupError("noxfile.py sets no nox.options.sessions")

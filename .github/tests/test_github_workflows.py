@@ -51,7 +51,7 @@ from workflow_files import (
     where,
 )
 
-from tools.project import ENVIRONMENTS
+from tools.project import ENVIRONMENTS, default_noxfile_sessions, noxfile_sessions
 
 RUNBOOK = ROOT / "docs" / "runbooks" / "require-checks.md"
 # The repository's settings as code: its `required_checks` are what the ruleset on main
@@ -287,25 +287,10 @@ def test_run_steps_are_nox_sessions_without_expressions(where: str, step_list: l
             assert NOX_CALL.match(script), f"{where}: not a nox session: {script!r}"
 
 
-def nox_sessions() -> set[str]:
-    """Names of the sessions noxfile.py defines (a `name=` in the decorator wins)."""
-    names = set()
-    for node in ast.walk(ast.parse((ROOT / "noxfile.py").read_text())):
-        if not isinstance(node, ast.FunctionDef):
-            continue
-        for decorator in node.decorator_list:
-            call = decorator if isinstance(decorator, ast.Call) else None
-            if ast.unparse(call.func if call else decorator) != "nox.session":
-                continue
-            renamed = [k.value for k in (call.keywords if call else []) if k.arg == "name"]
-            names.add(ast.literal_eval(renamed[0]) if renamed else node.name)
-    return names
-
-
 def test_workflows_call_only_sessions_the_noxfile_defines() -> None:
     called = {session for _name, _job_id, job in all_jobs() for session in sessions(job)}
     assert called, "no nox calls found"
-    assert called - nox_sessions() == set()
+    assert called - set(noxfile_sessions()) == set()
 
 
 @pytest.mark.parametrize(("name", "job_id", "job"), job_params(all_jobs()))
@@ -536,16 +521,6 @@ def test_infra_plans_with_the_read_only_roles_and_applies_dev_before_prod() -> N
 # --- ci: the required checks -----------------------------------------------------------
 
 
-def default_sessions() -> list[str]:
-    tree = ast.parse((ROOT / "noxfile.py").read_text())
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Assign) and ast.unparse(node.targets[0]) == "nox.options.sessions":
-            found = ast.literal_eval(node.value)
-            assert isinstance(found, list)
-            return [str(session) for session in found]
-    raise AssertionError("noxfile.py sets no nox.options.sessions")
-
-
 def required_by_the_ruleset() -> list[str]:
     """`required_checks` of the github-repo unit: the checks the ruleset on main requires."""
     text = GITHUB_REPO_UNIT.read_text()
@@ -580,7 +555,7 @@ def test_ci_reports_exactly_the_checks_the_ruleset_requires() -> None:
     checks = ci_checks()
     assert sorted(checks) == sorted(required_by_the_ruleset())
     # Each check is the default nox session of its name, and the runbook lists them all.
-    assert sorted(checks) == sorted(default_sessions()) == sorted(runbook_checks())
+    assert sorted(checks) == sorted(default_noxfile_sessions()) == sorted(runbook_checks())
     for name, called in checks.items():
         assert called == [name], name
     # One failing check cancels none of the others: each reports its own result.

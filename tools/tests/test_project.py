@@ -6,7 +6,15 @@ import re
 from pathlib import Path
 
 from tools.go_tools import GO_TOOLS
-from tools.project import ROOT, git_sha, install_groups, pinned_versions, run_script
+from tools.project import (
+    ROOT,
+    default_noxfile_sessions,
+    git_sha,
+    install_groups,
+    noxfile_sessions,
+    pinned_versions,
+    run_script,
+)
 from tools.tests.fakes import FakeSession
 
 
@@ -47,3 +55,29 @@ def test_scripts_run_with_the_root_importable() -> None:
     (run,) = fake.runs
     assert run.args == ("python", "-W", "error", str(ROOT / "tools" / "x.py"), "out.json")
     assert run.kwargs["env"] == {"PYTHONPATH": str(ROOT)}
+
+
+def readme_sessions() -> dict[str, bool]:
+    """The README's sessions table: each session named in its first column (`a` / `b` rows
+    name two), and whether its "in `nox`" column says yes."""
+    table = (ROOT / "README.md").read_text().split("## Sessions", 1)[1].split("\n## ", 1)[0]
+    found = {}
+    for row in re.findall(r"^\| (`.*?) \|.*\| *(yes)? *\|$", table, flags=re.MULTILINE):
+        for name in re.findall(r"`([\w-]+)`", row[0]):
+            found[name] = row[1] == "yes"
+    return found
+
+
+def test_the_readme_lists_every_session_and_marks_the_default_ones() -> None:
+    listed = readme_sessions()
+    assert sorted(listed) == sorted(noxfile_sessions())
+    assert sorted(name for name, default in listed.items() if default) == sorted(
+        default_noxfile_sessions()
+    )
+
+
+def test_the_noxfile_defines_its_sessions_by_name() -> None:
+    sessions = noxfile_sessions()
+    assert "attest-verify" in sessions  # a `name=` wins over the function's name
+    assert "attest_verify" not in sessions
+    assert set(default_noxfile_sessions()) <= set(sessions)
