@@ -30,21 +30,21 @@ class Statement:
     effect: str = "Allow"
 
 
-def _blocks(value: Any) -> Iterator[dict[str, Any]]:
+def blocks(value: Any) -> Iterator[dict[str, Any]]:
     """Blocks come as lists of dicts (one per repetition)."""
     if isinstance(value, list):
         for item in value:
-            yield from _blocks(item)
+            yield from blocks(item)
     elif isinstance(value, dict):
         yield value
 
 
 def _statements(body: dict[str, Any]) -> Iterator[dict[str, Any]]:
-    yield from _blocks(body.get("statement", []))
-    for dynamic in _blocks(body.get("dynamic", [])):
+    yield from blocks(body.get("statement", []))
+    for dynamic in blocks(body.get("dynamic", [])):
         for name, spec in dynamic.items():
             if name == "statement":
-                yield from _blocks(spec.get("content", []))
+                yield from blocks(spec.get("content", []))
 
 
 def attribute(block: dict[str, Any], name: str, default: Any = None) -> Any:
@@ -66,8 +66,8 @@ def statements(path: Path) -> list[Statement]:
     with path.open() as file:
         parsed = load_hcl(file)
     found = []
-    for data in _blocks(parsed.get("data", [])):
-        for document in _blocks(data.get("aws_iam_policy_document", {})):
+    for data in blocks(parsed.get("data", [])):
+        for document in blocks(data.get("aws_iam_policy_document", {})):
             for name, body in document.items():
                 for statement in _statements(body):
                     found.append(

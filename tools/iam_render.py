@@ -24,7 +24,7 @@ from typing import Any
 
 from hcl2.api import load as load_hcl  # bc-python-hcl2, installed with checkov
 
-from tools.iam_policy import attribute
+from tools.iam_policy import attribute, blocks
 
 _INTERPOLATION = re.compile(r"\$\{([^{}]*)\}")
 _REFERENCE = re.compile(r"^(var|local|data|statement|each)\.[\w.\[\]-]+$")
@@ -92,8 +92,8 @@ class Renderer:
                         self.locals[name] = attribute(block, name)
         self.specs: dict[str, dict[str, Any]] = {}
         for body in self.parsed:
-            for data in _blocks(body.get("data", [])):
-                for document in _blocks(data.get("aws_iam_policy_document", {})):
+            for data in blocks(body.get("data", [])):
+                for document in blocks(data.get("aws_iam_policy_document", {})):
                     self.specs.update(document)
         self.scope: dict[str, Any] = {}
         self.rendered: dict[str, Policy] = {}
@@ -200,14 +200,14 @@ class Renderer:
             if hcl_name in block:
                 statement[json_name] = _collapse(_strings(self.value(attribute(block, hcl_name))))
         principals: dict[str, list[str]] = {}
-        for principal in _blocks(block.get("principals", [])):
+        for principal in blocks(block.get("principals", [])):
             kind = self.value(attribute(principal, "type"))
             identifiers = _strings(self.value(attribute(principal, "identifiers")))
             principals.setdefault(kind, []).extend(identifiers)
         if principals:
             statement["Principal"] = {kind: _collapse(ids) for kind, ids in principals.items()}
         conditions: dict[str, dict[str, list[str]]] = {}
-        for condition in _blocks(block.get("condition", [])):
+        for condition in blocks(block.get("condition", [])):
             test = self.value(attribute(condition, "test"))
             variable = self.value(attribute(condition, "variable"))
             values = _strings(self.value(attribute(condition, "values")))
@@ -221,15 +221,15 @@ class Renderer:
 
     def _statements(self, body: dict[str, Any]) -> Iterator[Policy]:
         # Plain statements first, then dynamic ones: the order IAM sees does not matter.
-        for block in _blocks(body.get("statement", [])):
+        for block in blocks(body.get("statement", [])):
             yield self._statement(block)
-        for dynamic in _blocks(body.get("dynamic", [])):
+        for dynamic in blocks(body.get("dynamic", [])):
             for name, spec in dynamic.items():
                 if name != "statement":
                     continue
                 items = self.value(attribute(spec, "for_each"))
                 for _ in self._iterations("statement", items):
-                    for content in _blocks(spec.get("content", [])):
+                    for content in blocks(spec.get("content", [])):
                         yield self._statement(content)
 
     def _sources(self, spec: dict[str, Any]) -> Iterator[Policy]:
@@ -307,20 +307,12 @@ def attached(module: Path) -> set[str]:
     `source_policy_documents`, and are policies only as part of the documents they feed."""
     used: set[str] = set()
     for body in _module(module):
-        for kind, blocks in body.items():
-            for block in _blocks(blocks):
+        for kind, values in body.items():
+            for block in blocks(values):
                 if kind == "data":
                     block = {k: v for k, v in block.items() if k != "aws_iam_policy_document"}
                 used.update(_DOCUMENT_REFERENCE.findall(json.dumps(block)))
     return used
-
-
-def _blocks(value: Any) -> Iterator[dict[str, Any]]:
-    if isinstance(value, list):
-        for item in value:
-            yield from _blocks(item)
-    elif isinstance(value, dict):
-        yield value
 
 
 def _strings(value: Any) -> list[str]:
