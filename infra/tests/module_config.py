@@ -297,21 +297,23 @@ def parse_expression(text: str) -> Any:
 class Module:
     def __init__(
         self,
-        name: str,
+        module: str | Path,
         inputs: dict[str, Any],
         facts: dict[str, Any] | None = None,
         *,
         expand_dynamic: bool = False,
     ) -> None:
-        """`facts`: values AWS supplies, e.g. {"data.aws_region.current.region": "us-east-1"}.
+        """`module`: a module of infra/modules by name, or a module's directory.
+        `facts`: values AWS supplies, e.g. {"data.aws_region.current.region": "us-east-1"}.
         `expand_dynamic`: write each `dynamic` block whose `for_each` is known out as the
         blocks it makes, as the provider sees them (by default they stay as written)."""
-        self.name = name
+        directory = MODULES / module if isinstance(module, str) else module
+        self.name = directory.name
         self.inputs = inputs
         self.expand_dynamic = expand_dynamic
-        self.facts = {"path.module": str(MODULES / name), **(facts or {})}
+        self.facts = {"path.module": str(directory), **(facts or {})}
         self.parsed: dict[str, list[Any]] = {}
-        for path in sorted((MODULES / name).glob("*.tf")):
+        for path in sorted(directory.glob("*.tf")):
             for key, value in parse(Path(path).read_text()).items():
                 self.parsed.setdefault(key, []).extend(value)
         self.variables = {
@@ -325,7 +327,7 @@ class Module:
         }
         unknown = set(inputs) - set(self.variables)
         if unknown:
-            raise KeyError(f"{name}: inputs without a variable: {sorted(unknown)}")
+            raise KeyError(f"{self.name}: inputs without a variable: {sorted(unknown)}")
 
     # --- lookups ---------------------------------------------------------------------
 
@@ -350,9 +352,17 @@ class Module:
         return resolved
 
     def instances(self, type_: str, name: str = "this") -> dict[Any, dict[str, Any]]:
-        """A `for_each` resource once per key, resolved with `each.key` and `each.value`
-        bound; a `for_each` over another resource of the module goes over its instances."""
+        """A `count` resource once per index, resolved with `count.index` bound; a
+        `for_each` one once per key, with `each.key` and `each.value` bound (a `for_each`
+        over another resource of the module goes over its instances)."""
         body = self._raw("resource", type_, name)
+        if "count" in body:
+            count = self.evaluate(body["count"])
+            if not isinstance(count, int):
+                raise ValueError(f"{self.name}: {type_}.{name}: count {count} is not known")
+            return {
+                index: self.evaluate(body, {"count": {"index": index}}) for index in range(count)
+            }
         for_each = self.evaluate(body["for_each"])
         if isinstance(for_each, Ref):
             other = for_each.split(".")
@@ -540,6 +550,8 @@ class Module:
             key = self.evaluate(step.key, scope) if isinstance(step, Index) else step
             if isinstance(value, Ref) or isinstance(key, Ref):
                 return Ref(text)
+            if isinstance(value, dict) and key not in value:
+                raise KeyError(f"{self.name}: {text} has no {key}")
             value = value[key]
         return value
 
