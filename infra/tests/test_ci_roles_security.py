@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from infra.tests.module_config import Module
+from tools.hcl_module import Module
 from tools.iam_lint import (
     ACCOUNT,
     CONTEXTS,

@@ -1,7 +1,7 @@
 """A module's resources with the values a unit's inputs give them, read without a provider.
 
-`tofu plan` needs the AWS provider, which is not available offline, so the tests evaluate
-the expressions the modules use themselves: references (`var.x` from the unit's rendered
+`tofu plan` needs the AWS provider, which is not available offline, so the infra checks
+evaluate the expressions the modules use themselves: references (`var.x` from the unit's rendered
 inputs, else the variable's default; `local.x`; `<type>.<name>.<attribute>` of a resource
 or data source when the attribute is written in the module), string templates,
 conditionals, operators, `for` expressions and a few functions. The expressions come

@@ -1,4 +1,4 @@
-"""infra/tests/module_config.py evaluates HCL as OpenTofu does, on small modules of its own:
+"""tools/hcl_module.py evaluates HCL as OpenTofu does, on small modules of its own:
 each test breaks when the construct it names is evaluated wrongly or not at all."""
 
 from __future__ import annotations
@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from infra.tests.module_config import Module, Ref, block
+from tools.hcl_module import Module, Ref, block
 
 
 def module(
