@@ -86,6 +86,9 @@ def test_locals_refer_to_locals_and_variables(tmp_path: Path) -> None:
 def test_a_whole_interpolation_keeps_its_type_and_a_template_joins_text(tmp_path: Path) -> None:
     assert local(tmp_path, '"${var.count_of}"') == 3
     assert local(tmp_path, '"${var.name}:${var.count_of}"') == "hello:3"
+    assert local(tmp_path, '"enabled=${var.flag}"') == "enabled=true"
+    # Quotes inside an interpolation do not end the string.
+    assert local(tmp_path, '["id:${var.name}:${split(",", "a,b")[1]}"]') == ["id:hello:b"]
 
 
 @pytest.mark.parametrize(
@@ -145,6 +148,8 @@ def test_functions(tmp_path: Path) -> None:
     assert local(tmp_path, 'concat(var.names, ["d"])') == ["a", "b", "c", "d"]
     assert local(tmp_path, 'toset(["b", "a", "b"])') == ["a", "b"]
     assert local(tmp_path, 'contains(keys(var.sizes), "large")') is True
+    assert local(tmp_path, 'compact(["a", "", null, "b"])') == ["a", "b"]
+    assert local(tmp_path, 'distinct(["b", "a", "b"])') == ["b", "a"]
 
 
 def test_templatefile_renders_a_file_of_the_module_with_its_variables(tmp_path: Path) -> None:
