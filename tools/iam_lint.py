@@ -35,8 +35,6 @@ OIDC_ARN = f"arn:aws:iam::{ACCOUNT}:oidc-provider/token.actions.githubuserconten
 def ci_roles_context(environment: str, **variables: Any) -> Context:
     account = ACCOUNT if environment == "dev" else PROD_ACCOUNT
     data = {**DATA, "data.aws_caller_identity.current.account_id": account}
-    promote = variables.get("promote_from_service_arn")
-    readers = variables.get("release_reader_trusted_role_arns", [])
     # The edge inputs the ci-roles unit passes from the environment's env.hcl.
     env = env_values(environment)
     edge = {
@@ -51,26 +49,15 @@ def ci_roles_context(environment: str, **variables: Any) -> Context:
             "ecr_repository_arn": REPOSITORY,
             "repository_in_account": environment == "dev",
             "state_bucket": f"hello-platform-tfstate-{account}",
-            "release_reader_trusted_role_arns": readers,
+            "release_reader_trusted_role_arns": [],
             "promote_from_role_arn": None,
             "promote_from_service_arn": None,
             **edge,
             **variables,
         },
-        data=data,
-        locals={
-            "oidc_arn": OIDC_ARN.replace(ACCOUNT, account),
-            "domains": [edge["domain_name"]] if edge["domain_name"] else [],
-            "promote_from_alarms": (
-                [f"arn:aws:cloudwatch:{REGION}:{account}:alarm:{promote.split('/')[2]}-*"]
-                if promote
-                else []
-            ),
-        },
-        expressions={
-            "for arn in var.release_reader_trusted_role_arns": sorted(
-                {f"arn:aws:iam::{arn.split(':')[4]}:root" for arn in readers}
-            ),
+        facts={
+            **data,
+            "aws_iam_openid_connect_provider.github[0].arn": OIDC_ARN.replace(ACCOUNT, account),
         },
     )
 
@@ -95,8 +82,8 @@ CONTEXTS: dict[str, dict[str, Context]] = {
     "ecs-service": {
         "dev": Context(
             variables={"ecr_repository_arn": REPOSITORY},
-            data=DATA,
-            expressions={
+            facts={
+                **DATA,
                 "aws_cloudwatch_log_group.this.arn": (
                     f"arn:aws:logs:{REGION}:{ACCOUNT}:log-group:/ecs/hello-dev"
                 ),
@@ -106,44 +93,31 @@ CONTEXTS: dict[str, dict[str, Context]] = {
     "alb": {
         "prod": Context(
             variables={"name": "hello-prod"},
-            data={
+            facts={
                 **DATA,
                 "data.aws_caller_identity.current.account_id": PROD_ACCOUNT,
                 "data.aws_elb_service_account.this.arn": "arn:aws:iam::127311923021:root",
-            },
-            expressions={
-                "aws_s3_bucket.access_logs.arn": (
-                    f"arn:aws:s3:::hello-prod-alb-logs-{PROD_ACCOUNT}"
-                ),
+                "aws_s3_bucket.access_logs.arn": f"arn:aws:s3:::hello-prod-alb-logs-{PROD_ACCOUNT}",
             },
         ),
     },
     "alerts": {
         "prod": Context(
             variables={"name": "hello-prod"},
-            data={**DATA, "data.aws_caller_identity.current.account_id": PROD_ACCOUNT},
-            locals={
-                "partition": "aws",
-                "region": REGION,
-                "account_id": PROD_ACCOUNT,
-                "alarm_arn_pattern": (
-                    f"arn:aws:cloudwatch:{REGION}:{PROD_ACCOUNT}:alarm:hello-prod-*"
-                ),
-                "topic_name": "hello-prod-alerts",
-            },
-            expressions={
+            facts={
+                **DATA,
+                "data.aws_caller_identity.current.account_id": PROD_ACCOUNT,
                 "aws_sns_topic.this.arn": f"arn:aws:sns:{REGION}:{PROD_ACCOUNT}:hello-prod-alerts",
             },
         ),
     },
     "ecr": {
         "dev": Context(
-            variables={"release_tag_role_arns": [PROD_DEPLOY_ROLE]},
-            data=DATA,
-            expressions={
-                "for id in var.pull_account_ids": [f"arn:aws:iam::{PROD_ACCOUNT}:root"],
-                "length(var.release_tag_role_arns) > 0 ?": [1],
+            variables={
+                "pull_account_ids": [PROD_ACCOUNT],
+                "release_tag_role_arns": [PROD_DEPLOY_ROLE],
             },
+            facts=DATA,
         ),
     },
 }

@@ -1,16 +1,13 @@
 """Renders the modules' `aws_iam_policy_document` data sources to IAM JSON, offline.
 
 The AWS provider renders these documents at plan time, and no provider can be fetched
-here, so this does the same for the subset of HCL the documents use: string
-interpolation of `var.*`, `local.*` and `data.*` references, lists and objects,
-`flag ? [..] : [..]` with literal lists, `statement`, `condition`, `principals` and
-`dynamic "statement"` blocks (`statement.value.<attribute>` included), a document's
-`for_each` over a map (the instance `name["key"]`, with `each.key` and `each.value`), and
-`source_policy_documents` naming other documents of the module, merged as the provider
-merges them. A module-level value that is more (another conditional, a function call) is
-taken from the example environment's `Context` (`locals`, `expressions`); an expression
-neither covers raises `Unrenderable`, so a new construct cannot slip past the linter
-unrendered.
+here, so this does the same: the module's evaluator (hcl_module.py) gives each argument's
+value for the example environment's `Context`, and this writes the `statement`,
+`condition`, `principals` and `dynamic "statement"` blocks as IAM JSON, a document's
+`for_each` instance as `name["key"]`, and merges `source_policy_documents` naming other
+documents of the module as the provider merges them. A value the evaluator cannot know
+(an ARN only AWS knows and the context does not give, a function it does not model)
+raises `Unrenderable`, so a new construct cannot slip past the linter unrendered.
 """
 
 from __future__ import annotations
@@ -22,40 +19,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from hcl2.api import load as load_hcl  # bc-python-hcl2, installed with checkov
+from tools.hcl_module import Module, Ref
 
-from tools.iam_policy import attribute, blocks
-
-_INTERPOLATION = re.compile(r"\$\{([^{}]*)\}")
-_REFERENCE = re.compile(r"^(var|local|data|statement|each)\.[\w.\[\]-]+$")
 # What `source_policy_documents` may list: another document of the module, whole.
 _DOCUMENT_JSON = re.compile(r"data\.aws_iam_policy_document\.(\w+)\.json")
 _DOCUMENT_REFERENCE = re.compile(r"data\.aws_iam_policy_document\.(\w+)")
 
-_OPTIONAL_LIST = re.compile(r"([\w.]+) == None \? \[\] : \['\$\{([\w.]+)\}'\]")
-# `flag ? [...] : [...]` with literal lists, e.g. a dynamic block's for_each.
-_SWITCH = re.compile(r"([\w.]+) \? (\[[\w\s,\"]*\]) : (\[[\w\s,\"]*\])")
-
 Policy = dict[str, Any]
 
 
-def _whole_expression(raw: str) -> str | None:
-    """The expression of a string that is one `${...}` (nested ones allowed), else None."""
-    if not raw.startswith("${") or not raw.endswith("}"):
-        return None
-    depth = 0
-    for index, char in enumerate(raw):
-        if char == "{":
-            depth += 1
-        elif char == "}":
-            depth -= 1
-            if depth == 0 and index != len(raw) - 1:
-                return None
-    return raw[2:-1]
-
-
 class Unrenderable(ValueError):
-    """An expression the renderer does not evaluate and the context does not name."""
+    """An expression the evaluator cannot give a value for in this context."""
 
 
 @dataclass(frozen=True)
@@ -63,155 +37,82 @@ class Context:
     """Example values for one module in one environment."""
 
     variables: dict[str, Any]
-    data: dict[str, Any] = field(default_factory=dict)
-    # Locals that are more than references and interpolation (conditionals, functions).
-    locals: dict[str, Any] = field(default_factory=dict)
-    # Other expressions, each by a fragment of its text that names it unambiguously
-    # (e.g. "for id in var.pull_account_ids").
-    expressions: dict[str, Any] = field(default_factory=dict)
+    # What only AWS knows, by the reference that reads it, e.g.
+    # {"data.aws_region.current.region": "us-east-1", "aws_sns_topic.this.arn": "arn:..."}.
+    facts: dict[str, Any] = field(default_factory=dict)
 
 
-def _module(path: Path) -> list[dict[str, Any]]:
-    parsed = []
-    for file in sorted(path.glob("*.tf")):
-        with file.open() as handle:
-            parsed.append(load_hcl(handle))
-    return parsed
+def _unknown(value: Any) -> Ref | None:
+    """The first value in `value` the evaluator could not know."""
+    if isinstance(value, Ref):
+        return value
+    if isinstance(value, dict):
+        value = list(value.values())
+    if isinstance(value, list):
+        return next((ref for ref in map(_unknown, value) if ref is not None), None)
+    return None
 
 
 class Renderer:
     def __init__(self, module: Path, context: Context) -> None:
-        self.module = module
-        self.context = context
-        self.parsed = _module(module)
-        self.locals: dict[str, Any] = {}
-        for body in self.parsed:
-            for block in body.get("locals", []):
-                for name in block:
-                    if not name.startswith("__"):
-                        self.locals[name] = attribute(block, name)
-        self.specs: dict[str, dict[str, Any]] = {}
-        for body in self.parsed:
-            for data in blocks(body.get("data", [])):
-                for document in blocks(data.get("aws_iam_policy_document", {})):
-                    self.specs.update(document)
-        self.scope: dict[str, Any] = {}
+        try:
+            self.config = Module(module, context.variables, context.facts)
+        except KeyError as error:
+            raise Unrenderable(error.args[0]) from error
+        self.name = module.name
+        self.specs: dict[str, dict[str, Any]] = {
+            name: spec
+            for block in self.config.parsed.get("data", [])
+            for name, spec in block.get("aws_iam_policy_document", {}).items()
+        }
         self.rendered: dict[str, Policy] = {}
         self.rendering: list[str] = []
 
-    # --- expressions ---------------------------------------------------------------
-
-    def value(self, raw: Any) -> Any:
-        """A parsed HCL value: strings are interpolated, lists and objects element-wise."""
-        if isinstance(raw, list):
-            return [self.value(item) for item in raw]
-        if isinstance(raw, dict):
-            return {k: self.value(v) for k, v in raw.items() if not k.startswith("__")}
-        if not isinstance(raw, str):
-            return raw
-        whole = _whole_expression(raw)
-        if whole is not None:
-            return self.expression(whole)
-
-        def substitute(match: re.Match[str]) -> str:
-            result = self.expression(match.group(1))
-            if not isinstance(result, str):
-                raise Unrenderable(f"{raw!r}: {match.group(1)!r} is not a string")
-            return result
-
-        return _INTERPOLATION.sub(substitute, raw)
-
-    def expression(self, text: str) -> Any:
-        text = text.strip()
-        named = [key for key in self.context.expressions if key in text]
-        if len(named) > 1:
-            raise Unrenderable(f"{self.module.name}: {text!r} matches {named}")
-        if named:
-            return self.context.expressions[named[0]]
-        scoped = self._scoped(text)
-        if scoped is not None:
-            return scoped[0]
-        optional = _OPTIONAL_LIST.fullmatch(text)
-        if optional and optional.group(1) == optional.group(2):
-            # `x == null ? [] : [x]`, as the parser writes it
-            value = self.expression(optional.group(1))
-            return [] if value is None else [value]
-        switch = _SWITCH.fullmatch(text)
-        if switch:
-            flag = self.expression(switch.group(1))
-            if not isinstance(flag, bool):
-                raise Unrenderable(f"{self.module.name}: {switch.group(1)!r} is not a bool")
-            return json.loads(switch.group(2) if flag else switch.group(3))
-        if not _REFERENCE.match(text):
-            raise Unrenderable(f"{self.module.name}: cannot evaluate {text!r}")
-        kind, _, rest = text.partition(".")
-        if kind == "var":
-            if rest not in self.context.variables:
-                raise Unrenderable(f"{self.module.name}: no example value for var.{rest}")
-            return self.context.variables[rest]
-        if kind == "local":
-            if rest in self.context.locals:
-                return self.context.locals[rest]
-            if rest not in self.locals:
-                raise Unrenderable(f"{self.module.name}: no local {rest}")
-            return self.value(self.locals[rest])
-        if kind == "data" and text in self.context.data:
-            return self.context.data[text]
-        raise Unrenderable(f"{self.module.name}: no value for {text!r}")
-
-    def _scoped(self, text: str) -> tuple[Any] | None:
-        """An iterator's value (`each.value`, `statement.key`), or an attribute of it
-        (`statement.value.sid`); None when the text names no iterator in scope."""
-        for name, value in self.scope.items():
-            if text != name and not text.startswith(f"{name}."):
-                continue
-            for attribute_name in text[len(name) :].split(".")[1:]:
-                if not isinstance(value, dict) or attribute_name not in value:
-                    raise Unrenderable(f"{self.module.name}: {text!r} has no {attribute_name}")
-                value = value[attribute_name]
-            return (value,)
-        return None
-
-    def _iterations(self, name: str, items: Any) -> Iterator[None]:
-        """Binds `<name>.key` and `<name>.value` to each of the (evaluated) items in turn."""
-        pairs = items.items() if isinstance(items, dict) else enumerate(items)
-        outer = self.scope
+    def value(self, raw: Any, scope: dict[str, Any]) -> Any:
+        """An argument's value, with `scope` binding the iterators around it."""
         try:
-            for key, value in pairs:
-                self.scope = {**outer, f"{name}.key": key, f"{name}.value": value}
-                yield
-        finally:
-            self.scope = outer
+            value = self.config.evaluate(raw, scope)
+        except KeyError as error:
+            raise Unrenderable(error.args[0]) from error
+        unknown = _unknown(value)
+        if unknown is not None:
+            raise Unrenderable(f"{self.name}: cannot evaluate {unknown!r}")
+        return value
+
+    @staticmethod
+    def _iterations(name: str, items: Any, scope: dict[str, Any]) -> Iterator[dict[str, Any]]:
+        """`scope` with `<name>.key` and `<name>.value` bound to each of the items in turn."""
+        pairs = items.items() if isinstance(items, dict) else enumerate(items)
+        for key, value in pairs:
+            yield {**scope, name: {"key": key, "value": value}}
 
     # --- documents -----------------------------------------------------------------
 
-    def _statement(self, block: dict[str, Any]) -> Policy:
+    def _statement(self, block: dict[str, Any], scope: dict[str, Any]) -> Policy:
+        resolved = self.value(block, scope)
         statement: Policy = {}
-        sid = attribute(block, "sid")
-        if sid:
-            statement["Sid"] = self.value(sid)
-        statement["Effect"] = self.value(attribute(block, "effect", "Allow"))
+        if resolved.get("sid"):
+            statement["Sid"] = resolved["sid"]
+        statement["Effect"] = resolved.get("effect", "Allow")
         for hcl_name, json_name in (
             ("actions", "Action"),
             ("not_actions", "NotAction"),
             ("resources", "Resource"),
             ("not_resources", "NotResource"),
         ):
-            if hcl_name in block:
-                statement[json_name] = _collapse(_strings(self.value(attribute(block, hcl_name))))
+            if hcl_name in resolved:
+                statement[json_name] = _collapse(_strings(resolved[hcl_name]))
         principals: dict[str, list[str]] = {}
-        for principal in blocks(block.get("principals", [])):
-            kind = self.value(attribute(principal, "type"))
-            identifiers = _strings(self.value(attribute(principal, "identifiers")))
-            principals.setdefault(kind, []).extend(identifiers)
+        for principal in resolved.get("principals", []):
+            identifiers = _strings(principal["identifiers"])
+            principals.setdefault(principal["type"], []).extend(identifiers)
         if principals:
             statement["Principal"] = {kind: _collapse(ids) for kind, ids in principals.items()}
         conditions: dict[str, dict[str, list[str]]] = {}
-        for condition in blocks(block.get("condition", [])):
-            test = self.value(attribute(condition, "test"))
-            variable = self.value(attribute(condition, "variable"))
-            values = _strings(self.value(attribute(condition, "values")))
-            conditions.setdefault(test, {}).setdefault(variable, []).extend(values)
+        for condition in resolved.get("condition", []):
+            values = _strings(condition["values"])
+            test = conditions.setdefault(condition["test"], {})
+            test.setdefault(condition["variable"], []).extend(values)
         if conditions:
             statement["Condition"] = {
                 test: {variable: _collapse(values) for variable, values in keys.items()}
@@ -219,28 +120,29 @@ class Renderer:
             }
         return statement
 
-    def _statements(self, body: dict[str, Any]) -> Iterator[Policy]:
+    def _statements(self, spec: dict[str, Any], scope: dict[str, Any]) -> Iterator[Policy]:
         # Plain statements first, then dynamic ones: the order IAM sees does not matter.
-        for block in blocks(body.get("statement", [])):
-            yield self._statement(block)
-        for dynamic in blocks(body.get("dynamic", [])):
-            for name, spec in dynamic.items():
+        for block in spec.get("statement", []):
+            yield self._statement(block, scope)
+        for dynamic in spec.get("dynamic", []):
+            for name, generator in dynamic.items():
                 if name != "statement":
                     continue
-                items = self.value(attribute(spec, "for_each"))
-                for _ in self._iterations("statement", items):
-                    for content in blocks(spec.get("content", [])):
-                        yield self._statement(content)
+                iterator = str(generator.get("iterator", name))
+                items = self.value(generator["for_each"], scope)
+                for inner in self._iterations(iterator, items, scope):
+                    for content in generator["content"]:
+                        yield self._statement(content, inner)
 
     def _sources(self, spec: dict[str, Any]) -> Iterator[Policy]:
-        for source in _strings(attribute(spec, "source_policy_documents", [])):
-            whole = _whole_expression(source)
-            reference = _DOCUMENT_JSON.fullmatch(whole or "")
+        sources = spec.get("source_policy_documents", [])
+        for source in sources if isinstance(sources, list) else [sources]:
+            reference = _DOCUMENT_JSON.fullmatch(str(source))
             if reference is None:
-                raise Unrenderable(f"{self.module.name}: source document {source!r}")
+                raise Unrenderable(f"{self.name}: source document {str(source)!r}")
             yield self.document(reference.group(1))
 
-    def _merged(self, spec: dict[str, Any]) -> Policy:
+    def _merged(self, spec: dict[str, Any], scope: dict[str, Any]) -> Policy:
         """The document as the provider writes it: the statements of its source documents
         in order (a Sid may stand in one of them only), then its own, each replacing a
         source statement of the same Sid."""
@@ -250,15 +152,15 @@ class Renderer:
             for statement in source["Statement"]:
                 sid = statement.get("Sid")
                 if sid in sources_sids:
-                    raise Unrenderable(f"{self.module.name}: duplicate Sid {sid} in sources")
+                    raise Unrenderable(f"{self.name}: duplicate Sid {sid} in sources")
                 if sid:
                     sources_sids.add(sid)
                 statements.append(statement)
         own_sids: set[str] = set()
-        for statement in self._statements(spec):
+        for statement in self._statements(spec, scope):
             sid = statement.get("Sid")
             if sid in own_sids:
-                raise Unrenderable(f"{self.module.name}: duplicate Sid {sid}")
+                raise Unrenderable(f"{self.name}: duplicate Sid {sid}")
             if sid:
                 own_sids.add(sid)
             replaced = [i for i, s in enumerate(statements) if sid and s.get("Sid") == sid]
@@ -269,22 +171,20 @@ class Renderer:
         return {"Version": "2012-10-17", "Statement": statements}
 
     def document(self, name: str) -> Policy:
-        """A document without `for_each`, rendered once however many documents use it."""
+        """A document without `for_each`, rendered once however many documents use it (a
+        source is rendered on its own, outside the iterators of whatever uses it)."""
         if name not in self.rendered:
             if name not in self.specs:
-                raise Unrenderable(f"{self.module.name}: no policy document {name}")
+                raise Unrenderable(f"{self.name}: no policy document {name}")
             if name in self.rendering:
-                raise Unrenderable(f"{self.module.name}: {name} is its own source")
+                raise Unrenderable(f"{self.name}: {name} is its own source")
             if "for_each" in self.specs[name]:
-                raise Unrenderable(f"{self.module.name}: {name} has instances, name one")
-            # A source is rendered on its own, outside the iterators of whatever uses it.
-            outer, self.scope = self.scope, {}
+                raise Unrenderable(f"{self.name}: {name} has instances, name one")
             self.rendering.append(name)
             try:
-                self.rendered[name] = self._merged(self.specs[name])
+                self.rendered[name] = self._merged(self.specs[name], {})
             finally:
                 self.rendering.pop()
-                self.scope = outer
         return self.rendered[name]
 
     def documents(self) -> dict[str, Policy]:
@@ -293,26 +193,26 @@ class Renderer:
             if "for_each" not in spec:
                 found[name] = self.document(name)
                 continue
-            instances = self.value(attribute(spec, "for_each"))
+            instances = self.value(spec["for_each"], {})
             if not isinstance(instances, dict):
-                raise Unrenderable(f"{self.module.name}: {name}'s for_each is not a map")
-            for _ in self._iterations("each", instances):
-                found[f'{name}["{self.scope["each.key"]}"]'] = self._merged(spec)
+                raise Unrenderable(f"{self.name}: {name}'s for_each is not a map")
+            for scope in self._iterations("each", instances, {}):
+                found[f'{name}["{scope["each"]["key"]}"]'] = self._merged(spec, scope)
         return found
 
-
-def attached(module: Path) -> set[str]:
-    """The module's documents that something other than a policy document uses (a role, a
-    policy, a bucket): policies of their own. The others only feed
-    `source_policy_documents`, and are policies only as part of the documents they feed."""
-    used: set[str] = set()
-    for body in _module(module):
-        for kind, values in body.items():
-            for block in blocks(values):
+    def attached(self) -> set[str]:
+        """The module's documents that something other than a policy document uses (a
+        role, a policy, a bucket): policies of their own. The others only feed
+        `source_policy_documents`, and are policies only as part of the documents they
+        feed."""
+        used: set[str] = set()
+        for kind, blocks in self.config.parsed.items():
+            for block in blocks:
                 if kind == "data":
                     block = {k: v for k, v in block.items() if k != "aws_iam_policy_document"}
-                used.update(_DOCUMENT_REFERENCE.findall(json.dumps(block)))
-    return used
+                # default=str writes an expression as its HCL text
+                used.update(_DOCUMENT_REFERENCE.findall(json.dumps(block, default=str)))
+        return used
 
 
 def _strings(value: Any) -> list[str]:
@@ -335,11 +235,12 @@ def render(module: Path, context: Context) -> dict[str, Policy]:
 
 
 def policies(module: Path, context: Context) -> dict[str, Policy]:
-    """The documents of `render` that are policies of their own (see `attached`)."""
-    used = attached(module)
+    """The documents of `render` that are policies of their own (see `Renderer.attached`)."""
+    renderer = Renderer(module, context)
+    used = renderer.attached()
     return {
         name: policy
-        for name, policy in render(module, context).items()
+        for name, policy in renderer.documents().items()
         if name.partition("[")[0] in used
     }
 

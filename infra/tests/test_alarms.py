@@ -1,5 +1,5 @@
 """Deployment alarms and alerts, per environment: the ecs-service and alerts modules
-resolved with each environment's rendered inputs (infra/tests/module_config.py)."""
+resolved with each environment's rendered inputs (tools/hcl_module.py)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from infra.tests.module_config import Module, Ref, block
+from tools.hcl_module import Module, Ref, block
 from tools.project import ENVIRONMENTS
 from tools.rendered import env_values, load
 

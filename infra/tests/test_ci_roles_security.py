@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from infra.tests.module_config import Module
+from tools.hcl_module import Module
 from tools.iam_lint import (
     ACCOUNT,
     CONTEXTS,
@@ -691,6 +691,17 @@ def test_prod_deploy_role_may_tag_its_release_in_dev_registry_and_push_nothing()
     assert PROD_DEPLOY_ROLE in by_sid(PROD["infra"], "DenyCiRoles")["Resource"]
 
 
+def test_release_reader_trusts_exactly_the_named_roles_through_their_accounts() -> None:
+    infra_role = PROD_DEPLOY_ROLE.replace("-deploy", "-infra")
+    readers = [PROD_DEPLOY_ROLE, infra_role]
+    context = ci_roles_context("dev", release_reader_trusted_role_arns=readers)
+    (assume,) = render(CI_ROLES, context)["release_reader_trust"]["Statement"]
+    assert assume["Action"] == "sts:AssumeRole"
+    # Each account once as the principal, and only the named roles of it (the condition).
+    assert assume["Principal"] == {"AWS": f"arn:aws:iam::{PROD_ACCOUNT}:root"}
+    assert assume["Condition"] == {"ArnEquals": {"aws:PrincipalArn": readers}}
+
+
 def test_ecr_unit_lets_prod_deploy_role_tag_only_when_prod_has_its_own_account() -> None:
     inputs = load("dev", "ecr")["inputs"]
     prod = env_values("prod")["account_id"]
@@ -874,6 +885,7 @@ def test_renderer_refuses_what_it_cannot_evaluate(tmp_path: Path) -> None:
     module = tmp_path / "m"
     module.mkdir()
     (module / "main.tf").write_text(
+        'variable "bucket" {}\n'
         'data "aws_iam_policy_document" "x" {\n'
         "  statement {\n"
         '    actions   = ["s3:GetObject"]\n'
@@ -881,7 +893,7 @@ def test_renderer_refuses_what_it_cannot_evaluate(tmp_path: Path) -> None:
         "  }\n"
         "}\n"
     )
-    with pytest.raises(Unrenderable):
+    with pytest.raises(Unrenderable, match=r"cannot evaluate 'upper\(var.bucket\)'"):
         render(module, Context(variables={"bucket": "b"}))
 
 
@@ -891,6 +903,7 @@ def test_renderer_chooses_a_literal_list_by_a_bool_and_refuses_anything_else(
     module = tmp_path / "m"
     module.mkdir()
     (module / "main.tf").write_text(
+        'variable "flag" {}\n'
         'data "aws_iam_policy_document" "x" {\n'
         '  dynamic "statement" {\n'
         "    for_each = var.flag ? [] : [1]\n"

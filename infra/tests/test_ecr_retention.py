@@ -21,7 +21,7 @@ from typing import Any
 import pytest
 
 from infra.tests.ecr_lifecycle import DAY, Image, expired, validate
-from infra.tests.module_config import Module
+from tools.hcl_module import Module
 from tools.rendered import load
 
 Policy = dict[str, Any]

@@ -1,7 +1,7 @@
 """The edge of each environment: HTTPS, redirect-only HTTP, HSTS, WAF and access logs.
 
 Three layers: the rendered Terragrunt inputs (what each environment asks for), the alb
-module evaluated with them (infra/tests/module_config.py: what those inputs turn into),
+module evaluated with them (tools/hcl_module.py: what those inputs turn into),
 and real `terragrunt` runs on a copy of infra/live with the domain emptied (prod must
 refuse, dev must render and stay on HTTP).
 """
@@ -18,8 +18,8 @@ from typing import Any
 
 import pytest
 
-from infra.tests.module_config import Module, Ref, block
 from tools.go_tools import built
+from tools.hcl_module import Module, Ref, block
 from tools.iam_policy import statements, wildcard_actions
 from tools.project import ENVIRONMENTS, ROOT
 from tools.rendered import LIVE, MODULES, env_values, load

@@ -16,9 +16,9 @@ import pytest
 import yaml  # PyYAML, installed with checkov
 from hcl2.api import load as load_hcl  # bc-python-hcl2, installed with checkov
 
-from infra.tests.module_config import META, Module, block
-from infra.tests.module_config import parse as parse_hcl
 from tools import project
+from tools.hcl_module import META, Module, block
+from tools.hcl_module import parse as parse_hcl
 from tools.iam_policy import attribute
 from tools.infra_checks import ADMIN_UNITS, run_all
 from tools.project import ROOT

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from infra.tests.module_config import Module, block
+from tools.hcl_module import Module, block
 from tools.iam_lint import CONTEXTS
 from tools.iam_policy import (
     WILDCARD_COMMENT,

@@ -109,6 +109,10 @@ def test_renderer_refuses_sources_the_provider_would_refuse_or_it_cannot_read(
 
 
 TRUSTS = """
+variable "repo" {
+  type = string
+}
+
 locals {
   trusts = {
     deploy = [{ sid = "Main", test = "StringEquals", subjects = ["repo:${var.repo}:main"] }]

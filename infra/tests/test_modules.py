@@ -12,8 +12,8 @@ from typing import Any
 import pytest
 from hcl2.api import load as load_hcl  # bc-python-hcl2, installed with checkov
 
-from infra.tests.module_config import Module, block
 from tools.go_tools import built
+from tools.hcl_module import Module, block
 from tools.project import ENVIRONMENTS
 from tools.rendered import MODULES, load
 

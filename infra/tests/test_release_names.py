@@ -13,7 +13,7 @@ from types import ModuleType
 
 import pytest
 
-from infra.tests.module_config import Module
+from tools.hcl_module import Module
 from tools.project import ENVIRONMENTS, ROOT
 from tools.rendered import load
 

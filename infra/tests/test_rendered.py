@@ -7,8 +7,8 @@ from typing import Any
 
 import pytest
 
-from infra.tests.module_config import parse
 from tools.deploy_budget import TARGET_SECONDS, compute
+from tools.hcl_module import parse
 from tools.project import ENVIRONMENTS
 from tools.rendered import (
     LIVE,

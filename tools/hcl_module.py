@@ -1,9 +1,9 @@
 """A module's resources with the values a unit's inputs give them, read without a provider.
 
-`tofu plan` needs the AWS provider, which is not available offline, so the tests evaluate
-the expressions the modules use themselves: references (`var.x` from the unit's rendered
-inputs, else the variable's default; `local.x`; `<type>.<name>.<attribute>` of a resource
-or data source when the attribute is written in the module), string templates,
+`tofu plan` needs the AWS provider, which is not available offline, so the infra checks
+evaluate the expressions the modules use themselves: references (`var.x` from the unit's
+rendered inputs, else the variable's default; `local.x`; `<type>.<name>.<attribute>` of a
+resource or data source when the attribute is written in the module), string templates,
 conditionals, operators, `for` expressions and a few functions. The expressions come
 from bc-python-hcl2's parser (the one checkov uses): its own transformer turns them back
 into text, so `Expressions` below keeps them as trees instead. What only AWS knows (an
@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from hcl2.parser import Hcl2  # bc-python-hcl2, installed with checkov
-from hcl2.transformer import DictTransformer
+from hcl2.transformer import DictTransformer, Heredoc
 from lark.exceptions import LarkError
 
 from tools.rendered import MODULES
@@ -163,6 +163,9 @@ FUNCTIONS: dict[str, Callable[..., Any]] = {
     "length": len,
     "keys": sorted,
     "contains": lambda items, value: value in items,
+    "compact": lambda items: [item for item in items if item not in ("", None)],
+    "distinct": lambda items: list(dict.fromkeys(items)),
+    "split": lambda separator, text: text.split(separator),
 }
 
 
@@ -191,6 +194,15 @@ class Expressions(_Transformer):  # type: ignore[misc]
                 else:  # blocks: a list per type, as the blocks may repeat
                     result.setdefault(key, []).append(value)
         return result
+
+    def to_string_dollar(self, value: Any) -> Any:
+        # Expressions here are trees, so a quoted string is a string literal even when its
+        # interpolations hold quotes (`"${split(":", arn)[4]}"`), which the library would
+        # take for an expression and wrap in another `${...}`.
+        literal = isinstance(value, str) and not isinstance(value, Heredoc) and len(value) >= 2
+        if literal and value.startswith('"') and value.endswith('"'):
+            return value[1:-1]
+        return super().to_string_dollar(value)
 
     def _value(self, value: Any) -> Any:
         """A child as the rest of the tree holds it: quoted strings without their quotes."""
@@ -297,21 +309,23 @@ def parse_expression(text: str) -> Any:
 class Module:
     def __init__(
         self,
-        name: str,
+        module: str | Path,
         inputs: dict[str, Any],
         facts: dict[str, Any] | None = None,
         *,
         expand_dynamic: bool = False,
     ) -> None:
-        """`facts`: values AWS supplies, e.g. {"data.aws_region.current.region": "us-east-1"}.
+        """`module`: a module of infra/modules by name, or a module's directory.
+        `facts`: values AWS supplies, e.g. {"data.aws_region.current.region": "us-east-1"}.
         `expand_dynamic`: write each `dynamic` block whose `for_each` is known out as the
         blocks it makes, as the provider sees them (by default they stay as written)."""
-        self.name = name
+        directory = MODULES / module if isinstance(module, str) else module
+        self.name = directory.name
         self.inputs = inputs
         self.expand_dynamic = expand_dynamic
-        self.facts = {"path.module": str(MODULES / name), **(facts or {})}
+        self.facts = {"path.module": str(directory), **(facts or {})}
         self.parsed: dict[str, list[Any]] = {}
-        for path in sorted((MODULES / name).glob("*.tf")):
+        for path in sorted(directory.glob("*.tf")):
             for key, value in parse(Path(path).read_text()).items():
                 self.parsed.setdefault(key, []).extend(value)
         self.variables = {
@@ -325,7 +339,7 @@ class Module:
         }
         unknown = set(inputs) - set(self.variables)
         if unknown:
-            raise KeyError(f"{name}: inputs without a variable: {sorted(unknown)}")
+            raise KeyError(f"{self.name}: inputs without a variable: {sorted(unknown)}")
 
     # --- lookups ---------------------------------------------------------------------
 
@@ -350,9 +364,17 @@ class Module:
         return resolved
 
     def instances(self, type_: str, name: str = "this") -> dict[Any, dict[str, Any]]:
-        """A `for_each` resource once per key, resolved with `each.key` and `each.value`
-        bound; a `for_each` over another resource of the module goes over its instances."""
+        """A `count` resource once per index, resolved with `count.index` bound; a
+        `for_each` one once per key, with `each.key` and `each.value` bound (a `for_each`
+        over another resource of the module goes over its instances)."""
         body = self._raw("resource", type_, name)
+        if "count" in body:
+            count = self.evaluate(body["count"])
+            if not isinstance(count, int):
+                raise ValueError(f"{self.name}: {type_}.{name}: count {count} is not known")
+            return {
+                index: self.evaluate(body, {"count": {"index": index}}) for index in range(count)
+            }
         for_each = self.evaluate(body["for_each"])
         if isinstance(for_each, Ref):
             other = for_each.split(".")
@@ -476,7 +498,7 @@ class Module:
         if any(isinstance(part, Ref) for part in parts):
             return Ref(text)
         values = iter(parts)
-        return PART.sub(lambda _: str(next(values)), text)
+        return PART.sub(lambda _: _interpolated(next(values)), text)
 
     def _expression(self, expr: Expr, scope: dict[str, Any]) -> Any:
         def known(*values: Any) -> bool:
@@ -540,6 +562,8 @@ class Module:
             key = self.evaluate(step.key, scope) if isinstance(step, Index) else step
             if isinstance(value, Ref) or isinstance(key, Ref):
                 return Ref(text)
+            if isinstance(value, dict) and key not in value:
+                raise KeyError(f"{self.name}: {text} has no {key}")
             value = value[key]
         return value
 
@@ -561,6 +585,11 @@ class Module:
         if expr.key is None:
             return [value for _, value in results]
         return dict(results)
+
+
+def _interpolated(value: Any) -> str:
+    """A value as a template writes it: HCL spells booleans in lower case."""
+    return str(value).lower() if isinstance(value, bool) else str(value)
 
 
 def _converted(value: Any, type_: Any) -> Any:
