@@ -56,7 +56,7 @@ def _unknown(value: Any) -> Ref | None:
 class Renderer:
     def __init__(self, module: Path, context: Context) -> None:
         try:
-            self.config = Module(module, context.variables, context.facts)
+            self.config = Module(module, context.variables, context.facts, expand_dynamic=True)
         except KeyError as error:
             raise Unrenderable(error.args[0]) from error
         self.name = module.name
@@ -88,8 +88,8 @@ class Renderer:
 
     # --- documents -----------------------------------------------------------------
 
-    def _statement(self, block: dict[str, Any], scope: dict[str, Any]) -> Policy:
-        resolved = self.value(block, scope)
+    @staticmethod
+    def _statement(resolved: dict[str, Any]) -> Policy:
         statement: Policy = {}
         if resolved.get("sid"):
             statement["Sid"] = resolved["sid"]
@@ -121,18 +121,11 @@ class Renderer:
         return statement
 
     def _statements(self, spec: dict[str, Any], scope: dict[str, Any]) -> Iterator[Policy]:
-        # Plain statements first, then dynamic ones: the order IAM sees does not matter.
-        for block in spec.get("statement", []):
-            yield self._statement(block, scope)
-        for dynamic in spec.get("dynamic", []):
-            for name, generator in dynamic.items():
-                if name != "statement":
-                    continue
-                iterator = str(generator.get("iterator", name))
-                items = self.value(generator["for_each"], scope)
-                for inner in self._iterations(iterator, items, scope):
-                    for content in generator["content"]:
-                        yield self._statement(content, inner)
+        # The evaluator writes `dynamic "statement"` blocks out after the plain statements:
+        # the order IAM sees does not matter.
+        body = self.value({k: spec[k] for k in ("statement", "dynamic") if k in spec}, scope)
+        for resolved in body.get("statement", []):
+            yield self._statement(resolved)
 
     def _sources(self, spec: dict[str, Any]) -> Iterator[Policy]:
         sources = spec.get("source_policy_documents", [])

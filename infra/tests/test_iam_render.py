@@ -169,3 +169,30 @@ def test_a_source_must_name_one_instance_of_a_document_with_for_each(tmp_path: P
     path = module(tmp_path, TRUSTS, document("x", "", sources=("trust",)))
     with pytest.raises(Unrenderable, match="has instances"):
         render(path, Context(variables={"repo": "o/r"}))
+
+
+def test_dynamic_statements_and_conditions_are_written_out(tmp_path: Path) -> None:
+    body = (
+        '  dynamic "statement" {\n    for_each = ["ecs:ListTasks", "ecs:ListServices"]\n'
+        '    content {\n      actions = [statement.value]\n      resources = ["*"]\n'
+        '      dynamic "condition" {\n        for_each = { service = "hello" }\n'
+        "        content {\n"
+        '          test = "StringEquals"\n'
+        '          variable = "aws:ResourceTag/${condition.key}"\n'
+        "          values = [condition.value]\n        }\n      }\n    }\n  }\n"
+    )
+    rendered = render(module(tmp_path, document("d", body)), Context(variables={}))
+    tagged = {"StringEquals": {"aws:ResourceTag/service": "hello"}}
+    assert rendered["d"]["Statement"] == [
+        {"Effect": "Allow", "Action": action, "Resource": "*", "Condition": tagged}
+        for action in ("ecs:ListTasks", "ecs:ListServices")
+    ]
+
+
+def test_a_dynamic_statement_over_an_unknown_value_is_refused(tmp_path: Path) -> None:
+    body = (
+        '  dynamic "statement" {\n    for_each = aws_sns_topic.t.arn\n'
+        '    content {\n      actions = ["sns:Publish"]\n      resources = ["*"]\n    }\n  }\n'
+    )
+    with pytest.raises(Unrenderable, match="cannot evaluate"):
+        render(module(tmp_path, document("d", body)), Context(variables={}))
