@@ -182,7 +182,7 @@ def source_url() -> str:
     if os.environ.get("GITHUB_REPOSITORY"):
         server = os.environ.get("GITHUB_SERVER_URL", "https://github.com")
         return f"{server}/{os.environ['GITHUB_REPOSITORY']}"
-    remote = subprocess.run(
-        ["git", "remote", "get-url", "origin"], cwd=ROOT, capture_output=True, text=True
-    )
-    return remote.stdout.strip() if remote.returncode == 0 else "unknown"
+    try:
+        return git("remote", "get-url", "origin")
+    except subprocess.CalledProcessError:
+        return "unknown"

@@ -128,8 +128,8 @@ def iam_lint(session: nox.Session) -> None:
 
 def tflint(session: nox.Session, binary: str) -> None:
     """tflint's bundled terraform ruleset (preset `all`, see .tflint.hcl) on every module."""
-    total = 0
-    for module in modules():
+    total, checked = 0, modules()
+    for module in checked:
         result = subprocess.run(
             [binary, f"--chdir={module}", f"--config={ROOT / '.tflint.hcl'}", "--format=json"],
             capture_output=True,
@@ -149,7 +149,7 @@ def tflint(session: nox.Session, binary: str) -> None:
             session.error(f"tflint could not lint {module.relative_to(ROOT)}")
         total += len(issues)
         session.log(f"tflint {module.name}: {len(issues)} issue(s)")
-    session.log(f"tflint: {total} issue(s) in {len(modules())} modules")
+    session.log(f"tflint: {total} issue(s) in {len(checked)} modules")
     if total:
         session.error("tflint found issues")
 
@@ -175,7 +175,8 @@ def checkov(session: nox.Session) -> None:
 
 def module_docs(session: nox.Session, terraform_docs: str, *, fix: bool) -> None:
     """terraform-docs input/output tables between the README markers of each module."""
-    for module in modules():
+    documented = modules()
+    for module in documented:
         session.run(
             terraform_docs, "markdown", "table", "--output-file", "README.md",
             "--output-mode", "inject", "--lockfile=false",
@@ -183,7 +184,7 @@ def module_docs(session: nox.Session, terraform_docs: str, *, fix: bool) -> None
             external=True, silent=not fix,
         )  # fmt: skip
     state = "written" if fix else "up to date"
-    session.log(f"terraform-docs: {len(modules())} module READMEs {state}")
+    session.log(f"terraform-docs: {len(documented)} module READMEs {state}")
 
 
 def validate(session: nox.Session, tofu: str) -> None:
@@ -193,7 +194,8 @@ def validate(session: nox.Session, tofu: str) -> None:
     env = {**os.environ, "TF_IN_AUTOMATION": "1", "TF_INPUT": "0",
            "TF_PLUGIN_CACHE_DIR": str(TOOLS_CACHE.parent / "tofu-plugins")}  # fmt: skip
     Path(env["TF_PLUGIN_CACHE_DIR"]).mkdir(parents=True, exist_ok=True)
-    for index, module in enumerate(modules()):
+    validated = modules()
+    for index, module in enumerate(validated):
         copy = work / module.name
         shutil.copytree(module, copy)
         session.log(f"tofu init -backend=false: {module.name}")
@@ -216,7 +218,7 @@ def validate(session: nox.Session, tofu: str) -> None:
             session.error(f"tofu init failed in {module.relative_to(ROOT)}")
         with session.chdir(copy):
             session.run(tofu, "validate", "-no-color", external=True, env=env)
-    session.log(f"tofu validate: {len(modules())} modules valid")
+    session.log(f"tofu validate: {len(validated)} modules valid")
 
 
 # --- plan and apply over an environment's units (nox -s plan / apply) -------------------

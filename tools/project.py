@@ -54,8 +54,8 @@ def git_sha() -> str:
 def run_script(
     session: nox.Session, script: Path, *args: str, python_args: Sequence[str] = ()
 ) -> None:
-    """Runs a script of tools/ with the session's Python; the scripts import `tools` and
-    `infra.tests` from the repository root."""
+    """Runs a script of tools/ with the session's Python; the scripts import `tools` from the
+    repository root."""
     session.run("python", *python_args, str(script), *args, env={"PYTHONPATH": str(ROOT)})
 
 
