@@ -26,7 +26,7 @@ from tools.args import (
     image_repository,
 )
 from tools.go_tools import tool
-from tools.project import BUILD, SERVICE, install_groups
+from tools.project import BUILD, INFRA_BUILD, SERVICE, install_groups
 
 nox.needs_version = ">=2025.10"
 nox.options.default_venv_backend = "uv"
@@ -161,7 +161,7 @@ def infra(session: nox.Session) -> None:
     terragrunt = tool(session, "terragrunt")
     tflint = tool(session, "tflint")
     terraform_docs = tool(session, "terraform-docs")
-    infra_checks.INFRA_BUILD.mkdir(parents=True, exist_ok=True)
+    INFRA_BUILD.mkdir(parents=True, exist_ok=True)
     offline = infra_checks.offline_env(tofu)
 
     infra_checks.formatting(session, tofu, terragrunt, offline, fix=args.fix)

@@ -14,14 +14,20 @@ from typing import TYPE_CHECKING
 
 from tools.args import SessionArgs, directory
 from tools.go_tools import TOOLS_CACHE, tool
-from tools.project import BUILD, ENVIRONMENTS, INFRA_LIVE, ROOT, run_script
+from tools.project import (
+    ENVIRONMENTS,
+    INFRA_BUILD,
+    INFRA_LIVE,
+    INFRA_MODULES,
+    RENDERED,
+    ROOT,
+    run_script,
+)
 
 if TYPE_CHECKING:
     import nox
 
 INFRA = ROOT / "infra"
-INFRA_MODULES = INFRA / "modules"
-INFRA_BUILD = BUILD / "infra"
 TOOLS = Path(__file__).parent
 # What `tofu init` says when it cannot reach the provider registry (offline machines).
 REGISTRY_UNREACHABLE = re.compile(
@@ -93,7 +99,7 @@ def hcl_validate(session: nox.Session, terragrunt: str, env: dict[str, str]) -> 
 def render(session: nox.Session, terragrunt: str, env: dict[str, str]) -> None:
     """`terragrunt render --json` of every unit into build/infra/rendered/<env>/<unit>.json."""
     for environment in ENVIRONMENTS:
-        target = INFRA_BUILD / "rendered" / environment
+        target = RENDERED / environment
         shutil.rmtree(target, ignore_errors=True)
         target.mkdir(parents=True)
         for unit in units(environment):

@@ -18,6 +18,10 @@ BUILD = ROOT / "build"
 # The one file that pins the infra and workflow tools (and what the workflows run nox with).
 MISE_TOML = ROOT / "mise.toml"
 INFRA_LIVE = ROOT / "infra" / "live"
+INFRA_MODULES = ROOT / "infra" / "modules"
+INFRA_BUILD = BUILD / "infra"
+# What `nox -s infra` renders (`terragrunt render --json`): RENDERED/<env>/<unit>.json.
+RENDERED = INFRA_BUILD / "rendered"
 # The environments are the folders of infra/live that hold an env.hcl.
 ENVIRONMENTS = tuple(sorted(path.parent.name for path in INFRA_LIVE.glob("*/env.hcl")))
 

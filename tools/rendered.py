@@ -7,17 +7,15 @@ from __future__ import annotations
 
 import ast
 import json
-import os
 from pathlib import Path
 from typing import Any
 
 from hcl2.api import load as load_hcl  # bc-python-hcl2, installed with checkov
 
-from tools.project import ENVIRONMENTS, INFRA_LIVE, ROOT
+from tools.project import ENVIRONMENTS, INFRA_LIVE, INFRA_MODULES, RENDERED, ROOT
 
 LIVE = INFRA_LIVE
-MODULES = ROOT / "infra" / "modules"
-RENDERED = Path(os.environ.get("HELLO_INFRA_RENDERED", ROOT / "build" / "infra" / "rendered"))
+MODULES = INFRA_MODULES
 GUNICORN_CONFIG = ROOT / "services" / "hello" / "gunicorn.conf.py"
 
 Config = dict[str, Any]

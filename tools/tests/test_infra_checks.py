@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 import pytest
 
 from tools import infra_checks
-from tools.project import ENVIRONMENTS, INFRA_LIVE, ROOT
+from tools.project import ENVIRONMENTS, INFRA_BUILD, INFRA_LIVE, ROOT
 from tools.tests.fakes import FakeSession, SessionError, program
 
 if TYPE_CHECKING:
@@ -25,6 +25,7 @@ def infra(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setattr(infra_checks, "INFRA_MODULES", tmp_path / "infra" / "modules")
     monkeypatch.setattr(infra_checks, "INFRA_LIVE", tmp_path / "infra" / "live")
     monkeypatch.setattr(infra_checks, "INFRA_BUILD", tmp_path / "build" / "infra")
+    monkeypatch.setattr(infra_checks, "RENDERED", tmp_path / "build" / "infra" / "rendered")
     monkeypatch.setattr(infra_checks, "TOOLS_CACHE", tmp_path / "cache" / "tools")
     for module in ("alb", "ecr"):
         (tmp_path / "infra" / "modules" / module).mkdir(parents=True)
@@ -87,7 +88,7 @@ def test_scripts_run_from_tools_with_the_root_importable(
     script = next(Path(arg) for arg in run.args if arg.endswith(".py"))
     assert script.parent == ROOT / "tools"
     assert script.is_file()
-    assert run.args[-1].startswith(str(infra_checks.INFRA_BUILD))
+    assert run.args[-1].startswith(str(INFRA_BUILD))
     assert run.kwargs["env"] == {"PYTHONPATH": str(ROOT)}
 
 
