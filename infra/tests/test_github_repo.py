@@ -143,24 +143,6 @@ def test_prod_environments_wait_for_a_reviewer_who_did_not_start_the_run() -> No
 # --- the ruleset on main -----------------------------------------------------------------
 
 
-def ci_job_names() -> list[str]:
-    """The checks ci.yml reports: each job's name, or for a job named `${{ matrix.<key> }}`,
-    that key's value in each `include` entry of its matrix."""
-    names = []
-    for job_id, job in workflows()["ci.yml"]["jobs"].items():
-        name = str(job.get("name", job_id))
-        key = re.fullmatch(r"\$\{\{\s*matrix\.([\w-]+)\s*\}\}", name)
-        include = job.get("strategy", {}).get("matrix", {}).get("include", [])
-        names += [str(entry[key[1]]) for entry in include] if key else [name]
-    return names
-
-
-def test_main_requires_exactly_the_ci_jobs_as_checks() -> None:
-    required = INPUTS["required_checks"]
-    assert len(required) == len(set(required)), required
-    assert sorted(required) == sorted(ci_job_names())
-
-
 def test_ruleset_binds_everyone_on_main() -> None:
     ruleset = REPO.resource("github_repository_ruleset")
     assert ruleset["target"] == "branch"
