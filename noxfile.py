@@ -149,9 +149,10 @@ def workflows(session: nox.Session) -> None:
 
 @nox.session
 def infra(session: nox.Session) -> None:
-    """Offline checks of infra/: formatting, terragrunt validate and render, pytest on the
-    rendered configs, the deploy-time budget, tflint, checkov and module READMEs; tofu
-    validate too when the provider registry is reachable. `-- --fix` rewrites formatting
+    """Offline checks of infra/: formatting, terragrunt validate and render, `tofu test` of
+    the policy modules, pytest on the rendered configs and policies, the deploy-time budget,
+    IAM lint and policy quotas, tflint, checkov and module READMEs; tofu validate too when
+    the provider registry is reachable. `-- --fix` rewrites formatting
     and README tables instead of checking them."""
     parser = SessionArgs(session)
     parser.add_argument("--fix", action="store_true")
@@ -167,9 +168,11 @@ def infra(session: nox.Session) -> None:
     infra_checks.formatting(session, tofu, terragrunt, offline, fix=args.fix)
     infra_checks.hcl_validate(session, terragrunt, offline)
     infra_checks.render(session, terragrunt, offline)
+    infra_checks.policy_tests(session, tofu)
     session.run("pytest", "infra/tests", "-q", *pytest_args)
     infra_checks.deploy_budget(session)
     infra_checks.iam_lint(session)
+    infra_checks.policy_quotas(session)
     infra_checks.tflint(session, tflint)
     infra_checks.checkov(session)
     infra_checks.module_docs(session, terraform_docs, fix=args.fix)

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from tools.iam_render import Context, Policy, dumps, policies
+from tools.policy_cases import all_documents, uncovered_modules
 from tools.rendered import MODULES, env_values
 
 ACCOUNT = "111111111111"
@@ -333,13 +334,20 @@ class Finding:
         )
 
 
-def rendered_policies() -> Iterator[tuple[str, str, str, Policy]]:
-    """(module, environment, document, policy) for every policy of its own (a document that
-    only feeds `source_policy_documents` is linted as part of the documents it feeds)."""
+def rendered_policies() -> Iterator[tuple[str, str, str, Policy, str | None]]:
+    """(module, environment, document, policy, attached to) for every policy of its own: the
+    policy modules' documents as OpenTofu computes them, and those of the modules that still
+    write `aws_iam_policy_document` data sources (a document that only feeds
+    `source_policy_documents` is linted as part of the documents it feeds)."""
+    for document in all_documents():
+        yield (
+            document.module, document.layout, document.name, document.policy,
+            document.attached_to,
+        )  # fmt: skip
     for module, environments in CONTEXTS.items():
         for environment, context in environments.items():
-            for document, policy in policies(MODULES / module, context).items():
-                yield module, environment, document, policy
+            for name, policy in policies(MODULES / module, context).items():
+                yield module, environment, name, policy, ATTACHED_TO.get((module, name))
 
 
 def modules_with_documents() -> set[str]:
@@ -360,14 +368,15 @@ def as_identity_policy(policy: Policy, attached_to: str) -> Policy:
     return {**policy, "Statement": statements}
 
 
-def lint(policy: Policy, *, module: str, environment: str, document: str) -> list[Finding]:
+def lint(
+    policy: Policy, *, module: str, environment: str, document: str, attached: str | None = None
+) -> list[Finding]:
     # Imported late: it loads its IAM database. It ships no type information.
     from parliament import analyze_policy_string  # type: ignore[import-untyped]
 
     if any("Principal" in s for s in policy["Statement"]):
-        attached = ATTACHED_TO.get((module, document))
         if attached is None:
-            raise KeyError(f"{module}/{document} has principals: name its resource in ATTACHED_TO")
+            raise KeyError(f"{module}/{document} has principals: name what it is attached to")
         policy = as_identity_policy(policy, attached)
     analysed = analyze_policy_string(dumps(policy), include_community_auditors=True)
     return [
@@ -397,15 +406,18 @@ def suppression_for(finding: Finding) -> Suppression | None:
 
 
 def main(argv: list[str]) -> int:
-    missing = modules_with_documents() - set(CONTEXTS)
+    missing = sorted(modules_with_documents() - set(CONTEXTS)) + uncovered_modules()
     if missing:
-        print(f"no example environment for the policy documents of {sorted(missing)}")
+        print(f"no example environment for the policy documents of {missing}")
         return 1
     findings: list[Finding] = []
     policies = 0
-    for module, environment, document, policy in rendered_policies():
+    for module, environment, document, policy, attached in rendered_policies():
         policies += 1
-        findings.extend(lint(policy, module=module, environment=environment, document=document))
+        found = lint(
+            policy, module=module, environment=environment, document=document, attached=attached
+        )
+        findings.extend(found)
     open_findings = [f for f in findings if suppression_for(f) is None]
     used = {suppression_for(f) for f in findings} - {None}
     unused = [s for s in SUPPRESSIONS if s not in used]

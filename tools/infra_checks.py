@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 from tools.args import SessionArgs, directory
 from tools.go_tools import TOOLS_CACHE, tool
+from tools.policy_documents import policy_modules
 from tools.project import (
     ENVIRONMENTS,
     INFRA_BUILD,
@@ -115,6 +116,42 @@ def render(session: nox.Session, terragrunt: str, env: dict[str, str]) -> None:
                 print(result.stderr[-4000:], end="")
                 session.error(f"terragrunt render failed in {unit.relative_to(ROOT)}")
             (target / f"{unit.name}.json").write_text(result.stdout)
+
+
+# What `tofu test` prints last: "Success! 12 passed, 0 failed." (or "Failure! ...").
+TOFU_TEST_TOTALS = re.compile(r"(\d+) passed, (\d+) failed")
+
+
+def policy_tests(session: nox.Session, tofu: str) -> None:
+    """`tofu test` in every provider-free policy module (infra/modules/*-policies/tests):
+    the real OpenTofu computes each document and checks the module's rules on it."""
+    work = INFRA_BUILD / "policy-tests"
+    shutil.rmtree(work, ignore_errors=True)
+    passed = 0
+    tested = policy_modules()
+    for module in tested:
+        copy = work / module.name
+        shutil.copytree(module, copy, ignore=shutil.ignore_patterns(".terraform*"))
+        session.log(f"tofu test: {module.name}")
+        with session.chdir(copy):
+            session.run(tofu, "init", "-backend=false", "-input=false", "-no-color",
+                        external=True, silent=True)  # fmt: skip
+            output = session.run(tofu, "test", "-no-color", external=True, silent=True)
+        totals = TOFU_TEST_TOTALS.findall(str(output))
+        if not totals:
+            session.error(f"tofu test in {module.name} reported no totals: {output}")
+        ran, failed = map(int, totals[-1])
+        if ran == 0 or failed:
+            session.error(f"tofu test in {module.name}: {ran} passed, {failed} failed")
+        session.log(f"tofu test {module.name}: {ran} passed")
+        passed += ran
+    session.log(f"tofu test: {passed} passed in {len(tested)} policy modules")
+
+
+def policy_quotas(session: nox.Session) -> None:
+    """Every policy document's size against its AWS quota (tools/policy_quotas.py)."""
+    session.log("policy quotas (each document the policy modules produce, as tofu computes it)")
+    run_script(session, TOOLS / "policy_quotas.py", str(INFRA_BUILD / "policy-quotas.json"))
 
 
 def deploy_budget(session: nox.Session) -> None:

@@ -41,9 +41,8 @@ def policy_modules() -> list[Path]:
 
 
 def _tofu(*args: str, cwd: Path) -> str:
-    binary = os.environ.get("HELLO_TOFU") or built("opentofu")
     result = subprocess.run(
-        [binary, *args, "-no-color"],
+        [built("opentofu"), *args, "-no-color"],
         cwd=cwd,
         capture_output=True,
         text=True,

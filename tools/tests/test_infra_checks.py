@@ -78,7 +78,9 @@ def test_render_stops_at_a_unit_that_fails(infra: Path, bin_dir: Path) -> None:
         infra_checks.render(FakeSession().session, str(terragrunt), {})
 
 
-@pytest.mark.parametrize("check", [infra_checks.deploy_budget, infra_checks.iam_lint])
+@pytest.mark.parametrize(
+    "check", [infra_checks.deploy_budget, infra_checks.iam_lint, infra_checks.policy_quotas]
+)
 def test_scripts_run_from_tools_with_the_root_importable(
     check: Callable[[nox.Session], None],
 ) -> None:
@@ -360,3 +362,32 @@ def test_apply_refuses_plans_that_are_not_exactly_the_pipeline_units(
     with pytest.raises(SessionError, match=message):
         infra_checks.apply(fake.session, "prod", tmp_path / "plans")
     assert fake.runs == []
+
+
+@pytest.fixture
+def policy_module(infra: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    module = infra / "infra" / "modules" / "ecr-policies"
+    (module / "tests").mkdir(parents=True)
+    (module / "main.tf").write_text("")
+    monkeypatch.setattr(infra_checks, "policy_modules", lambda: [module])
+    return module
+
+
+def test_policy_tests_run_tofu_test_in_a_copy_of_each_policy_module(policy_module: Path) -> None:
+    fake = FakeSession(output="Success! 7 passed, 0 failed.")
+    infra_checks.policy_tests(fake.session, "tofu")
+    copy = policy_module.parents[2] / "build" / "infra" / "policy-tests" / "ecr-policies"
+    assert fake.directories == [copy]
+    assert (copy / "tests").is_dir()
+    assert [command[:2] for command in fake.commands()] == [("tofu", "init"), ("tofu", "test")]
+    assert fake.logs[-1] == "tofu test: 7 passed in 1 policy modules"
+
+
+@pytest.mark.parametrize(
+    "output", ["Failure! 6 passed, 1 failed.", "Success! 0 passed, 0 failed.", "nothing"]
+)
+def test_policy_tests_fail_on_a_failed_empty_or_unreadable_run(
+    policy_module: Path, output: str
+) -> None:
+    with pytest.raises(SessionError, match="ecr-policies"):
+        infra_checks.policy_tests(FakeSession(output=output).session, "tofu")
