@@ -40,6 +40,9 @@ REGISTRY_UNREACHABLE = re.compile(
 ADMIN_UNITS = ("ci-roles", "github-repo")
 # The file name `terragrunt run --all plan --out-dir DIR` gives each unit's plan: DIR/<unit>/.
 SAVED_PLAN = "tfplan.tfplan"
+# Set for a plan saved to be applied: dependencies then may not stand in mock outputs
+# (`mock_outputs_commands` in infra/live/common.hcl).
+PLAN_TO_APPLY = "PLAN_TO_APPLY"
 # GitHub rejects a job summary above 1 MiB; the plan is cut well below that.
 SUMMARY_LIMIT = 900_000
 
@@ -299,16 +302,23 @@ def plan(session: nox.Session, environment: str, plan_dir: Path | None) -> None:
         "--", "plan", "-lock=false", "-input=false", *(["-no-color"] if summary else []),
     ]  # fmt: skip
     session.log(" ".join(command))
+    # A plan saved to be applied takes no mock outputs (infra/live/common.hcl).
+    env = {**os.environ, **terragrunt_env(tofu), **({PLAN_TO_APPLY: "1"} if plan_dir else {})}
     # Streamed as it runs and kept for the summary; terragrunt's own log goes to stderr.
     lines: list[str] = []
-    with subprocess.Popen(
-        command, stdout=subprocess.PIPE, text=True, env={**os.environ, **terragrunt_env(tofu)}
-    ) as process:
+    with subprocess.Popen(command, stdout=subprocess.PIPE, text=True, env=env) as process:
         for line in process.stdout or ():
             print(line, end="", flush=True)
             lines.append(line)
     if summary:
         write_plan_summary(Path(summary), environment, plan_dir, "".join(lines))
+    if process.returncode != 0 and plan_dir:
+        session.error(
+            f"terragrunt run --all plan failed (exit {process.returncode}); nothing saved to "
+            "apply. A saved plan takes no mock outputs: where Terragrunt says a dependency "
+            "has no outputs, that unit was never applied (a fresh account, a new unit), and "
+            "its first apply is an administrator's (docs/bootstrap.md)"
+        )
     if process.returncode != 0:
         session.error(f"terragrunt run --all plan failed (exit {process.returncode})")
     if plan_dir:

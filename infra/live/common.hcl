@@ -28,6 +28,12 @@ locals {
   image_repository_arn = "arn:aws:ecr:${local.image_home.aws_region}:${local.image_home.account_id}:repository/${local.service}"
   image_repository_url = "${local.image_home.account_id}.dkr.ecr.${local.image_home.aws_region}.amazonaws.com/${local.service}"
 
+  # The commands for which a dependency that has no outputs yet (a fresh account, a new
+  # unit) may stand in its mock_outputs: offline validation and pull-request plans. A plan
+  # saved to be applied (`nox -s plan -- <env> --plan-dir DIR` sets PLAN_TO_APPLY) must hold
+  # no mock value, so there Terragrunt fails naming the unit and the dependency instead.
+  mock_outputs_commands = get_env("PLAN_TO_APPLY", "") == "" ? ["validate", "plan"] : ["validate"]
+
   # Image of the task family's first revision: the SHA of the first image pushed at
   # bootstrap (docs/bootstrap.md). Releases register every later revision from the
   # latest one, so this never has to follow releases.

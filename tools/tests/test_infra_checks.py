@@ -269,6 +269,7 @@ def run_all_programs(
         "terragrunt": program(
             bin_dir, "terragrunt",
             f'printf "%s\\n" "$@" > {log}\n'
+            f'echo "${{PLAN_TO_APPLY:-}}" > {log}.plan-to-apply\n'
             "echo 'Plan: 1 to add ```'\n"
             f"exit $(cat {code})",
         ),
@@ -302,6 +303,24 @@ def test_a_failed_plan_fails_the_session(run_all_programs: tuple[Path, Path]) ->
     code.write_text("3")
     with pytest.raises(SessionError, match=r"terragrunt run --all plan failed \(exit 3\)"):
         infra_checks.plan(FakeSession().session, "dev", None)
+
+
+@pytest.mark.parametrize(("saved", "plan_to_apply"), [(True, "1"), (False, "")])
+def test_only_a_plan_saved_to_be_applied_refuses_mock_outputs(
+    run_all_programs: tuple[Path, Path], tmp_path: Path, saved: bool, plan_to_apply: str
+) -> None:
+    log, _code = run_all_programs
+    infra_checks.plan(FakeSession().session, "prod", tmp_path / "plans" if saved else None)
+    assert Path(f"{log}.plan-to-apply").read_text().strip() == plan_to_apply
+
+
+def test_a_failed_saved_plan_says_where_a_first_apply_belongs(
+    run_all_programs: tuple[Path, Path], tmp_path: Path
+) -> None:
+    _log, code = run_all_programs
+    code.write_text("1")
+    with pytest.raises(SessionError, match="nothing saved to apply.*docs/bootstrap.md"):
+        infra_checks.plan(FakeSession().session, "prod", tmp_path / "plans")
 
 
 def test_plan_refuses_a_plan_dir_with_files(

@@ -26,7 +26,7 @@ dependency "network" {
     vpc_id            = "vpc-00000000000000000"
     public_subnet_ids = ["subnet-00000000000000001", "subnet-00000000000000002"]
   }
-  mock_outputs_allowed_terraform_commands = ["validate", "plan"]
+  mock_outputs_allowed_terraform_commands = local.common.mock_outputs_commands
 }
 
 inputs = {

@@ -16,7 +16,7 @@ dependency "network" {
     vpc_id     = "vpc-00000000000000000"
     subnet_ids = ["subnet-00000000000000001", "subnet-00000000000000002"]
   }
-  mock_outputs_allowed_terraform_commands = ["validate", "plan"]
+  mock_outputs_allowed_terraform_commands = local.common.mock_outputs_commands
 }
 
 dependency "cluster" {
@@ -26,7 +26,7 @@ dependency "cluster" {
     cluster_name = "mock-cluster"
     cluster_arn  = "arn:aws:ecs:us-east-1:000000000000:cluster/mock-cluster"
   }
-  mock_outputs_allowed_terraform_commands = ["validate", "plan"]
+  mock_outputs_allowed_terraform_commands = local.common.mock_outputs_commands
 }
 
 dependency "alerts" {
@@ -35,7 +35,7 @@ dependency "alerts" {
   mock_outputs = {
     topic_arn = "arn:aws:sns:us-east-1:000000000000:mock-alerts"
   }
-  mock_outputs_allowed_terraform_commands = ["validate", "plan"]
+  mock_outputs_allowed_terraform_commands = local.common.mock_outputs_commands
 }
 
 dependency "alb" {
@@ -46,7 +46,7 @@ dependency "alb" {
     lb_arn_suffix     = "app/mock/0000000000000000"
     security_group_id = "sg-00000000000000000"
   }
-  mock_outputs_allowed_terraform_commands = ["validate", "plan"]
+  mock_outputs_allowed_terraform_commands = local.common.mock_outputs_commands
 }
 
 inputs = {
