@@ -234,6 +234,9 @@ def test_nox_comes_from_its_locked_dependency_group() -> None:
         for script in scripts
         for line in script.splitlines()
     ), scripts
+    # The action puts it on PATH through mise.toml, not through a write to $GITHUB_PATH.
+    with MISE_TOML.open("rb") as file:
+        assert ".venv/bin" in tomllib.load(file)["env"]["_"]["path"]
     with (ROOT / "pyproject.toml").open("rb") as file:
         group = tomllib.load(file)["dependency-groups"]["nox"]
     assert [entry for entry in group if str(entry).startswith("nox")], group
