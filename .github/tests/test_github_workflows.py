@@ -14,6 +14,7 @@ import ast
 import os
 import re
 import subprocess
+import tomllib
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -51,7 +52,13 @@ from workflow_files import (
     where,
 )
 
-from tools.project import ENVIRONMENTS, default_noxfile_sessions, noxfile_sessions
+from tools.project import (
+    ENVIRONMENTS,
+    MISE_TOML,
+    default_noxfile_sessions,
+    noxfile_sessions,
+    pinned_versions,
+)
 
 RUNBOOK = ROOT / "docs" / "runbooks" / "require-checks.md"
 # The repository's settings as code: its `required_checks` are what the ruleset on main
@@ -69,6 +76,8 @@ NOT_NOX = {
     # Input checking must happen before anything is installed or any role is assumed,
     # in a job without permissions; test_release_validation runs this very script.
     ("release.yml:validate", "Check action, environment, SHA, digest and revision"),
+    # nox has to be installed before a session can run; it comes from uv.lock, hashes checked.
+    (".github/actions/setup/action.yml", "Install nox and its dependencies as uv.lock pins them"),
 }
 
 
@@ -130,6 +139,111 @@ def test_each_action_is_pinned_to_one_sha_and_version_everywhere() -> None:
             pins.setdefault(action(match[1]), set()).add(f"{match[1]} {match[2]}")
     drifted = {name: found for name, found in pins.items() if len(found) > 1}
     assert not drifted, f"the same action at different pins: {drifted}"
+
+
+# --- pinning what the actions fetch at run time ----------------------------------------
+
+MISE_ACTION = "jdx/mise-action"
+# Installers that take whatever a name resolves to that day, with no lock and no hash.
+UNPINNED_INSTALL = re.compile(
+    r"(?:^|[\s;&|(])(?:pip3?|pipx|uvx|npx|npm|yarn|pnpm|gem|cargo|brew|curl|wget|apt(?:-get)?"
+    r"|go\s+(?:install|get)|uv\s+(?:tool|pip|add|lock)|uv\s+run\s+--with)(?:\s|$)",
+    re.MULTILINE,
+)
+UV_SYNC = re.compile(r"\buv\s+sync\b[^\n]*")
+
+
+def unpinned_installs(script: str) -> list[str]:
+    """What a run script installs without a lock: an installer of UNPINNED_INSTALL, or a
+    `uv sync` that may re-resolve instead of installing uv.lock as it stands."""
+    found = [match[0].strip() for match in UNPINNED_INSTALL.finditer(script)]
+    found += [
+        match[0]
+        for match in UV_SYNC.finditer(script)
+        if not re.search(r"\s--(locked|frozen)\b", match[0])
+    ]
+    return found
+
+
+@pytest.mark.parametrize(
+    ("script", "unpinned"),
+    [
+        ("uv sync --locked --only-group nox", []),
+        ("uv sync --frozen --group lint", []),
+        ("uv sync --only-group nox", ["uv sync --only-group nox"]),
+        ("pipx install nox", ["pipx"]),
+        ("python -m pip install nox==2026.10.20", ["pip"]),
+        ("uvx nox", ["uvx"]),
+        ("uv tool install nox", ["uv tool"]),
+        ("curl -fsSL https://mise.run | sh", ["curl"]),
+        ("go install example.com/tool@latest", ["go install"]),
+        ('nox -s deploy -- --env dev --sha "$SHA"', []),
+    ],
+)
+def test_unpinned_installs_are_recognised(script: str, unpinned: list[str]) -> None:
+    assert unpinned_installs(script) == unpinned
+
+
+@pytest.mark.parametrize(("where", "step_list"), list(all_step_lists()))
+def test_run_steps_install_nothing_unpinned(where: str, step_list: list[Step]) -> None:
+    for step in step_list:
+        assert unpinned_installs(run(step)) == [], f"{where}: {step.get('name', run(step))!r}"
+
+
+def mise_steps() -> list[tuple[str, Step]]:
+    return [
+        (place, step)
+        for place, step_list in all_step_lists()
+        for step in step_list
+        if action(str(step.get("uses", ""))) == MISE_ACTION
+    ]
+
+
+def test_mise_is_pinned_by_version_and_checksum() -> None:
+    with MISE_TOML.open("rb") as file:
+        pinned = tomllib.load(file)["min_version"]
+    assert mise_steps(), f"no {MISE_ACTION} step found"
+    for place, step in mise_steps():
+        with_ = step.get("with", {})
+        # Without a version the action installs the newest mise; mise.toml names the one.
+        assert str(with_.get("version")) == pinned, f"{place}: mise {with_.get('version')}"
+        assert re.fullmatch(r"[0-9a-f]{64}", str(with_.get("sha256"))), f"{place}: no sha256"
+
+
+@pytest.mark.parametrize(("name", "job_id", "job"), job_params(all_jobs()))
+def test_jobs_that_install_mise_run_where_its_checksum_holds(
+    name: str, job_id: str, job: Job
+) -> None:
+    # The sha256 is the linux-x64 binary's: another runner would fail it (or need its own).
+    if MISE_ACTION in {action(reference) for reference in uses(steps(job))}:
+        assert re.fullmatch(r"ubuntu-[\d.]+", str(job["runs-on"])), f"{name}:{job_id}"
+
+
+def test_mise_toml_pins_exact_versions_of_checksummed_tools() -> None:
+    for tool, version in pinned_versions().items():
+        # Backends such as pipx: or npm: resolve the tool's own dependencies unpinned.
+        assert ":" not in tool, f"mise.toml installs {tool} through a backend without a lock"
+        assert re.fullmatch(r"\d+\.\d+\.\d+", version), f"mise.toml: {tool} = {version!r}"
+
+
+def test_nox_comes_from_its_locked_dependency_group() -> None:
+    (setup,) = [path for path in ACTION_FILES if path.parent.name == "setup"]
+    scripts = [run(step) for step in action_steps(load(setup))]
+    assert any(
+        re.match(r"uv sync --locked --only-group nox$", line)
+        for script in scripts
+        for line in script.splitlines()
+    ), scripts
+    # The action puts it on PATH through mise.toml, not through a write to $GITHUB_PATH.
+    with MISE_TOML.open("rb") as file:
+        assert ".venv/bin" in tomllib.load(file)["env"]["_"]["path"]
+    with (ROOT / "pyproject.toml").open("rb") as file:
+        group = tomllib.load(file)["dependency-groups"]["nox"]
+    assert [entry for entry in group if str(entry).startswith("nox")], group
+    with (ROOT / "uv.lock").open("rb") as file:
+        lock = tomllib.load(file)
+    (root,) = [p for p in lock["package"] if p.get("source", {}).get("virtual") == "."]
+    assert [dep["name"] for dep in root["dev-dependencies"]["nox"]] == ["nox"]
 
 
 @pytest.mark.parametrize("path", PINNED_FILES, ids=file_id)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from tools import image_build
 from tools.go_tools import GO_TOOLS
 from tools.project import (
     ROOT,
@@ -25,14 +26,24 @@ def test_root_is_the_checkout() -> None:
 
 def test_pinned_versions_come_from_the_tools_table(tmp_path: Path) -> None:
     pins = tmp_path / "mise.toml"
-    pins.write_text('[tools]\ntflint = "1.2.3"\n"pipx:nox" = "2026.1.1"\n')
-    assert pinned_versions(pins) == {"tflint": "1.2.3", "pipx:nox": "2026.1.1"}
+    pins.write_text('min_version = "2026.1.1"\n[tools]\ntflint = "1.2.3"\npython = "3.13.1"\n')
+    assert pinned_versions(pins) == {"tflint": "1.2.3", "python": "3.13.1"}
 
 
 def test_mise_toml_pins_every_go_tool() -> None:
     pins = pinned_versions()
     for name in GO_TOOLS:
         assert re.fullmatch(r"\d+\.\d+\.\d+", pins[name]), name
+
+
+def test_python_is_pinned_exactly_at_the_containers_minor_version() -> None:
+    # The workflows run nox on this Python; the image runs the service on the base image's.
+    pinned = re.fullmatch(r"(\d+\.\d+)\.\d+", pinned_versions()["python"])
+    assert pinned, f"python = {pinned_versions()['python']!r} in mise.toml is not X.Y.Z"
+    base = image_build.default_base_image()
+    container = re.fullmatch(r"(?:[\w./-]+/)?python:(\d+\.\d+)-[\w-]+", base)
+    assert container, f"cannot read a Python version from the base image {base}"
+    assert pinned[1] == container[1], f"mise.toml python {pinned[0]}, container {base}"
 
 
 def test_install_groups_syncs_the_locked_groups_into_the_session_venv() -> None:
