@@ -56,8 +56,14 @@ def units(environment: str) -> list[Path]:
 
 
 def terragrunt_env(tofu: str) -> dict[str, str]:
-    """Terragrunt runs non-interactively with the pinned tofu."""
-    return {"TG_TF_PATH": tofu, "TG_NON_INTERACTIVE": "true", "TG_LOG_FORMAT": "bare"}
+    """Terragrunt runs non-interactively with the pinned tofu. A TF_CLI_CONFIG_FILE naming a
+    missing file makes tofu print a warning before its version, which Terragrunt then
+    cannot parse: such a setting is dropped."""
+    env = {"TG_TF_PATH": tofu, "TG_NON_INTERACTIVE": "true", "TG_LOG_FORMAT": "bare"}
+    cli_config = os.environ.get("TF_CLI_CONFIG_FILE")
+    if cli_config and not Path(cli_config).is_file():
+        env["TF_CLI_CONFIG_FILE"] = os.devnull
+    return env
 
 
 def offline_env(tofu: str) -> dict[str, str]:

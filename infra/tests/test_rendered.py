@@ -108,17 +108,6 @@ def test_fast_and_graceful_rollouts(env: str) -> None:
 
 
 @pytest.mark.parametrize(("env", "unit"), PAIRS)
-def test_every_dependency_mocks_outputs_for_validate_and_plan_only(env: str, unit: str) -> None:
-    config = CONFIGS[env][unit]
-    for name, dependency in config.get("dependency", {}).items():
-        assert dependency.get("mock_outputs"), (
-            f"{env}/{unit}: dependency {name} has no mock_outputs"
-        )
-        allowed = dependency.get("mock_outputs_allowed_terraform_commands")
-        assert sorted(allowed or []) == ["plan", "validate"], f"{env}/{unit}: {name}: {allowed}"
-
-
-@pytest.mark.parametrize(("env", "unit"), PAIRS)
 def test_state_is_encrypted_locked_and_keyed_by_path(env: str, unit: str) -> None:
     remote_state: Config = CONFIGS[env][unit]["remote_state"]
     assert remote_state["backend"] == "s3"

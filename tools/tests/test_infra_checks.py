@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -45,6 +46,15 @@ def test_offline_env_blanks_every_aws_setting(monkeypatch: pytest.MonkeyPatch) -
     assert env["AWS_SHARED_CREDENTIALS_FILE"] == env["AWS_CONFIG_FILE"] == "/dev/null"
     assert env["TG_TF_PATH"] == "/bin/tofu"
     assert env["TG_NO_AUTO_INIT"] == "true"
+
+
+@pytest.mark.parametrize(("configured", "expected"), [("missing", os.devnull), ("present", None)])
+def test_terragrunt_env_drops_a_cli_config_that_does_not_exist(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, configured: str, expected: str | None
+) -> None:
+    (tmp_path / "present").write_text("")
+    monkeypatch.setenv("TF_CLI_CONFIG_FILE", str(tmp_path / configured))
+    assert infra_checks.terragrunt_env("/bin/tofu").get("TF_CLI_CONFIG_FILE") == expected
 
 
 @pytest.mark.parametrize(("fix", "tofu_flags"), [(False, ["-check", "-diff"]), (True, [])])
