@@ -95,13 +95,18 @@ def test_no_credentials(run: Run, monkeypatch: pytest.MonkeyPatch, tmp_path: Pat
 
 
 def test_no_region(run: Run, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    monkeypatch.delenv("AWS_REGION")
     monkeypatch.delenv("AWS_DEFAULT_REGION")
+    # What the AWS CLI v2 and Terraform read, but boto3 does not: no region for the tool.
+    monkeypatch.setenv("AWS_REGION", "eu-west-1")
     monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "none"))
 
     result = run("status", "--env", "dev")
 
-    assert_refused(result, "no AWS region configured (set AWS_REGION)")
+    assert_refused(
+        result,
+        "no AWS region configured (set AWS_DEFAULT_REGION or the profile's region;"
+        " boto3 does not read AWS_REGION)",
+    )
 
 
 def test_service_not_found(platform: Platform, run: Run) -> None:
