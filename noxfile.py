@@ -244,7 +244,7 @@ def _hello_release(session: nox.Session, command: str) -> None:
 
 @nox.session
 def deploy(session: nox.Session) -> None:
-    """Deploys an image to an environment: `nox -s deploy -- --env dev --sha <sha>`."""
+    """Deploys an image by digest: `nox -s deploy -- --env dev --sha <sha> --digest sha256:...`."""
     _hello_release(session, "deploy")
 
 
@@ -256,7 +256,7 @@ def verify(session: nox.Session) -> None:
 
 @nox.session
 def promote(session: nox.Session) -> None:
-    """Promotes the digest dev runs healthy to prod: `nox -s promote -- --sha <sha>`."""
+    """Promotes dev's digest to prod: `nox -s promote -- --sha <sha> --digest sha256:...`."""
     _hello_release(session, "promote")
 
 
