@@ -13,6 +13,7 @@ import sys
 from pathlib import Path
 
 import nox
+from nox.command import CommandFailed
 
 # What the sessions run lives in the tools/ package next to this file.
 sys.path.insert(0, str(Path(__file__).parent))
@@ -28,7 +29,8 @@ from tools.args import (
 from tools.go_tools import tool
 from tools.project import BUILD, INFRA_BUILD, SERVICE, install_groups
 
-nox.needs_version = ">=2025.10"
+# 2026.7.11: CommandFailed carries the command's exit code (the release sessions pass it on).
+nox.needs_version = ">=2026.7.11"
 nox.options.default_venv_backend = "uv"
 nox.options.reuse_venv = "yes"
 nox.options.error_on_missing_interpreters = True
@@ -236,10 +238,20 @@ def attest_verify(session: nox.Session) -> None:
 
 # --- releases: thin wrappers over hello-release (infra/release); arguments go through posargs ---
 
+# hello-release's exit code for input it refused before contacting anything.
+BAD_INPUT = 2
+
 
 def _hello_release(session: nox.Session, command: str) -> None:
+    """Runs `hello-release COMMAND POSARGS`; the session exits with the tool's exit code, so a
+    refused input stays 2 (nox ends any other failed session with 1)."""
     install_groups(session, "release")
-    session.run("hello-release", command, *session.posargs)
+    try:
+        session.run("hello-release", command, *session.posargs)
+    except CommandFailed as failed:
+        if failed.return_code == BAD_INPUT:
+            raise SystemExit(BAD_INPUT) from None
+        raise
 
 
 @nox.session
