@@ -7,7 +7,6 @@ proxy into a cache outside the repo when they are not already on PATH.
 
 from __future__ import annotations
 
-import os
 import shutil
 import sys
 from pathlib import Path
@@ -18,14 +17,7 @@ from nox.command import CommandFailed
 # What the sessions run lives in the tools/ package next to this file.
 sys.path.insert(0, str(Path(__file__).parent))
 from tools import image_build, infra_checks, workflow_checks
-from tools.args import (
-    SessionArgs,
-    flag,
-    git_commit,
-    github_repository,
-    image_digest,
-    image_repository,
-)
+from tools.args import session_args
 from tools.go_tools import tool
 from tools.project import BUILD, INFRA_BUILD, SERVICE, install_groups
 
@@ -60,7 +52,7 @@ UNIT_TESTS = [
 @nox.session
 def lint(session: nox.Session) -> None:
     """ruff (lint and format check) and mypy over all Python in the repo."""
-    fix = flag(session, "--fix")
+    fix = session_args(session).parse().fix
     install_groups(session, "lint", "workflows", "infra")
     session.run("ruff", "check", *(["--fix"] if fix else []), ".")
     session.run("ruff", "format", *([] if fix else ["--check"]), ".")
@@ -85,7 +77,7 @@ def tests(session: nox.Session) -> None:
 @nox.session(venv_backend="none")
 def image(session: nox.Session) -> None:
     """Builds the amd64 image hello:<git sha>; a dirty tree needs --allow-dirty."""
-    image_build.build_image(session, allow_dirty=flag(session, "--allow-dirty"))
+    image_build.build_image(session, allow_dirty=session_args(session).parse().allow_dirty)
 
 
 @nox.session
@@ -155,9 +147,7 @@ def infra(session: nox.Session) -> None:
     rendered configs, the deploy-time budget, tflint, checkov and module READMEs; tofu
     validate too when the provider registry is reachable. `-- --fix` rewrites formatting
     and README tables instead of checking them."""
-    parser = SessionArgs(session)
-    parser.add_argument("--fix", action="store_true")
-    args, pytest_args = parser.parse_known()
+    args = session_args(session).parse()
     install_groups(session, "infra")
     tofu = tool(session, "opentofu")
     terragrunt = tool(session, "terragrunt")
@@ -169,7 +159,7 @@ def infra(session: nox.Session) -> None:
     infra_checks.formatting(session, tofu, terragrunt, offline, fix=args.fix)
     infra_checks.hcl_validate(session, terragrunt, offline)
     infra_checks.render(session, terragrunt, offline)
-    session.run("pytest", "infra/tests", "-q", *pytest_args)
+    session.run("pytest", "infra/tests", "-q", *args.rest)
     infra_checks.deploy_budget(session)
     infra_checks.iam_lint(session)
     infra_checks.tflint(session, tflint)
@@ -184,7 +174,7 @@ def plan(session: nox.Session) -> None:
     plans run with -lock=false, so the plan roles need no write access. `--plan-dir DIR`
     saves each unit's plan under DIR for `nox -s apply -- <env> --plan-dir DIR`. In GitHub
     Actions the plan is also written to the job summary."""
-    args = infra_checks.environment_args(session)
+    args = session_args(session).parse()
     infra_checks.plan(session, args.environment, args.plan_dir)
 
 
@@ -194,7 +184,7 @@ def apply(session: nox.Session) -> None:
     the units an administrator applies at bootstrap (ADMIN_UNITS, docs/bootstrap.md).
     `--plan-dir DIR` applies exactly the plans `nox -s plan -- <env> --plan-dir DIR` saved,
     and refuses unless DIR holds one for every unit."""
-    args = infra_checks.environment_args(session)
+    args = session_args(session).parse()
     infra_checks.apply(session, args.environment, args.plan_dir)
 
 
@@ -211,14 +201,7 @@ def attest_verify(session: nox.Session) -> None:
     deploy.yml on main, from commit SHA, on a GitHub-hosted runner; fails otherwise.
     `nox -s attest-verify -- --image <registry>/hello --digest sha256:... --sha <sha>`.
     Needs the GitHub CLI (logged in, or GH_TOKEN) and docker credentials for the registry."""
-    parser = SessionArgs(session)
-    parser.add_argument("--image", required=True, type=image_repository,
-                        metavar="REGISTRY/REPOSITORY")  # fmt: skip
-    parser.add_argument("--digest", required=True, type=image_digest, metavar="sha256:...")
-    parser.add_argument("--sha", required=True, type=git_commit, metavar="SHA")
-    parser.add_argument("--repo", type=github_repository, metavar="OWNER/NAME",
-                        default=os.environ.get("GITHUB_REPOSITORY"))  # fmt: skip
-    args = parser.parse()
+    args = session_args(session).parse()
     if not args.repo:
         session.error("name the repository that built the image: --repo OWNER/NAME")
     gh = shutil.which("gh")
