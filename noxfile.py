@@ -226,8 +226,8 @@ BAD_INPUT = 2
 
 
 def _hello_release(session: nox.Session, command: str) -> None:
-    """Runs `hello-release COMMAND POSARGS`; the session exits with the tool's exit code, so a
-    refused input stays 2 (nox ends any other failed session with 1)."""
+    """Runs hello-release's `command` with the session's posargs, and exits with the tool's
+    exit code, so refused input stays 2 (nox ends any other failed session with 1)."""
     install_groups(session, "release")
     try:
         session.run("hello-release", command, *session.posargs)
