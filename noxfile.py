@@ -7,28 +7,22 @@ proxy into a cache outside the repo when they are not already on PATH.
 
 from __future__ import annotations
 
-import os
 import shutil
 import sys
 from pathlib import Path
 
 import nox
+from nox.command import CommandFailed
 
 # What the sessions run lives in the tools/ package next to this file.
 sys.path.insert(0, str(Path(__file__).parent))
 from tools import image_build, infra_checks, workflow_checks
-from tools.args import (
-    SessionArgs,
-    flag,
-    git_commit,
-    github_repository,
-    image_digest,
-    image_repository,
-)
+from tools.args import session_args
 from tools.go_tools import tool
 from tools.project import BUILD, INFRA_BUILD, SERVICE, install_groups
 
-nox.needs_version = ">=2025.10"
+# 2026.7.11: CommandFailed carries the command's exit code (the release sessions pass it on).
+nox.needs_version = ">=2026.7.11"
 nox.options.default_venv_backend = "uv"
 nox.options.reuse_venv = "yes"
 nox.options.error_on_missing_interpreters = True
@@ -58,7 +52,7 @@ UNIT_TESTS = [
 @nox.session
 def lint(session: nox.Session) -> None:
     """ruff (lint and format check) and mypy over all Python in the repo."""
-    fix = flag(session, "--fix")
+    fix = session_args(session).parse().fix
     install_groups(session, "lint", "workflows", "infra")
     session.run("ruff", "check", *(["--fix"] if fix else []), ".")
     session.run("ruff", "format", *([] if fix else ["--check"]), ".")
@@ -83,7 +77,7 @@ def tests(session: nox.Session) -> None:
 @nox.session(venv_backend="none")
 def image(session: nox.Session) -> None:
     """Builds the amd64 image hello:<git sha>; a dirty tree needs --allow-dirty."""
-    image_build.build_image(session, allow_dirty=flag(session, "--allow-dirty"))
+    image_build.build_image(session, allow_dirty=session_args(session).parse().allow_dirty)
 
 
 @nox.session
@@ -154,9 +148,7 @@ def infra(session: nox.Session) -> None:
     IAM lint and policy quotas, tflint, checkov and module READMEs; tofu validate too when
     the provider registry is reachable. `-- --fix` rewrites formatting
     and README tables instead of checking them."""
-    parser = SessionArgs(session)
-    parser.add_argument("--fix", action="store_true")
-    args, pytest_args = parser.parse_known()
+    args = session_args(session).parse()
     install_groups(session, "infra")
     tofu = tool(session, "opentofu")
     terragrunt = tool(session, "terragrunt")
@@ -169,7 +161,7 @@ def infra(session: nox.Session) -> None:
     infra_checks.hcl_validate(session, terragrunt, offline)
     infra_checks.render(session, terragrunt, offline)
     infra_checks.policy_tests(session, tofu)
-    session.run("pytest", "infra/tests", "-q", *pytest_args)
+    session.run("pytest", "infra/tests", "-q", *args.rest)
     infra_checks.deploy_budget(session)
     infra_checks.iam_lint(session)
     infra_checks.policy_quotas(session)
@@ -185,7 +177,7 @@ def plan(session: nox.Session) -> None:
     plans run with -lock=false, so the plan roles need no write access. `--plan-dir DIR`
     saves each unit's plan under DIR for `nox -s apply -- <env> --plan-dir DIR`. In GitHub
     Actions the plan is also written to the job summary."""
-    args = infra_checks.environment_args(session)
+    args = session_args(session).parse()
     infra_checks.plan(session, args.environment, args.plan_dir)
 
 
@@ -195,7 +187,7 @@ def apply(session: nox.Session) -> None:
     the units an administrator applies at bootstrap (ADMIN_UNITS, docs/bootstrap.md).
     `--plan-dir DIR` applies exactly the plans `nox -s plan -- <env> --plan-dir DIR` saved,
     and refuses unless DIR holds one for every unit."""
-    args = infra_checks.environment_args(session)
+    args = session_args(session).parse()
     infra_checks.apply(session, args.environment, args.plan_dir)
 
 
@@ -212,14 +204,7 @@ def attest_verify(session: nox.Session) -> None:
     deploy.yml on main, from commit SHA, on a GitHub-hosted runner; fails otherwise.
     `nox -s attest-verify -- --image <registry>/hello --digest sha256:... --sha <sha>`.
     Needs the GitHub CLI (logged in, or GH_TOKEN) and docker credentials for the registry."""
-    parser = SessionArgs(session)
-    parser.add_argument("--image", required=True, type=image_repository,
-                        metavar="REGISTRY/REPOSITORY")  # fmt: skip
-    parser.add_argument("--digest", required=True, type=image_digest, metavar="sha256:...")
-    parser.add_argument("--sha", required=True, type=git_commit, metavar="SHA")
-    parser.add_argument("--repo", type=github_repository, metavar="OWNER/NAME",
-                        default=os.environ.get("GITHUB_REPOSITORY"))  # fmt: skip
-    args = parser.parse()
+    args = session_args(session).parse()
     if not args.repo:
         session.error("name the repository that built the image: --repo OWNER/NAME")
     gh = shutil.which("gh")
@@ -239,15 +224,25 @@ def attest_verify(session: nox.Session) -> None:
 
 # --- releases: thin wrappers over hello-release (infra/release); arguments go through posargs ---
 
+# hello-release's exit code for input it refused before contacting anything.
+BAD_INPUT = 2
+
 
 def _hello_release(session: nox.Session, command: str) -> None:
+    """Runs hello-release's `command` with the session's posargs, and exits with the tool's
+    exit code, so refused input stays 2 (nox ends any other failed session with 1)."""
     install_groups(session, "release")
-    session.run("hello-release", command, *session.posargs)
+    try:
+        session.run("hello-release", command, *session.posargs)
+    except CommandFailed as failed:
+        if failed.return_code == BAD_INPUT:
+            raise SystemExit(BAD_INPUT) from None
+        raise
 
 
 @nox.session
 def deploy(session: nox.Session) -> None:
-    """Deploys an image to an environment: `nox -s deploy -- --env dev --sha <sha>`."""
+    """Deploys an image by digest: `nox -s deploy -- --env dev --sha <sha> --digest sha256:...`."""
     _hello_release(session, "deploy")
 
 
@@ -259,7 +254,7 @@ def verify(session: nox.Session) -> None:
 
 @nox.session
 def promote(session: nox.Session) -> None:
-    """Promotes the digest dev runs healthy to prod: `nox -s promote -- --sha <sha>`."""
+    """Promotes dev's digest to prod: `nox -s promote -- --sha <sha> --digest sha256:...`."""
     _hello_release(session, "promote")
 
 

@@ -3,7 +3,6 @@ apply runs over an environment's units."""
 
 from __future__ import annotations
 
-import argparse
 import json
 import os
 import re
@@ -12,7 +11,6 @@ import subprocess
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from tools.args import SessionArgs, directory
 from tools.go_tools import TOOLS_CACHE, tool
 from tools.policy_documents import policy_modules
 from tools.project import (
@@ -274,15 +272,6 @@ def validate(session: nox.Session, tofu: str) -> None:
 
 
 # --- plan and apply over an environment's units (nox -s plan / apply) -------------------
-
-
-def environment_args(session: nox.Session) -> argparse.Namespace:
-    """`<env> [--plan-dir DIR]`, the arguments of the plan and apply sessions."""
-    parser = SessionArgs(session)
-    parser.add_argument("environment", choices=ENVIRONMENTS,
-                        metavar="|".join(ENVIRONMENTS))  # fmt: skip
-    parser.add_argument("--plan-dir", type=directory, metavar="DIR")
-    return parser.parse()
 
 
 def pipeline_units(environment: str) -> list[str]:

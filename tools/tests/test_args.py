@@ -10,30 +10,44 @@ from pathlib import Path
 import pytest
 
 from tools.args import (
+    SESSION_FLAGS,
     SessionArgs,
     directory,
-    flag,
     git_commit,
     github_repository,
     image_digest,
     image_repository,
+    session_args,
 )
+from tools.project import noxfile_sessions
 from tools.tests.fakes import FakeSession, SessionError
 
 DIGEST = "sha256:" + "ab" * 32
 COMMIT = "0123456789abcdef0123456789abcdef01234567"
 
 
+def parse(name: str, *posargs: str) -> argparse.Namespace:
+    return session_args(FakeSession(name=name, posargs=list(posargs)).session).parse()
+
+
 @pytest.mark.parametrize(("posargs", "given"), [([], False), (["--fix"], True)])
-def test_flag_is_given_or_not(posargs: list[str], given: bool) -> None:
-    assert flag(FakeSession(posargs=posargs).session, "--fix") is given
+def test_a_switch_is_given_or_not(posargs: list[str], given: bool) -> None:
+    assert parse("lint", *posargs).fix is given
 
 
 @pytest.mark.parametrize("posargs", [["--fi"], ["--fix", "extra"], ["--fix=yes"]])
-def test_flag_refuses_anything_else_and_shows_the_usage(posargs: list[str]) -> None:
-    fake = FakeSession(name="lint", posargs=posargs)
+def test_a_switch_refuses_anything_else_and_shows_the_usage(posargs: list[str]) -> None:
     with pytest.raises(SessionError, match=r"; usage: nox -s lint -- \[--fix\]$"):
-        flag(fake.session, "--fix")
+        parse("lint", *posargs)
+
+
+def test_every_session_with_flags_is_in_the_noxfile() -> None:
+    assert set(SESSION_FLAGS) <= set(noxfile_sessions())
+
+
+def test_a_session_without_flags_has_no_parser() -> None:
+    with pytest.raises(LookupError, match="names no flags for the session tests"):
+        parse("tests")
 
 
 def test_a_missing_required_flag_is_named() -> None:
@@ -55,12 +69,42 @@ def test_a_bad_value_says_what_it_should_be() -> None:
         parser.parse()
 
 
-def test_parse_known_leaves_the_rest_in_order() -> None:
-    parser = SessionArgs(FakeSession(posargs=["-k", "alb", "--fix", "-x"]).session)
-    parser.add_argument("--fix", action="store_true")
-    args, rest = parser.parse_known()
+def test_the_rest_goes_on_in_order() -> None:
+    args = parse("infra", "-k", "alb", "--fix", "-x")
     assert args.fix is True
-    assert rest == ["-k", "alb", "-x"]
+    assert args.rest == ["-k", "alb", "-x"]
+
+
+def test_environment_args(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    args = parse("plan", "prod")
+    assert (args.environment, args.plan_dir) == ("prod", None)
+    assert parse("apply", "dev", "--plan-dir", "plans").plan_dir == tmp_path / "plans"
+
+
+@pytest.mark.parametrize(
+    ("posargs", "message"),
+    [
+        (["staging"], "invalid choice: 'staging'"),
+        ([], "the following arguments are required: dev|prod"),
+        (["prod", "dev"], "unrecognized arguments: dev"),
+        (["prod", "--plan"], "unrecognized arguments: --plan"),
+    ],
+)
+def test_environment_args_refuse_bad_input(posargs: list[str], message: str) -> None:
+    with pytest.raises(SessionError) as raised:
+        parse("apply", *posargs)
+    assert message in str(raised.value)
+    assert str(raised.value).endswith("; usage: nox -s apply -- [--plan-dir DIR] dev|prod")
+
+
+def test_attest_verify_args(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("GITHUB_REPOSITORY", "acme/hello")
+    image = "123456789012.dkr.ecr.eu-west-1.amazonaws.com/hello"
+    args = parse("attest-verify", "--image", image, "--digest", DIGEST, "--sha", COMMIT)
+    assert (args.image, args.digest, args.sha, args.repo) == (image, DIGEST, COMMIT, "acme/hello")
+    with pytest.raises(SessionError, match="the following arguments are required: --sha"):
+        parse("attest-verify", "--image", image, "--digest", DIGEST)
 
 
 def test_directory_is_made_absolute(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -218,31 +218,6 @@ def test_validate_fails_on_any_other_init_error(infra: Path, bin_dir: Path) -> N
 # --- plan and apply ------------------------------------------------------------------------
 
 
-def test_environment_args(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.chdir(tmp_path)
-    args = infra_checks.environment_args(FakeSession(posargs=["prod"]).session)
-    assert (args.environment, args.plan_dir) == ("prod", None)
-    fake = FakeSession(posargs=["dev", "--plan-dir", "plans"])
-    assert infra_checks.environment_args(fake.session).plan_dir == tmp_path / "plans"
-
-
-@pytest.mark.parametrize(
-    ("posargs", "message"),
-    [
-        (["staging"], "invalid choice: 'staging'"),
-        ([], "the following arguments are required: dev|prod"),
-        (["prod", "dev"], "unrecognized arguments: dev"),
-        (["prod", "--plan"], "unrecognized arguments: --plan"),
-    ],
-)
-def test_environment_args_refuse_bad_input(posargs: list[str], message: str) -> None:
-    fake = FakeSession(name="apply", posargs=posargs)
-    with pytest.raises(SessionError) as raised:
-        infra_checks.environment_args(fake.session)
-    assert message in str(raised.value)
-    assert str(raised.value).endswith("; usage: nox -s apply -- [--plan-dir DIR] dev|prod")
-
-
 def excluded(command: list[str] | tuple[str, ...]) -> set[str]:
     return {command[i + 1] for i, arg in enumerate(command) if arg == "--queue-exclude-dir"}
 

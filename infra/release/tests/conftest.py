@@ -268,8 +268,9 @@ def _clean_environment(monkeypatch: pytest.MonkeyPatch, history: Path) -> None:
     monkeypatch.setenv("HELLO_REPO_DIR", str(history))
     monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
     monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
+    # The one region variable boto3 reads (docs/runbooks/deploy.md).
     monkeypatch.setenv("AWS_DEFAULT_REGION", REGION)
-    monkeypatch.setenv("AWS_REGION", REGION)
+    monkeypatch.delenv("AWS_REGION", raising=False)
 
 
 @pytest.fixture

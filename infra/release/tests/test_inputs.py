@@ -63,6 +63,11 @@ def test_unknown_environment(run: Run, command: list[str]) -> None:
         (["promote", "--sha", SHA_A, "--registry-id", "dev"], "'dev' is not a 12-digit AWS"),
         (["promote", "--sha", SHA_A, "--dev-role-arn", "dev"], "'dev' is not an IAM role ARN"),
         (["verify", "--sha", SHA_A], "one of the arguments --url --env is required"),
+        (["verify", "--sha", SHA_A, "--url", "notaurl"], "'notaurl' is not a base URL (http"),
+        (["verify", "--sha", SHA_A, "--url", "ftp://host"], "'ftp://host' is not a base URL"),
+        (["verify", "--sha", SHA_A, "--url", "http://"], "'http://' is not a base URL"),
+        (["verify", "--sha", SHA_A, "--url", "http://h:x"], "'http://h:x' is not a base URL"),
+        (["verify", "--sha", SHA_A, "--url", "http://h?a=1"], "it has a query or fragment"),
         (["status"], "the following arguments are required: --env"),
         ([], "the following arguments are required: COMMAND"),
     ],
@@ -95,13 +100,18 @@ def test_no_credentials(run: Run, monkeypatch: pytest.MonkeyPatch, tmp_path: Pat
 
 
 def test_no_region(run: Run, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    monkeypatch.delenv("AWS_REGION")
     monkeypatch.delenv("AWS_DEFAULT_REGION")
+    # What the AWS CLI v2 and Terraform read, but boto3 does not: no region for the tool.
+    monkeypatch.setenv("AWS_REGION", "eu-west-1")
     monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "none"))
 
     result = run("status", "--env", "dev")
 
-    assert_refused(result, "no AWS region configured (set AWS_REGION)")
+    assert_refused(
+        result,
+        "no AWS region configured (set AWS_DEFAULT_REGION or the profile's region;"
+        " boto3 does not read AWS_REGION)",
+    )
 
 
 def test_service_not_found(platform: Platform, run: Run) -> None:

@@ -10,6 +10,7 @@ import os
 import re
 from collections.abc import Callable
 from typing import NoReturn
+from urllib.parse import urlsplit
 
 from hello_release import soak
 from hello_release.names import ENVIRONMENTS
@@ -40,6 +41,22 @@ _digest = _matching(
 )
 _account = _matching(r"\d{12}", "a 12-digit AWS account id")
 _role_arn = _matching(r"arn:aws[a-z-]*:iam::\d{12}:role/[\w+=,.@/-]+", "an IAM role ARN")
+
+
+def _base_url(value: str) -> str:
+    """A URL that `/version` can be appended to: http(s), a host, no query or fragment."""
+    parts = urlsplit(value)
+    try:
+        port_ok = parts.port is None or parts.port > 0
+    except ValueError:
+        port_ok = False
+    if parts.scheme not in ("http", "https") or not parts.hostname or not port_ok:
+        raise argparse.ArgumentTypeError(
+            f"{value!r} is not a base URL (http:// or https://, a host, an optional port and path)"
+        )
+    if parts.query or parts.fragment:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a base URL: it has a query or fragment")
+    return value
 
 
 def _seconds(value: str) -> float:
@@ -119,7 +136,7 @@ def parser() -> Parser:
 
     sub = command("verify", "poll URL/version until it reports SHA")
     where = sub.add_mutually_exclusive_group(required=True)
-    where.add_argument("--url", help="base URL of the service")
+    where.add_argument("--url", type=_base_url, help="base URL of the service")
     where.add_argument("--env", choices=ENVIRONMENTS, help="use the ALB hello-<env>")
     sha(sub)
     timing(sub, 300, 5)

@@ -28,6 +28,13 @@ if TYPE_CHECKING:
 
 Command = Callable[[argparse.Namespace, Changes], None]
 
+# boto3 takes the region from AWS_DEFAULT_REGION or the profile, never from AWS_REGION (which
+# the AWS CLI v2 and Terraform read), so the hint names the variable that works.
+NO_REGION = (
+    "no AWS region configured (set AWS_DEFAULT_REGION or the profile's region;"
+    " boto3 does not read AWS_REGION)"
+)
+
 
 def _output(**values: str) -> None:
     """Appends step outputs for GitHub Actions when run there."""
@@ -292,7 +299,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except NoCredentialsError:
         return _fail(args, "no AWS credentials found (profile, AWS_* variables or role)", changes)
     except NoRegionError:
-        return _fail(args, "no AWS region configured (set AWS_REGION)", changes)
+        return _fail(args, NO_REGION, changes)
     except ClientError as error:
         detail = error.response.get("Error", {})
         message = (
