@@ -11,6 +11,7 @@ import subprocess
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from tools import provider_locks
 from tools.go_tools import TOOLS_CACHE, tool
 from tools.policy_documents import policy_modules
 from tools.project import (
@@ -238,19 +239,22 @@ def module_docs(session: nox.Session, terraform_docs: str, *, fix: bool) -> None
 
 
 def validate(session: nox.Session, tofu: str) -> None:
-    """`tofu init -backend=false` + `tofu validate` per module, when the registry answers."""
+    """`tofu init -backend=false -lockfile=readonly` + `tofu validate` of every unit as
+    Terragrunt assembles it (module, generated provider blocks, the unit's lock file), when
+    the registry answers: the same fail-closed init root.hcl gives every Terragrunt run."""
     work = INFRA_BUILD / "validate"
     shutil.rmtree(work, ignore_errors=True)
     env = {**os.environ, "TF_IN_AUTOMATION": "1", "TF_INPUT": "0",
            "TF_PLUGIN_CACHE_DIR": str(TOOLS_CACHE.parent / "tofu-plugins")}  # fmt: skip
     Path(env["TF_PLUGIN_CACHE_DIR"]).mkdir(parents=True, exist_ok=True)
-    validated = modules()
-    for index, module in enumerate(validated):
-        copy = work / module.name
-        shutil.copytree(module, copy)
-        session.log(f"tofu init -backend=false: {module.name}")
+    validated = [unit for environment in ENVIRONMENTS for unit in units(environment)]
+    for index, unit in enumerate(validated):
+        name = unit.relative_to(INFRA_LIVE)
+        config = json.loads((RENDERED / f"{name}.json").read_text())
+        copy = provider_locks.assemble(config, unit, work / name, lock=True)
+        session.log(f"tofu init -backend=false -lockfile=readonly: {name}")
         init = subprocess.run(
-            [tofu, "init", "-backend=false", "-input=false", "-no-color"],
+            [tofu, "init", "-backend=false", "-lockfile=readonly", "-input=false", "-no-color"],
             cwd=copy, env=env, capture_output=True, text=True, check=False, timeout=300,
         )  # fmt: skip
         if init.returncode != 0:
@@ -261,14 +265,14 @@ def validate(session: nox.Session, tofu: str) -> None:
                 said = " ".join(" ".join(error).split())
                 session.warn(
                     "skipped: provider registry unreachable, so no tofu init/validate of the "
-                    f"modules (tofu init -backend=false said: {said})"
+                    f"units (tofu init -backend=false said: {said})"
                 )
                 return
             print(output[-4000:], end="")
-            session.error(f"tofu init failed in {module.relative_to(ROOT)}")
+            session.error(f"tofu init failed in {unit.relative_to(ROOT)} (with its lock file)")
         with session.chdir(copy):
             session.run(tofu, "validate", "-no-color", external=True, env=env)
-    session.log(f"tofu validate: {len(validated)} modules valid")
+    session.log(f"tofu validate: {len(validated)} units valid")
 
 
 # --- plan and apply over an environment's units (nox -s plan / apply) -------------------

@@ -4,6 +4,16 @@ locals {
   env    = read_terragrunt_config(find_in_parent_folders("env.hcl")).locals
 }
 
+# Every init (Terragrunt's auto-init too) installs exactly what the unit's committed
+# .terraform.lock.hcl pins, or fails: a provider release that is not in the lock, or a
+# package whose checksum is not in it, never runs. infra/live/README.md says how to update.
+terraform {
+  extra_arguments "lockfile" {
+    commands  = ["init"]
+    arguments = ["-lockfile=readonly"]
+  }
+}
+
 remote_state {
   backend = "s3"
 

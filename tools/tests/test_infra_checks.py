@@ -187,8 +187,24 @@ connect to registry.opentofu.org
 " >&2; exit 1"""
 
 
+@pytest.fixture
+def rendered(infra: Path) -> Path:
+    """Each unit of the stand-in checkout rendered onto module alb, with a provider block
+    generated into it and a lock file committed beside its terragrunt.hcl."""
+    for unit in infra.glob("infra/live/*/*/terragrunt.hcl"):
+        config = {
+            "terraform": {"source": f"{infra}/infra/modules//alb"},
+            "generate": {"provider": {"path": "provider.tf", "contents": 'provider "aws" {}'}},
+        }
+        target = infra / "build" / "infra" / "rendered" / unit.parent.parent.name
+        target.mkdir(parents=True, exist_ok=True)
+        (target / f"{unit.parent.name}.json").write_text(json.dumps(config))
+        (unit.parent / ".terraform.lock.hcl").write_text(f"# {unit.parent.name}\n")
+    return infra
+
+
 def test_validate_is_skipped_and_said_when_the_registry_is_unreachable(
-    infra: Path, bin_dir: Path
+    rendered: Path, bin_dir: Path
 ) -> None:
     tofu = program(bin_dir, "tofu", OFFLINE_INIT)
     fake = FakeSession()
@@ -199,19 +215,31 @@ def test_validate_is_skipped_and_said_when_the_registry_is_unreachable(
     assert fake.runs == []
 
 
-def test_validate_runs_in_a_copy_of_each_module(infra: Path, bin_dir: Path) -> None:
-    tofu = program(bin_dir, "tofu", "exit 0")
+def test_validate_inits_each_assembled_unit_with_its_lock_read_only(
+    rendered: Path, bin_dir: Path
+) -> None:
+    tofu = program(bin_dir, "tofu", f'echo "$PWD $*" >> {bin_dir}/inits')
     fake = FakeSession()
     infra_checks.validate(fake.session, str(tofu))
-    copies = infra / "build" / "infra" / "validate"
-    assert fake.directories == [copies / "alb", copies / "ecr"]
-    assert fake.commands() == [(str(tofu), "validate", "-no-color")] * 2
-    assert (infra / "cache" / "tofu-plugins").is_dir()
+    copies = rendered / "build" / "infra" / "validate"
+    expected = [copies / env / unit for env in ENVIRONMENTS
+                for unit in sorted(("alb", *infra_checks.ADMIN_UNITS))]  # fmt: skip
+    assert fake.directories == expected
+    assert fake.commands() == [(str(tofu), "validate", "-no-color")] * len(expected)
+    inits = (bin_dir / "inits").read_text().splitlines()
+    assert inits == [
+        f"{copy} init -backend=false -lockfile=readonly -input=false -no-color" for copy in expected
+    ]
+    for copy in expected:
+        assert (copy / "main.tf").exists()
+        assert (copy / "provider.tf").read_text() == 'provider "aws" {}'
+        assert (copy / ".terraform.lock.hcl").read_text() == f"# {copy.name}\n"
+    assert (rendered / "cache" / "tofu-plugins").is_dir()
 
 
-def test_validate_fails_on_any_other_init_error(infra: Path, bin_dir: Path) -> None:
+def test_validate_fails_on_any_other_init_error(rendered: Path, bin_dir: Path) -> None:
     tofu = program(bin_dir, "tofu", 'echo "Error: Unsupported block type" >&2; exit 1')
-    with pytest.raises(SessionError, match="tofu init failed in infra/modules/alb"):
+    with pytest.raises(SessionError, match="tofu init failed in infra/live/dev/alb"):
         infra_checks.validate(FakeSession().session, str(tofu))
 
 
