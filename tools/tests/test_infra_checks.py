@@ -199,6 +199,17 @@ def test_validate_runs_in_a_copy_of_each_module(infra: Path, bin_dir: Path) -> N
     assert (infra / "cache" / "tofu-plugins").is_dir()
 
 
+def test_validate_copies_the_policy_modules_the_modules_call(infra: Path, bin_dir: Path) -> None:
+    called = infra / "infra" / "modules" / "ecr-policies"
+    called.mkdir()
+    (called / "main.tf").write_text("")
+    # `tofu init` of ecr resolves `source = "../ecr-policies"` next to its copy.
+    tofu = program(bin_dir, "tofu", "test -f ../ecr-policies/main.tf")
+    fake = FakeSession()
+    infra_checks.validate(fake.session, str(tofu))
+    assert len(fake.commands()) == 3
+
+
 def test_validate_fails_on_any_other_init_error(infra: Path, bin_dir: Path) -> None:
     tofu = program(bin_dir, "tofu", 'echo "Error: Unsupported block type" >&2; exit 1')
     with pytest.raises(SessionError, match="tofu init failed in infra/modules/alb"):
@@ -319,7 +330,7 @@ def test_a_failed_saved_plan_says_where_a_first_apply_belongs(
 ) -> None:
     _log, code = run_all_programs
     code.write_text("1")
-    with pytest.raises(SessionError, match="nothing saved to apply.*docs/bootstrap.md"):
+    with pytest.raises(SessionError, match=r"nothing saved to apply.*docs/bootstrap\.md"):
         infra_checks.plan(FakeSession().session, "prod", tmp_path / "plans")
 
 
