@@ -241,9 +241,10 @@ def validate(session: nox.Session, tofu: str) -> None:
            "TF_PLUGIN_CACHE_DIR": str(TOOLS_CACHE.parent / "tofu-plugins")}  # fmt: skip
     Path(env["TF_PLUGIN_CACHE_DIR"]).mkdir(parents=True, exist_ok=True)
     validated = modules()
+    # The whole tree: resource modules call their policy modules by relative path.
+    shutil.copytree(INFRA_MODULES, work, ignore=shutil.ignore_patterns(".terraform*"))
     for index, module in enumerate(validated):
         copy = work / module.name
-        shutil.copytree(module, copy)
         session.log(f"tofu init -backend=false: {module.name}")
         init = subprocess.run(
             [tofu, "init", "-backend=false", "-input=false", "-no-color"],
