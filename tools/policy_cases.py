@@ -85,7 +85,11 @@ def _service_and_edge_cases() -> Iterator[Case]:
             },
         )  # fmt: skip
     prod_deploy = role_arn(PROD_ACCOUNT, f"{SERVICE}-prod-deploy")
-    pulls = (("dev", [PROD_ACCOUNT], [prod_deploy]), ("prod-shared-account", [], []))
+    # The repository's layouts: prod pulls (and tags) from its own account, or shares dev's.
+    pulls: tuple[tuple[str, list[str], list[str]], ...] = (
+        ("dev", [PROD_ACCOUNT], [prod_deploy]),
+        ("prod-shared-account", [], []),
+    )
     for layout, pull, tag in pulls:
         yield Case(
             "ecr-policies", layout, DEV_ACCOUNT,
