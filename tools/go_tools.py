@@ -36,6 +36,16 @@ GO_TOOLS = {
 }  # fmt: skip
 
 
+def tofu_env() -> dict[str, str]:
+    """Environment overrides for running tofu: a TF_CLI_CONFIG_FILE that names no file makes
+    tofu print a warning ahead of its output (and Terragrunt then cannot parse its version),
+    so such a setting is dropped."""
+    cli_config = os.environ.get("TF_CLI_CONFIG_FILE")
+    if cli_config and not Path(cli_config).is_file():
+        return {"TF_CLI_CONFIG_FILE": os.devnull}
+    return {}
+
+
 def tool(session: nox.Session, name: str) -> str:
     """Path to the pinned version of a Go-built tool, building it on first use.
 

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from tools import provider_locks
-from tools.go_tools import TOOLS_CACHE, tool
+from tools.go_tools import TOOLS_CACHE, tofu_env, tool
 from tools.policy_documents import policy_modules
 from tools.project import (
     ENVIRONMENTS,
@@ -55,14 +55,10 @@ def units(environment: str) -> list[Path]:
 
 
 def terragrunt_env(tofu: str) -> dict[str, str]:
-    """Terragrunt runs non-interactively with the pinned tofu. A TF_CLI_CONFIG_FILE naming a
-    missing file makes tofu print a warning before its version, which Terragrunt then
-    cannot parse: such a setting is dropped."""
-    env = {"TG_TF_PATH": tofu, "TG_NON_INTERACTIVE": "true", "TG_LOG_FORMAT": "bare"}
-    cli_config = os.environ.get("TF_CLI_CONFIG_FILE")
-    if cli_config and not Path(cli_config).is_file():
-        env["TF_CLI_CONFIG_FILE"] = os.devnull
-    return env
+    """Terragrunt runs non-interactively with the pinned tofu."""
+    return {
+        "TG_TF_PATH": tofu, "TG_NON_INTERACTIVE": "true", "TG_LOG_FORMAT": "bare", **tofu_env()
+    }  # fmt: skip
 
 
 def offline_env(tofu: str) -> dict[str, str]:
@@ -244,7 +240,7 @@ def validate(session: nox.Session, tofu: str) -> None:
     the registry answers: the same fail-closed init root.hcl gives every Terragrunt run."""
     work = INFRA_BUILD / "validate"
     shutil.rmtree(work, ignore_errors=True)
-    env = {**os.environ, "TF_IN_AUTOMATION": "1", "TF_INPUT": "0",
+    env = {**os.environ, **tofu_env(), "TF_IN_AUTOMATION": "1", "TF_INPUT": "0",
            "TF_PLUGIN_CACHE_DIR": str(TOOLS_CACHE.parent / "tofu-plugins")}  # fmt: skip
     Path(env["TF_PLUGIN_CACHE_DIR"]).mkdir(parents=True, exist_ok=True)
     validated = [unit for environment in ENVIRONMENTS for unit in units(environment)]

@@ -36,7 +36,77 @@ class Case:
     attached_to: dict[str, str] = field(default_factory=dict)
 
 
-CASES: tuple[Case, ...] = ()
+# (layout, environment, account) of each account layout the project supports.
+LAYOUTS = (
+    ("dev", "dev", DEV_ACCOUNT),
+    ("prod-own-account", "prod", PROD_ACCOUNT),
+    ("prod-shared-account", "prod", DEV_ACCOUNT),
+)
+
+
+def _service_and_edge_cases() -> Iterator[Case]:
+    """The ecs-service, alb and alerts policies of each environment, and the ecr
+    repository's (which lives in dev) with prod pulling from its own account or not."""
+    for layout, environment, account in LAYOUTS:
+        name = f"{SERVICE}-{environment}"
+        yield Case(
+            "ecs-service-policies", layout, account,
+            {
+                "account_id": account,
+                "ecr_repository_arn": REPOSITORY_ARN,
+                "log_group_arn": f"arn:{PARTITION}:logs:{REGION}:{account}:log-group:/ecs/{name}",
+            },
+        )  # fmt: skip
+        bucket = f"arn:{PARTITION}:s3:::{name}-alb-logs-{account}"
+        yield Case(
+            "alb-policies", layout, account,
+            {
+                "account_id": account,
+                "bucket_arn": bucket,
+                # The us-east-1 Elastic Load Balancing account (data.aws_elb_service_account).
+                "elb_service_account_arn": f"arn:{PARTITION}:iam::127311923021:root",
+            },
+            attached_to={"bucket_policy": bucket},
+        )  # fmt: skip
+        topic = f"arn:{PARTITION}:sns:{REGION}:{account}:{name}-alerts"
+        yield Case(
+            "alerts-policies", layout, account,
+            {
+                "partition": PARTITION,
+                "region": REGION,
+                "account_id": account,
+                "alarm_name_prefix": f"{name}-",
+                "topic_arn": topic,
+            },
+            attached_to={
+                "key_policy": f"arn:{PARTITION}:kms:{REGION}:{account}:key/"
+                "00000000-0000-0000-0000-000000000000",
+                "topic_policy": topic,
+            },
+        )  # fmt: skip
+    prod_deploy = role_arn(PROD_ACCOUNT, f"{SERVICE}-prod-deploy")
+    # The repository's layouts: prod pulls (and tags) from its own account, or shares dev's.
+    pulls: tuple[tuple[str, list[str], list[str]], ...] = (
+        ("dev", [PROD_ACCOUNT], [prod_deploy]),
+        ("prod-shared-account", [], []),
+    )
+    for layout, pull, tag in pulls:
+        yield Case(
+            "ecr-policies", layout, DEV_ACCOUNT,
+            {
+                "partition": PARTITION,
+                "pull_account_ids": pull,
+                "release_tag_role_arns": tag,
+                "keep_prod_releases": 10,
+                "keep_dev_releases": 5,
+                "untagged_expiry_days": 7,
+                "keep_builds": 30,
+            },
+            attached_to={"repository_policy": REPOSITORY_ARN},
+        )  # fmt: skip
+
+
+CASES: tuple[Case, ...] = (*_service_and_edge_cases(),)
 
 
 @dataclass(frozen=True)

@@ -25,7 +25,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from tools.go_tools import built
+from tools.go_tools import built, tofu_env
 from tools.project import INFRA_MODULES
 
 Policy = dict[str, Any]
@@ -47,7 +47,7 @@ def _tofu(*args: str, cwd: Path) -> str:
         capture_output=True,
         text=True,
         check=False,
-        env={**os.environ, "TF_IN_AUTOMATION": "1", "TF_INPUT": "0"},
+        env={**os.environ, **tofu_env(), "TF_IN_AUTOMATION": "1", "TF_INPUT": "0"},
     )
     if result.returncode != 0:
         raise TofuFailed(f"tofu {args[0]} in {cwd.name}: {result.stderr or result.stdout}")

@@ -8,12 +8,15 @@ module plus the files Terragrunt generates into it) by the real `tofu providers`
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+from tools.go_tools import tofu_env
 
 LOCK_FILE = ".terraform.lock.hcl"
 # The platforms a lock holds checksums for: CI and servers, and the laptops we support.
@@ -30,23 +33,27 @@ class Entry:
 
 
 def assemble(config: dict[str, Any], unit: Path, target: Path, *, lock: bool) -> Path:
-    """Lays out a unit as Terragrunt does in its cache, from its `terragrunt render --json`
-    output: the module's files, the files its `generate` blocks write and, with `lock`, the
-    unit's lock file. (The backend is left out: it does not change the providers.)"""
+    """Lays out a unit under `target` as Terragrunt does in its cache, from its `terragrunt
+    render --json` output, and returns the unit's working directory: the module with the
+    files its `generate` blocks write and, with `lock`, the unit's lock file. (The backend
+    is left out: it does not change the providers.)"""
     base, _, module = config["terraform"]["source"].partition("//")
-    shutil.copytree(Path(base) / module, target, ignore=shutil.ignore_patterns(".terraform*"))
+    # The whole tree before `//`, as Terragrunt copies it: modules call their policy
+    # modules by relative path.
+    shutil.copytree(Path(base), target, ignore=shutil.ignore_patterns(".terraform*"))
+    work: Path = target / module
     for generated in config["generate"].values():
-        (target / generated["path"]).write_text(generated["contents"])
+        (work / generated["path"]).write_text(generated["contents"])
     if lock and (unit / LOCK_FILE).exists():
-        shutil.copy(unit / LOCK_FILE, target / LOCK_FILE)
-    return target
+        shutil.copy(unit / LOCK_FILE, work / LOCK_FILE)
+    return work
 
 
 def required(tofu: str, directory: Path) -> dict[str, str]:
     """Provider address -> version constraints ("" for none), as `tofu providers` says of
     a configuration without a lock file (with one, it first wants the plugins installed)."""
     result = subprocess.run(
-        [tofu, "providers", "-no-color"],
+        [tofu, "providers", "-no-color"], env={**os.environ, **tofu_env()},
         cwd=directory, capture_output=True, text=True, check=False, timeout=120,
     )  # fmt: skip
     if result.returncode != 0:

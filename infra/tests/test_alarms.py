@@ -1,5 +1,6 @@
 """Deployment alarms and alerts, per environment: the ecs-service and alerts modules
-resolved with each environment's rendered inputs (tools/hcl_module.py)."""
+resolved with each environment's rendered inputs (tools/hcl_module.py), and the alerts
+policies as OpenTofu computes them (tools/policy_documents.py)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from typing import Any
 import pytest
 
 from tools.hcl_module import Module, Ref, block
+from tools.policy_documents import documents
 from tools.project import ENVIRONMENTS
 from tools.rendered import env_values, load
 
@@ -35,12 +37,8 @@ def metric_queries(alarm: dict[str, Any]) -> dict[str, dict[str, Any]]:
     return {query["id"]: query for query in block(alarm, "metric_query")}
 
 
-def statements(document: dict[str, Any]) -> list[dict[str, Any]]:
-    return block(document, "statement")
-
-
-def principals(statement: dict[str, Any]) -> set[tuple[str, str]]:
-    return {(p["type"], name) for p in block(statement, "principals") for name in p["identifiers"]}
+def as_list(value: str | list[str]) -> list[str]:
+    return [value] if isinstance(value, str) else value
 
 
 @pytest.mark.parametrize("env", ENVIRONMENTS)
@@ -133,36 +131,51 @@ def test_the_alerts_topic_is_encrypted_with_a_key_cloudwatch_may_use(env: str) -
     module = alerts_module(env)
     topic = module.resource("aws_sns_topic")
     assert topic["kms_master_key_id"] == Ref("aws_kms_key.this.arn")  # not alias/aws/sns
-    key = module.resource("aws_kms_key")
-    assert key["enable_key_rotation"] is True
-    assert key["policy"] == Ref("data.aws_iam_policy_document.key.json")
-    alarm_names = [a["alarm_name"] for a in service_module(env).resources(ALARM).values()]
+    assert module.resource("aws_kms_key")["enable_key_rotation"] is True
+    assert module.resource("aws_sns_topic_policy")["arn"] == Ref("aws_sns_topic.this.arn")
+
+
+@pytest.mark.parametrize("env", ENVIRONMENTS)
+def test_every_alarm_of_the_service_may_use_the_key_and_publish(env: str) -> None:
+    """The alerts policies as OpenTofu computes them for the environment's alerts unit,
+    against the names the ecs-service unit gives its alarms."""
     values = env_values(env)
+    region, account = values["aws_region"], values["account_id"]
+    name = load(env, "alerts")["inputs"]["name"]
+    policies = documents(
+        "alerts-policies",
+        {
+            "partition": "aws",
+            "region": region,
+            "account_id": account,
+            "alarm_name_prefix": f"{name}-",
+            "topic_arn": f"arn:aws:sns:{region}:{account}:{name}-alerts",
+        },
+    )
+    alarm_arns = [
+        f"arn:aws:cloudwatch:{region}:{account}:alarm:{alarm['alarm_name']}"
+        for alarm in service_module(env).resources(ALARM).values()
+    ]
+    assert alarm_arns
 
     def cloudwatch_may(document: str, actions: set[str]) -> None:
         granted = [
             s
-            for s in statements(module.data("aws_iam_policy_document", document))
-            if s.get("effect", "Allow") == "Allow"
-            and ("Service", "cloudwatch.amazonaws.com") in principals(s)
-            and actions <= set(s["actions"])
+            for s in policies[document]["Statement"]
+            if s["Effect"] == "Allow"
+            and s["Principal"] == {"Service": "cloudwatch.amazonaws.com"}
+            and actions <= set(as_list(s["Action"]))
         ]
         assert granted, f"{document}: CloudWatch may not {sorted(actions)}"
         for statement in granted:
-            conditions = {c["variable"]: c for c in block(statement, "condition")}
-            assert conditions["aws:SourceAccount"]["values"] == [values["account_id"]]
-            patterns = conditions["aws:SourceArn"]["values"]
-            assert conditions["aws:SourceArn"]["test"] == "ArnLike"
-            for name in alarm_names:
-                arn = (
-                    f"arn:aws:cloudwatch:{values['aws_region']}:{values['account_id']}:alarm:{name}"
-                )
-                assert any(fnmatch(arn, pattern) for pattern in patterns), (name, patterns)
+            conditions = statement["Condition"]
+            assert as_list(conditions["StringEquals"]["aws:SourceAccount"]) == [account]
+            patterns = as_list(conditions["ArnLike"]["aws:SourceArn"])
+            for arn in alarm_arns:
+                assert any(fnmatch(arn, pattern) for pattern in patterns), (arn, patterns)
 
-    cloudwatch_may("key", {"kms:Decrypt", "kms:GenerateDataKey"})
-    cloudwatch_may("topic", {"sns:Publish"})
-    policy = module.resource("aws_sns_topic_policy")
-    assert policy["arn"] == Ref("aws_sns_topic.this.arn")
+    cloudwatch_may("key_policy", {"kms:Decrypt", "kms:GenerateDataKey"})
+    cloudwatch_may("topic_policy", {"sns:Publish"})
 
 
 @pytest.mark.parametrize("env", ENVIRONMENTS)

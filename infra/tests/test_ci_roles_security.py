@@ -27,6 +27,8 @@ from tools.iam_lint import (
     suppression_for,
 )
 from tools.iam_render import Context, Policy, Unrenderable, render
+from tools.policy_cases import CASES
+from tools.policy_documents import documents
 from tools.project import ENVIRONMENTS, ROOT
 from tools.rendered import LIVE, MODULES, env_values, load
 
@@ -673,9 +675,10 @@ def test_release_tool_ecr_calls_are_allowed_to_the_roles_that_run_it() -> None:
 
 
 def test_prod_deploy_role_may_tag_its_release_in_dev_registry_and_push_nothing() -> None:
-    policy = render(MODULES / "ecr", CONTEXTS["ecr"]["dev"])["pull"]
-    root = {"AWS": f"arn:aws:iam::{PROD_ACCOUNT}:root"}
-    prod = [s for s in statements(policy) if s["Principal"] == root]
+    (ecr,) = [c for c in CASES if (c.module, c.layout) == ("ecr-policies", "dev")]
+    policy = documents(ecr.module, ecr.variables)["repository_policy"]
+    root = [f"arn:aws:iam::{PROD_ACCOUNT}:root"]
+    prod = [s for s in statements(policy) if as_list(s["Principal"]["AWS"]) == root]
     granted = {a for s in prod for a in as_list(s["Action"])}
     # Registry-wide GetAuthorizationToken is the role's own policy's, not the repository's.
     assert release_tool_ecr_actions() - {"ecr:GetAuthorizationToken"} <= granted
@@ -686,7 +689,8 @@ def test_prod_deploy_role_may_tag_its_release_in_dev_registry_and_push_nothing()
     }
     (tag,) = [s for s in prod if "ecr:PutImage" in as_list(s["Action"])]
     assert tag["Action"] == "ecr:PutImage"
-    assert tag["Condition"] == {"ArnEquals": {"aws:PrincipalArn": PROD_DEPLOY_ROLE}}
+    assert as_list(tag["Condition"]["ArnEquals"]["aws:PrincipalArn"]) == [PROD_DEPLOY_ROLE]
+    assert set(tag["Condition"]) == {"ArnEquals"}
     # That is prod's deploy role as ci-roles names it.
     assert PROD_DEPLOY_ROLE in by_sid(PROD["infra"], "DenyCiRoles")["Resource"]
 

@@ -1,11 +1,12 @@
-"""ECR retention replayed: a release history against the rendered lifecycle policy.
+"""ECR retention replayed: a release history against the lifecycle policy.
 
-The policy is the ecr module's templatefile() evaluated with the dev/ecr unit's rendered
-inputs (and the module's defaults); infra/tests/ecr_lifecycle.py evaluates it the way the ECR
-User Guide documents. The history: builds pushed on every merge (tag: the SHA), dev
-releases (`dev-<sha>` added after a stable dev rollout), some promoted to prod
-(`prod-<sha>`), a prod rollback to the previous release, interrupted pushes (untagged)
-and, at the end, a streak of builds that never made it to dev.
+The policy is the ecr-policies module's, as OpenTofu computes it with the settings
+the dev/ecr unit gives the ecr module (its rendered inputs and the module's defaults);
+infra/tests/ecr_lifecycle.py evaluates it the way the ECR User Guide documents. The
+history: builds pushed on every merge (tag: the SHA), dev releases (`dev-<sha>` added
+after a stable dev rollout), some promoted to prod (`prod-<sha>`), a prod rollback to
+the previous release, interrupted pushes (untagged) and, at the end, a streak of builds
+that never made it to dev.
 """
 
 from __future__ import annotations
@@ -14,24 +15,54 @@ import copy
 import hashlib
 import json
 import re
+import subprocess
+import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import pytest
 
 from infra.tests.ecr_lifecycle import DAY, Image, expired, validate
-from tools.hcl_module import Module
-from tools.rendered import load
+from tools.go_tools import built
+from tools.policy_documents import documents
+from tools.rendered import MODULES, load
 
 Policy = dict[str, Any]
 
-MODULE = Module("ecr", load("dev", "ecr")["inputs"])
-POLICY: Policy = json.loads(MODULE.resource("aws_ecr_lifecycle_policy")["policy"])
-SETTINGS = {
-    name: MODULE.var(name)
-    for name in ("keep_prod_releases", "keep_dev_releases", "keep_builds", "untagged_expiry_days")
-}
+RETENTION = ("keep_prod_releases", "keep_dev_releases", "keep_builds", "untagged_expiry_days")
+
+
+def ecr_variables(inputs: dict[str, Any], names: tuple[str, ...]) -> dict[str, Any]:
+    """The ecr module's variables `names` as `inputs` set them or their defaults give them:
+    `tofu apply` of the module's variables.tf alone (no resources, so no provider)."""
+    with tempfile.TemporaryDirectory() as work:
+        (Path(work) / "variables.tf").write_text((MODULES / "ecr" / "variables.tf").read_text())
+        (Path(work) / "outputs.tf").write_text(
+            "".join(f'output "{name}" {{\n  value = var.{name}\n}}\n' for name in names)
+        )
+        (Path(work) / "inputs.auto.tfvars.json").write_text(json.dumps(inputs))
+        run = [built("opentofu"), "apply", "-auto-approve", "-input=false", "-no-color"]
+        subprocess.run(run, cwd=work, capture_output=True, text=True, check=True, timeout=120)
+        shown = subprocess.run(
+            [built("opentofu"), "output", "-json", "-no-color"],
+            cwd=work, capture_output=True, text=True, check=True, timeout=120,
+        )  # fmt: skip
+    return {name: output["value"] for name, output in json.loads(shown.stdout).items()}
+
+
+UNIT = load("dev", "ecr")["inputs"]
+SETTINGS = ecr_variables(UNIT, RETENTION)
+POLICY: Policy = documents(
+    "ecr-policies",
+    {
+        "partition": "aws",
+        "pull_account_ids": UNIT["pull_account_ids"],
+        "release_tag_role_arns": UNIT["release_tag_role_arns"],
+        **SETTINGS,
+    },
+)["lifecycle_policy"]
 
 
 def sha(n: int) -> str:
@@ -110,7 +141,7 @@ def violations(policy: Policy, history: History = HISTORY) -> list[str]:
     return problems
 
 
-def test_the_template_renders_the_unit_inputs() -> None:
+def test_the_policy_keeps_what_the_unit_asks_for() -> None:
     rules = validate(POLICY)
     assert [r["selection"]["tagStatus"] for r in rules][-1] == "any"
     numbers = {
@@ -126,9 +157,8 @@ def test_the_template_renders_the_unit_inputs() -> None:
 
 
 def test_contract_defaults_keep_ten_prod_and_five_dev_releases() -> None:
-    module = Module("ecr", {"name": "hello"})
-    assert module.var("keep_prod_releases") == 10
-    assert module.var("keep_dev_releases") == 5
+    defaults = ecr_variables({"name": "hello"}, ("keep_prod_releases", "keep_dev_releases"))
+    assert defaults == {"keep_prod_releases": 10, "keep_dev_releases": 5}
 
 
 def test_the_scenario_exercises_every_rule() -> None:

@@ -320,27 +320,7 @@ def test_log_bucket_expires_logs_and_cleans_up() -> None:
     assert block(rule, "abort_incomplete_multipart_upload")[0]["days_after_initiation"] >= 1
 
 
-def test_log_bucket_policy_denies_plain_http_and_lets_only_elb_write() -> None:
-    module = alb("prod")
-    document = module.data("aws_iam_policy_document", "access_logs")
-    found = block(document, "statement")
-    deny = [s for s in found if s.get("effect") == "Deny"]
-    allow = [s for s in found if s.get("effect", "Allow") == "Allow"]
-    assert len(deny) == 1
-    assert deny[0]["actions"] == ["s3:*"]
-    bucket = "aws_s3_bucket.access_logs.arn"
-    assert deny[0]["resources"] == [Ref(bucket), Ref(f"${{{bucket}}}/*")]
-    conditions = [(c["test"], c["variable"], c["values"]) for c in block(deny[0], "condition")]
-    assert conditions == [("Bool", "aws:SecureTransport", ["false"])]
-    assert len(allow) == 1
-    assert allow[0]["actions"] == ["s3:PutObject"]
-    (resource,) = allow[0]["resources"]
-    assert resource.startswith(f"${{{bucket}}}/AWSLogs/")
-    # us-east-1 predates August 2022: the regional ELB account delivers the logs.
-    writers = [(p["type"], p["identifiers"]) for p in block(allow[0], "principals")]
-    assert writers == [("AWS", [Ref("data.aws_elb_service_account.this.arn")])]
-    policy = module.resource("aws_s3_bucket_policy", "access_logs")
-    assert policy["policy"] == Ref("data.aws_iam_policy_document.access_logs.json")
+# The bucket policy (TLS only, only log delivery writes): alb-policies/tests.
 
 
 def test_a_wildcard_deny_is_not_a_grant(tmp_path: Path) -> None:

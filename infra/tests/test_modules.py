@@ -57,6 +57,46 @@ def test_every_checkov_skip_has_a_reason(path: Path) -> None:
         assert len(reason) > 10, f"{path.name}: {match.group(0)} needs a reason"
 
 
+# The arguments through which a resource takes a policy document.
+POLICY_ARGUMENTS = {
+    "aws_iam_role": "assume_role_policy",
+    "aws_iam_role_policy": "policy",
+    "aws_iam_policy": "policy",
+    "aws_s3_bucket_policy": "policy",
+    "aws_kms_key": "policy",
+    "aws_sns_topic_policy": "policy",
+    "aws_ecr_repository_policy": "policy",
+    "aws_ecr_lifecycle_policy": "policy",
+}
+# Resource modules whose policies come from their provider-free `<module>-policies`.
+WITH_POLICY_MODULES = [
+    path.name for path in MODULE_DIRS if (MODULES / f"{path.name}-policies").is_dir()
+]
+
+
+@pytest.mark.parametrize("module", WITH_POLICY_MODULES)
+def test_resources_attach_only_what_their_policy_module_computes(module: str) -> None:
+    """So the documents the policy module's tests and the linters check are the ones AWS
+    gets: no policy is written or edited in the resource module itself."""
+    parsed = parse(module)
+    assert all("aws_iam_policy_document" not in data for data in parsed.get("data", []))
+    calls = [body for block in parsed.get("module", []) for body in block.values()]
+    # bc-python-hcl2 gives each attribute as a one-item list of its expression's text.
+    assert [call["source"] for call in calls] == [[f"../{module}-policies"]]
+    attached = 0
+    for resources in parsed.get("resource", []):
+        for kind, named in resources.items():
+            if kind not in POLICY_ARGUMENTS:
+                continue
+            for name, body in named.items():
+                (value,) = body[POLICY_ARGUMENTS[kind]]
+                if value == "${each.value}":
+                    (value,) = body["for_each"]
+                assert re.fullmatch(r"\$\{module\.policies\.[^}]+\}", value), (kind, name, value)
+                attached += 1
+    assert attached
+
+
 @pytest.mark.parametrize("env", ENVIRONMENTS)
 def test_container_definition_follows_the_contract(env: str) -> None:
     inputs = load(env, "ecs-service")["inputs"]

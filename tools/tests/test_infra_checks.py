@@ -49,7 +49,7 @@ def test_offline_env_blanks_every_aws_setting(monkeypatch: pytest.MonkeyPatch) -
 
 
 @pytest.mark.parametrize(("configured", "expected"), [("missing", os.devnull), ("present", None)])
-def test_terragrunt_env_drops_a_cli_config_that_does_not_exist(
+def test_tofu_env_drops_a_cli_config_that_does_not_exist(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, configured: str, expected: str | None
 ) -> None:
     (tmp_path / "present").write_text("")
@@ -222,7 +222,7 @@ def test_validate_inits_each_assembled_unit_with_its_lock_read_only(
     fake = FakeSession()
     infra_checks.validate(fake.session, str(tofu))
     copies = rendered / "build" / "infra" / "validate"
-    expected = [copies / env / unit for env in ENVIRONMENTS
+    expected = [copies / env / unit / "alb" for env in ENVIRONMENTS
                 for unit in sorted(("alb", *infra_checks.ADMIN_UNITS))]  # fmt: skip
     assert fake.directories == expected
     assert fake.commands() == [(str(tofu), "validate", "-no-color")] * len(expected)
@@ -233,8 +233,19 @@ def test_validate_inits_each_assembled_unit_with_its_lock_read_only(
     for copy in expected:
         assert (copy / "main.tf").exists()
         assert (copy / "provider.tf").read_text() == 'provider "aws" {}'
-        assert (copy / ".terraform.lock.hcl").read_text() == f"# {copy.name}\n"
+        assert (copy / ".terraform.lock.hcl").read_text() == f"# {copy.parent.name}\n"
     assert (rendered / "cache" / "tofu-plugins").is_dir()
+
+
+def test_validate_copies_the_policy_modules_the_modules_call(rendered: Path, bin_dir: Path) -> None:
+    called = rendered / "infra" / "modules" / "alb-policies"
+    called.mkdir()
+    (called / "main.tf").write_text("")
+    # `tofu init` of alb resolves `source = "../alb-policies"` next to its copy.
+    tofu = program(bin_dir, "tofu", "test -f ../alb-policies/main.tf")
+    fake = FakeSession()
+    infra_checks.validate(fake.session, str(tofu))
+    assert len(fake.commands()) == 2 * len(ENVIRONMENTS) + len(ENVIRONMENTS)
 
 
 def test_validate_fails_on_any_other_init_error(rendered: Path, bin_dir: Path) -> None:

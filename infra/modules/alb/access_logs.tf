@@ -4,9 +4,7 @@
 
 data "aws_caller_identity" "current" {}
 
-# The regional Elastic Load Balancing account writes the logs. That is the documented
-# principal in Regions opened before August 2022, us-east-1 among them; Regions opened
-# later take the service principal logdelivery.elasticloadbalancing.amazonaws.com instead.
+# The regional Elastic Load Balancing account writes the logs (alb-policies).
 data "aws_elb_service_account" "this" {}
 
 locals {
@@ -95,40 +93,17 @@ resource "aws_s3_bucket_lifecycle_configuration" "access_logs" {
   depends_on = [aws_s3_bucket_versioning.access_logs]
 }
 
-data "aws_iam_policy_document" "access_logs" {
-  statement {
-    sid       = "DenyInsecureTransport"
-    effect    = "Deny"
-    actions   = ["s3:*"]
-    resources = [aws_s3_bucket.access_logs.arn, "${aws_s3_bucket.access_logs.arn}/*"]
+module "policies" {
+  source = "../alb-policies"
 
-    principals {
-      type        = "*"
-      identifiers = ["*"]
-    }
-
-    condition {
-      test     = "Bool"
-      variable = "aws:SecureTransport"
-      values   = ["false"]
-    }
-  }
-
-  statement {
-    sid       = "ElbLogDelivery"
-    actions   = ["s3:PutObject"]
-    resources = ["${aws_s3_bucket.access_logs.arn}/AWSLogs/${data.aws_caller_identity.current.account_id}/*"]
-
-    principals {
-      type        = "AWS"
-      identifiers = [data.aws_elb_service_account.this.arn]
-    }
-  }
+  account_id              = data.aws_caller_identity.current.account_id
+  bucket_arn              = aws_s3_bucket.access_logs.arn
+  elb_service_account_arn = data.aws_elb_service_account.this.arn
 }
 
 resource "aws_s3_bucket_policy" "access_logs" {
   bucket = aws_s3_bucket.access_logs.id
-  policy = data.aws_iam_policy_document.access_logs.json
+  policy = module.policies.bucket_policy
 
   # S3 answers OperationAborted to concurrent configuration changes of one bucket.
   depends_on = [aws_s3_bucket_public_access_block.access_logs]

@@ -38,67 +38,40 @@ resource "aws_cloudwatch_log_group" "this" {
 
 # --- IAM --------------------------------------------------------------------------
 
-data "aws_iam_policy_document" "ecs_tasks_trust" {
-  statement {
-    actions = ["sts:AssumeRole"]
+module "policies" {
+  source = "../ecs-service-policies"
 
-    principals {
-      type        = "Service"
-      identifiers = ["ecs-tasks.amazonaws.com"]
-    }
-
-    condition {
-      test     = "StringEquals"
-      variable = "aws:SourceAccount"
-      values   = [local.account_id]
-    }
-  }
+  account_id         = local.account_id
+  ecr_repository_arn = var.ecr_repository_arn
+  log_group_arn      = aws_cloudwatch_log_group.this.arn
 }
 
 resource "aws_iam_role" "execution" {
   name                 = local.execution_role_name
   description          = "ECS agent for ${var.name}: pull the image, write the log group"
-  assume_role_policy   = data.aws_iam_policy_document.ecs_tasks_trust.json
+  assume_role_policy   = module.policies.roles["execution"].trust
   permissions_boundary = var.permissions_boundary
   tags                 = var.tags
 }
 
-data "aws_iam_policy_document" "execution" {
-  statement {
-    sid     = "EcrAuth"
-    actions = ["ecr:GetAuthorizationToken"]
-    # aws-api-requires-wildcard: ecr:GetAuthorizationToken has no resource-level permissions.
-    resources = ["*"]
-  }
+resource "aws_iam_role_policy" "execution" {
+  for_each = module.policies.roles["execution"].inline
 
-  statement {
-    sid = "PullImage"
-    actions = [
-      "ecr:BatchCheckLayerAvailability",
-      "ecr:BatchGetImage",
-      "ecr:GetDownloadUrlForLayer",
-    ]
-    resources = [var.ecr_repository_arn]
-  }
-
-  statement {
-    sid       = "WriteLogs"
-    actions   = ["logs:CreateLogStream", "logs:PutLogEvents"]
-    resources = ["${aws_cloudwatch_log_group.this.arn}:log-stream:*"]
-  }
+  name   = each.key
+  role   = aws_iam_role.execution.id
+  policy = each.value
 }
 
-resource "aws_iam_role_policy" "execution" {
-  name   = "pull-image-write-logs"
-  role   = aws_iam_role.execution.id
-  policy = data.aws_iam_policy_document.execution.json
+moved {
+  from = aws_iam_role_policy.execution
+  to   = aws_iam_role_policy.execution["pull-image-write-logs"]
 }
 
 # The application calls no AWS API, so its task role has no permissions at all.
 resource "aws_iam_role" "task" {
   name                 = local.task_role_name
   description          = "Application role for ${var.name}; no permissions: the app calls no AWS API"
-  assume_role_policy   = data.aws_iam_policy_document.ecs_tasks_trust.json
+  assume_role_policy   = module.policies.roles["task"].trust
   permissions_boundary = var.permissions_boundary
   tags                 = var.tags
 }

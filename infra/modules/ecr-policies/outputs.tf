@@ -1,0 +1,17 @@
+output "repository_policy" {
+  description = "The repository policy (JSON) letting pull_account_ids pull and release_tag_role_arns tag; null without pull accounts."
+  value = length(var.pull_account_ids) == 0 ? null : jsonencode({
+    Version   = "2012-10-17"
+    Statement = local.repository_statements
+  })
+}
+
+output "lifecycle_policy" {
+  description = "The lifecycle policy (JSON): the rules in list order, which is their rulePriority."
+  value = jsonencode({
+    rules = [for index, rule in local.lifecycle_rules : merge(rule, {
+      rulePriority = index + 1
+      action       = { type = "expire" }
+    })]
+  })
+}
