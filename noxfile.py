@@ -167,6 +167,7 @@ def infra(session: nox.Session) -> None:
     infra_checks.formatting(session, tofu, terragrunt, offline, fix=args.fix)
     infra_checks.hcl_validate(session, terragrunt, offline)
     infra_checks.render(session, terragrunt, offline)
+    infra_checks.policy_tests(session, tofu)
     session.run("pytest", "infra/tests", "-q", *pytest_args)
     infra_checks.deploy_budget(session)
     infra_checks.iam_lint(session)

@@ -17,7 +17,8 @@ from typing import Any
 from hcl2.api import load as load_hcl  # bc-python-hcl2, installed with checkov
 
 WILDCARD_COMMENT = "# aws-api-requires-wildcard:"
-_WILDCARD_RESOURCES = re.compile(r'^\s*resources\s*=\s*\[\s*"\*"\s*\]')
+# `resources = ["*"]` in an aws_iam_policy_document, `Resource = "*"` in a jsonencode()d one.
+_WILDCARD_RESOURCES = re.compile(r'^\s*(resources\s*=\s*\[\s*"\*"\s*\]|Resource\s*=\s*"\*")')
 
 
 @dataclass(frozen=True)

@@ -117,6 +117,18 @@ def render(session: nox.Session, terragrunt: str, env: dict[str, str]) -> None:
             (target / f"{unit.name}.json").write_text(result.stdout)
 
 
+def policy_tests(session: nox.Session, tofu: str) -> None:
+    """`tofu init` + `tofu test` in every provider-free policy module (infra/modules/*-policies):
+    they need no provider, so they run offline."""
+    modules = sorted(path for path in INFRA_MODULES.glob("*-policies") if path.is_dir())
+    for module in modules:
+        session.log(f"tofu test: {module.relative_to(ROOT)}")
+        session.run(tofu, f"-chdir={module}", "init", "-backend=false", "-input=false",
+                    external=True, silent=True)  # fmt: skip
+        session.run(tofu, f"-chdir={module}", "test", external=True)
+    session.log(f"tofu test: {len(modules)} policy modules")
+
+
 def deploy_budget(session: nox.Session) -> None:
     """The rolling deploy's time budget (tools/deploy_budget.py); over the target fails."""
     session.log("deploy-time budget (rolling deploy, from the rendered ecs-service inputs)")
