@@ -18,7 +18,7 @@ from nox.command import CommandFailed
 sys.path.insert(0, str(Path(__file__).parent))
 from tools import image_build, infra_checks, workflow_checks
 from tools.args import session_args
-from tools.go_tools import tool
+from tools.go_tools import tofu_env, tool
 from tools.project import BUILD, INFRA_BUILD, SERVICE, install_groups
 
 # 2026.7.11: CommandFailed carries the command's exit code (the release sessions pass it on).
@@ -161,7 +161,7 @@ def infra(session: nox.Session) -> None:
     infra_checks.hcl_validate(session, terragrunt, offline)
     infra_checks.render(session, terragrunt, offline)
     infra_checks.policy_tests(session, tofu)
-    session.run("pytest", "infra/tests", "-q", *args.rest)
+    session.run("pytest", "infra/tests", "-q", *args.rest, env=tofu_env())
     infra_checks.deploy_budget(session)
     infra_checks.iam_lint(session)
     infra_checks.policy_quotas(session)

@@ -1,9 +1,9 @@
-"""Lints every IAM policy the modules render with parliament (`nox -s infra`).
+"""Lints every IAM policy the modules produce with parliament (`nox -s infra`).
 
-`python tools/iam_lint.py [OUTPUT.json]` renders each module's policies (the documents a
-resource uses, iam_render.py) for the example environments below, runs parliament on each
-one and fails on any finding that SUPPRESSIONS does not name with its reason. A
-suppression that no longer matches anything fails too, so the list cannot go stale.
+`python tools/iam_lint.py [OUTPUT.json]` takes every document of every case in
+tools/policy_cases.py, as the real OpenTofu computes it, runs parliament on each one and
+fails on any finding that SUPPRESSIONS does not name with its reason. A suppression that
+no longer matches anything fails too, so the list cannot go stale.
 """
 
 from __future__ import annotations
@@ -14,83 +14,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from fnmatch import fnmatch
 from pathlib import Path
-from typing import Any
 
-from tools.iam_render import Context, Policy, dumps, policies
 from tools.policy_cases import all_documents, uncovered_modules
-from tools.rendered import MODULES, env_values
-
-ACCOUNT = "111111111111"
-PROD_ACCOUNT = "222222222222"
-PROD_DEPLOY_ROLE = f"arn:aws:iam::{PROD_ACCOUNT}:role/hello-prod-deploy"
-REGION = "us-east-1"
-REPOSITORY = f"arn:aws:ecr:{REGION}:{ACCOUNT}:repository/hello"
-DATA = {
-    "data.aws_caller_identity.current.account_id": ACCOUNT,
-    "data.aws_region.current.region": REGION,
-    "data.aws_partition.current.partition": "aws",
-}
-OIDC_ARN = f"arn:aws:iam::{ACCOUNT}:oidc-provider/token.actions.githubusercontent.com"
-
-
-def ci_roles_context(environment: str, **variables: Any) -> Context:
-    account = ACCOUNT if environment == "dev" else PROD_ACCOUNT
-    data = {**DATA, "data.aws_caller_identity.current.account_id": account}
-    # The edge inputs the ci-roles unit passes from the environment's env.hcl.
-    env = env_values(environment)
-    edge = {
-        key: variables.pop(key, env[key])
-        for key in ("domain_name", "hosted_zone_id", "deletion_protection")
-    }
-    return Context(
-        variables={
-            "service": "hello",
-            "environment": environment,
-            "github_repository": "example-org/hello-platform",
-            "ecr_repository_arn": REPOSITORY,
-            "repository_in_account": environment == "dev",
-            "state_bucket": f"hello-platform-tfstate-{account}",
-            "release_reader_trusted_role_arns": [],
-            "promote_from_role_arn": None,
-            "promote_from_service_arn": None,
-            **edge,
-            **variables,
-        },
-        facts={
-            **data,
-            "aws_iam_openid_connect_provider.github[0].arn": OIDC_ARN.replace(ACCOUNT, account),
-        },
-    )
-
-
-# Each module that has IAM policy documents, in the environments that exercise all of
-# their statements (dynamic ones included).
-CONTEXTS: dict[str, dict[str, Context]] = {
-    "ci-roles": {
-        "dev": ci_roles_context(
-            "dev",
-            release_reader_trusted_role_arns=[PROD_DEPLOY_ROLE],
-        ),
-        "prod-own-account": ci_roles_context(
-            "prod",
-            promote_from_role_arn=f"arn:aws:iam::{ACCOUNT}:role/hello-dev-release-reader",
-        ),
-        "prod-shared-account": ci_roles_context(
-            "prod",
-            promote_from_service_arn=f"arn:aws:ecs:{REGION}:{PROD_ACCOUNT}:service/hello-dev/hello-dev",
-        ),
-    },
-}
-
-
-# What each trust or resource policy is attached to (see as_identity_policy).
-_ROLE = f"arn:aws:iam::{ACCOUNT}:role/hello-dev"
-# The ci-roles roles GitHub's OIDC tokens assume: the keys of its `trust` document.
-GITHUB_ROLES = ("publish", "deploy", "infra", "plan")
-ATTACHED_TO = {
-    **{("ci-roles", f'trust["{role}"]'): f"{_ROLE}-{role}" for role in GITHUB_ROLES},
-    ("ci-roles", "release_reader_trust"): f"{_ROLE}-release-reader",
-}
+from tools.policy_documents import Policy
 
 
 @dataclass(frozen=True)
@@ -124,7 +50,7 @@ SUPPRESSIONS: tuple[Suppression, ...] = (
     ),
     Suppression(
         "UNKNOWN_FEDERATION_SOURCE",
-        "ci-roles",
+        "ci-roles-policies",
         _TRUSTS,
         "GitHub's OIDC provider (token.actions.githubusercontent.com) is a web identity "
         "provider parliament does not list; the sub and aud conditions pin who may use it",
@@ -132,7 +58,7 @@ SUPPRESSIONS: tuple[Suppression, ...] = (
     ),
     Suppression(
         "UNKNOWN_CONDITION_FOR_ACTION",
-        "ci-roles",
+        "ci-roles-policies",
         _TRUSTS,
         "token.actions.githubusercontent.com:aud and :sub are the OIDC provider's claims, "
         "the documented keys for GitHub web identity federation",
@@ -148,8 +74,8 @@ SUPPRESSIONS: tuple[Suppression, ...] = (
     ),
     Suppression(
         "CREDENTIALS_EXPOSURE",
-        "ci-roles",
-        "deploy",
+        "ci-roles-policies",
+        "deploy.inline.release",
         "sts:AssumeRole of dev's release-reader role only (PromotionSourceAssume): promotion "
         "reads dev's service from prod's account",
         mentions="sts:assumerole",
@@ -163,67 +89,87 @@ SUPPRESSIONS: tuple[Suppression, ...] = (
     ),
     Suppression(
         "PERMISSIONS_MANAGEMENT_ACTIONS",
-        "ci-roles",
-        "deploy",
-        "iam:PassRole of the two task roles only, to ecs-tasks.amazonaws.com only "
-        "(test_pass_role_is_limited_to_the_task_roles)",
+        "ci-roles-policies",
+        "deploy.inline.release",
+        "iam:PassRole of the two task roles only, to ecs-tasks.amazonaws.com only (PassTaskRoles)",
         mentions="iam:passrole",
     ),
     Suppression(
         "PERMISSIONS_MANAGEMENT_ACTIONS",
-        "ci-roles",
-        "infra",
+        "ci-roles-policies",
+        "infra.inline.iam",
         "the infra role manages the two task roles, only with the permissions boundary "
-        "attached, and the policies of the platform's own resources: the ECR repository "
-        "(dev), the access-log bucket, the alerts key and topic, the web ACL and the log "
-        "resource policy WAF logging needs; test_ci_roles_security asserts the boundary "
-        "condition, the denies and that each is scoped to the environment",
+        "attached (TaskRolesWithBoundary), and the service-linked roles AWS defines; "
+        "ci-roles-policies' tests assert the boundary condition and the denies",
         mentions="iam:createrole",
     ),
     Suppression(
+        "PERMISSIONS_MANAGEMENT_ACTIONS",
+        "ci-roles-policies",
+        "managed.infra-compute",
+        "iam:PassRole of the two task roles only, to ecs-tasks.amazonaws.com only "
+        "(PassTaskRoles), for the task definitions the infra role registers",
+        mentions="iam:passrole",
+    ),
+    Suppression(
+        "PERMISSIONS_MANAGEMENT_ACTIONS",
+        "ci-roles-policies",
+        "managed.infra-edge",
+        "the policies of the edge's own resources: the access-log bucket's, the web ACL "
+        "and the log resource policy WAF logging needs, each scoped to the environment",
+        mentions="s3:putbucketpolicy",
+    ),
+    Suppression(
+        "PERMISSIONS_MANAGEMENT_ACTIONS",
+        "ci-roles-policies",
+        "managed.infra-alerts",
+        "the alerts key's policy and topic, created with and managed only under the project's tags",
+        mentions="kms:putkeypolicy",
+    ),
+    Suppression(
         "UNKNOWN_CONDITION_FOR_ACTION",
-        "ci-roles",
-        "infra",
+        "ci-roles-policies",
+        "infra.inline.iam",
         "the Service Authorization Reference lists iam:PermissionsBoundary for DeleteRole "
         "and UpdateRoleDescription; parliament's IAM database predates that",
         mentions="iam:PermissionsBoundary",
     ),
     Suppression(
         "MISMATCHED_TYPE",
-        "ci-roles",
-        "deploy",
+        "ci-roles-policies",
+        "deploy.inline.release",
         "the provider writes every condition value as a string; IAM compares Bool "
         'conditions against the string "false"',
         mentions="BoolIfExists",
     ),
     Suppression(
         "RESOURCE_STAR",
-        "ci-roles",
-        "deploy",
+        "ci-roles-policies",
+        "deploy.inline.release",
         "ecs:ListTasks is authorised on container instances, which Fargate has none of; "
         "the ecs:cluster condition scopes it to the service's cluster",
         mentions="ecs:ListTasks",
     ),
     Suppression(
         "RESOURCE_MISMATCH",
-        "ci-roles",
-        "infra",
+        "ci-roles-policies",
+        "managed.infra-network",
         "the platform has an application load balancer only: parliament requires the "
         "network load balancer's listener and rule ARNs too",
         mentions="/net/",
     ),
     Suppression(
         "RESOURCE_MISMATCH",
-        "ci-roles",
-        "infra",
+        "ci-roles-policies",
+        "managed.infra-network",
         "CreateSecurityGroup is split as AWS documents it: on the VPC without conditions, "
         "on the new group with the project's request tags (SecurityGroupCreate)",
         mentions='"ec2:CreateSecurityGroup"',
     ),
     Suppression(
         "RESOURCE_MISMATCH",
-        "ci-roles",
-        "infra",
+        "ci-roles-policies",
+        "managed.infra-alerts",
         "KMS alias calls are authorised on the alias and on its key, split as AWS documents "
         "it: the alerts alias by name (AlertsKeyAlias), the key by the project's tags "
         "(AlertsKeyOfTheEnvironment), which an alias ARN cannot carry",
@@ -231,8 +177,8 @@ SUPPRESSIONS: tuple[Suppression, ...] = (
     ),
     Suppression(
         "RESOURCE_STAR",
-        "ci-roles",
-        "infra",
+        "ci-roles-policies",
+        "managed.infra-edge",
         "the tags RequestCertificate sets are authorised as acm:AddTagsToCertificate before "
         "the certificate has an ARN (CertificateTagOnRequest); request tags and the "
         "IfExists resource tags scope it",
@@ -240,8 +186,8 @@ SUPPRESSIONS: tuple[Suppression, ...] = (
     ),
     Suppression(
         "RESOURCE_POLICY_PRIVILEGE_ESCALATION",
-        "ci-roles",
-        "infra",
+        "ci-roles-policies",
+        "managed.infra-edge",
         "the infra role manages the access-log bucket's policy and lifecycle (alb module); "
         "DenyAccessLogObjects (and, with deletion protection, DenyAccessLogObjectsDelete) "
         "outweighs anything a bucket policy could grant it, and retention is reviewed "
@@ -250,12 +196,24 @@ SUPPRESSIONS: tuple[Suppression, ...] = (
     ),
     Suppression(
         "RESOURCE_MISMATCH",
-        "ci-roles",
-        "infra",
-        "security group writes are split by resource type: on groups with the project's "
-        "tags (SecurityGroupsOfTheProject), on rules without (a rule has no tags before "
-        "it exists, and its group is a required resource of the same call)",
-        mentions="SecurityGroup",
+        "ci-roles-policies",
+        "managed.infra-network",
+        "ModifySecurityGroupRules is authorised on the group and on the rule, split by "
+        "resource type: on groups with the project's tags (SecurityGroupsOfTheProject), on "
+        "rules without (a rule has no tags before it exists; its group decides)",
+        mentions='[{"action": "ec2:ModifySecurityGroupRules", "required_format": '
+        '"arn:*:ec2:*:*:security-group-rule/*"}]',
+    ),
+    Suppression(
+        "RESOURCE_MISMATCH",
+        "ci-roles-policies",
+        "managed.infra-network",
+        "the rule half of the same split (SecurityGroupRules): the calls authorised on a "
+        "rule as well as on its group, whose tags SecurityGroupsOfTheProject checks",
+        mentions='[{"action": "ec2:AuthorizeSecurityGroupEgress", "required_format": '
+        '"arn:*:ec2:*:*:security-group/*"}, {"action": "ec2:AuthorizeSecurityGroupIngress", '
+        '"required_format": "arn:*:ec2:*:*:security-group/*"}, {"action": '
+        '"ec2:ModifySecurityGroupRules", "required_format": "arn:*:ec2:*:*:security-group/*"}]',
     ),
 )
 
@@ -278,29 +236,14 @@ class Finding:
 
 
 def rendered_policies() -> Iterator[tuple[str, str, str, Policy, str | None]]:
-    """(module, environment, document, policy, attached to) for every policy of its own: the
-    policy modules' documents as OpenTofu computes them, and those of the modules that still
-    write `aws_iam_policy_document` data sources (a document that only feeds
-    `source_policy_documents` is linted as part of the documents it feeds)."""
+    """(module, layout, document, policy, attached to) for every IAM policy the policy
+    modules produce (the ECR lifecycle policy, which has no statements, is no IAM policy)."""
     for document in all_documents():
-        if "Statement" not in document.policy:
-            continue  # not an IAM policy: the ECR lifecycle policy
-        yield (
-            document.module, document.layout, document.name, document.policy,
-            document.attached_to,
-        )  # fmt: skip
-    for module, environments in CONTEXTS.items():
-        for environment, context in environments.items():
-            for name, policy in policies(MODULES / module, context).items():
-                yield module, environment, name, policy, ATTACHED_TO.get((module, name))
-
-
-def modules_with_documents() -> set[str]:
-    return {
-        path.parent.name
-        for path in MODULES.glob("*/*.tf")
-        if 'data "aws_iam_policy_document"' in path.read_text()
-    }
+        if "Statement" in document.policy:
+            yield (
+                document.module, document.layout, document.name, document.policy,
+                document.attached_to,
+            )  # fmt: skip
 
 
 def as_identity_policy(policy: Policy, attached_to: str) -> Policy:
@@ -323,7 +266,9 @@ def lint(
         if attached is None:
             raise KeyError(f"{module}/{document} has principals: name what it is attached to")
         policy = as_identity_policy(policy, attached)
-    analysed = analyze_policy_string(dumps(policy), include_community_auditors=True)
+    analysed = analyze_policy_string(
+        json.dumps(policy, indent=2, sort_keys=True), include_community_auditors=True
+    )
     return [
         Finding(
             module=module,
@@ -351,9 +296,9 @@ def suppression_for(finding: Finding) -> Suppression | None:
 
 
 def main(argv: list[str]) -> int:
-    missing = sorted(modules_with_documents() - set(CONTEXTS)) + uncovered_modules()
+    missing = uncovered_modules()
     if missing:
-        print(f"no example environment for the policy documents of {missing}")
+        print(f"no case in tools/policy_cases.py applies the policy modules {missing}")
         return 1
     findings: list[Finding] = []
     policies = 0

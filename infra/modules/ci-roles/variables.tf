@@ -12,11 +12,6 @@ variable "environment" {
 variable "github_repository" {
   description = "GitHub repository as `<org>/<repo>`, matched exactly in the OIDC `sub` claim."
   type        = string
-
-  validation {
-    condition     = can(regex("^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$", var.github_repository))
-    error_message = "github_repository must be <org>/<repo>."
-  }
 }
 
 variable "create_oidc_provider" {
@@ -62,22 +57,12 @@ variable "domain_name" {
   description = "The environment's public name (env.hcl `domain_name`; empty: none). The infra role may request a certificate for it and change its records, nothing else; a new name needs this unit applied again."
   type        = string
   default     = ""
-
-  validation {
-    condition     = var.domain_name == "" || can(regex("^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\\.)+[a-z]{2,63}$", var.domain_name))
-    error_message = "domain_name must be a lower-case DNS name such as hello.example.com (or empty)."
-  }
 }
 
 variable "hosted_zone_id" {
   description = "Route 53 hosted zone holding domain_name (env.hcl `hosted_zone_id`): the only zone whose records the infra role may change."
   type        = string
   default     = ""
-
-  validation {
-    condition     = var.hosted_zone_id == "" || can(regex("^[A-Z0-9]{1,32}$", var.hosted_zone_id))
-    error_message = "hosted_zone_id must be a Route 53 hosted zone ID such as Z0123456789ABCDEFGHIJ (or empty)."
-  }
 }
 
 variable "deletion_protection" {

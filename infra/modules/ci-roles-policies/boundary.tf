@@ -1,0 +1,24 @@
+# Permissions boundary: the most any role the infra role manages can ever do.
+#
+# The infra role may create and change roles only with this boundary attached
+# (iam:PermissionsBoundary), and nothing may change the boundary itself: a role it
+# makes can pull the image and write the service's logs, never touch IAM.
+
+locals {
+  boundary = concat(local.ecr_pull, [
+    {
+      Sid      = "WriteLogs"
+      Effect   = "Allow"
+      Action   = ["logs:CreateLogStream", "logs:PutLogEvents"]
+      Resource = "${local.log_group_arn}:log-stream:*"
+    },
+    # Belt and braces: even a policy that allows IAM gets nothing through this boundary.
+    {
+      Sid    = "DenyIam"
+      Effect = "Deny"
+      Action = "iam:*"
+      # aws-api-requires-wildcard: a Deny of every IAM call on every resource, including the calls that have no resource-level permissions.
+      Resource = "*"
+    },
+  ])
+}

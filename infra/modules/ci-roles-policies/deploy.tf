@@ -1,0 +1,107 @@
+# deploy: exactly what a release does.
+
+locals {
+  deploy = concat(
+    local.ecr_read,
+    # The release tool reads this service as promotion reads dev's (release_reader.tf).
+    local.release_reader,
+    local.register_task_definitions,
+    [
+      # After a stable rollout the release tool tags the deployed digest `<env>-<sha>`: a
+      # PutImage of the manifest already in the repository. No layer upload, so no new
+      # image (pushing is the publish role's); prod's role also needs the repository
+      # policy's grant.
+      {
+        Sid      = "EcrReleaseTag"
+        Effect   = "Allow"
+        Action   = "ecr:PutImage"
+        Resource = var.ecr_repository_arn
+      },
+      {
+        Sid    = "TaskDefinitionsList"
+        Effect = "Allow"
+        Action = "ecs:ListTaskDefinitions"
+        # aws-api-requires-wildcard: ListTaskDefinitions has no resource-level permissions.
+        Resource = "*"
+      },
+      {
+        Sid       = "TaskDefinitionsTag"
+        Effect    = "Allow"
+        Action    = "ecs:TagResource"
+        Resource  = local.task_family_arn
+        Condition = { StringEquals = { "ecs:CreateAction" = "RegisterTaskDefinition" } }
+      },
+      # A release changes the task definition only: a revision of its own family, ECS Exec
+      # stays off, and no network configuration (subnets are required in any awsvpc
+      # configuration, so no subnet in the request means the security groups and public IP
+      # cannot be sent either).
+      {
+        Sid      = "ServiceUpdateImageOnly"
+        Effect   = "Allow"
+        Action   = "ecs:UpdateService"
+        Resource = local.service_arn
+        Condition = {
+          ArnLike      = { "ecs:task-definition" = local.task_family_arn }
+          BoolIfExists = { "ecs:enable-execute-command" = "false" }
+          Null         = { "ecs:subnet" = "true", "ecs:auto-assign-public-ip" = "true" }
+        }
+      },
+    ],
+    # Promotion (prod): the release tool checks that dev runs the image healthy, its
+    # deployment alarms OK, before deploying it here; dev's service is read directly (same
+    # account) or through dev's release-reader role (separate accounts).
+    [for service in compact([var.promote_from_service_arn]) : {
+      Sid      = "PromotionSourceRead"
+      Effect   = "Allow"
+      Action   = "ecs:DescribeServices"
+      Resource = service
+    }],
+    [for alarms in local.promote_from_alarms : {
+      Sid      = "PromotionSourceAlarmsRead"
+      Effect   = "Allow"
+      Action   = "cloudwatch:DescribeAlarms"
+      Resource = alarms
+    }],
+    [for role in compact([var.promote_from_role_arn]) : {
+      Sid      = "PromotionSourceAssume"
+      Effect   = "Allow"
+      Action   = "sts:AssumeRole"
+      Resource = role
+    }],
+    [
+      {
+        Sid    = "TasksList"
+        Effect = "Allow"
+        Action = "ecs:ListTasks"
+        # aws-api-requires-wildcard: ListTasks is authorised on container instances, which Fargate has none of; the ecs:cluster condition scopes it.
+        Resource  = "*"
+        Condition = { ArnEquals = { "ecs:cluster" = local.cluster_arn } }
+      },
+      {
+        Sid      = "TasksDescribe"
+        Effect   = "Allow"
+        Action   = "ecs:DescribeTasks"
+        Resource = "${local.ecs_prefix}:task/${local.name}/*"
+      },
+      {
+        Sid    = "LoadBalancerRead"
+        Effect = "Allow"
+        Action = [
+          "elasticloadbalancing:DescribeListeners",
+          "elasticloadbalancing:DescribeLoadBalancers",
+          "elasticloadbalancing:DescribeTargetGroups",
+          "elasticloadbalancing:DescribeTargetHealth",
+        ]
+        # aws-api-requires-wildcard: elasticloadbalancing Describe* calls have no resource-level permissions.
+        Resource = "*"
+      },
+      # `verify` reads the domain of the HTTPS listener's certificate.
+      {
+        Sid      = "CertificateRead"
+        Effect   = "Allow"
+        Action   = "acm:DescribeCertificate"
+        Resource = local.certificates_arn
+      },
+    ],
+  )
+}

@@ -1,0 +1,263 @@
+# The CI roles' documents in each account layout the project supports: dev (the image
+# repository lives there, prod reads it from its own account), prod in its own account,
+# prod sharing dev's account. infra/tests/test_ci_roles_security.py checks the rules that
+# span many documents or other units.
+
+variables {
+  partition                        = "aws"
+  account_id                       = "111111111111"
+  region                           = "us-east-1"
+  oidc_provider_arn                = "arn:aws:iam::111111111111:oidc-provider/token.actions.githubusercontent.com"
+  service                          = "svc"
+  environment                      = "dev"
+  github_repository                = "org/repo"
+  ecr_repository_arn               = "arn:aws:ecr:us-east-1:111111111111:repository/svc"
+  repository_in_account            = true
+  release_reader_trusted_role_arns = ["arn:aws:iam::222222222222:role/svc-prod-deploy"]
+  promote_from_role_arn            = null
+  promote_from_service_arn         = null
+  state_bucket                     = "state-111111111111"
+  domain_name                      = "dev.example.com"
+  hosted_zone_id                   = "Z1111"
+  deletion_protection              = false
+}
+
+run "dev" {
+  command = apply
+
+  assert {
+    condition     = keys(output.roles) == ["deploy", "infra", "plan", "publish", "release-reader"]
+    error_message = "dev has the publish role (the repository lives there) and the release-reader (prod reads it)."
+  }
+
+  # Every GitHub role trusts the OIDC provider for STS only, and exactly one workflow
+  # file on main (the plan role: also its pull requests, the number being the only wildcard).
+  assert {
+    condition = alltrue(flatten([for role in ["publish", "deploy", "infra", "plan"] : [
+      for s in jsondecode(output.roles[role].trust).Statement : [
+        s.Action == "sts:AssumeRoleWithWebIdentity",
+        s.Principal == { Federated = var.oidc_provider_arn },
+        s.Condition.StringEquals["token.actions.githubusercontent.com:aud"] == "sts.amazonaws.com",
+      ]
+    ]]))
+    error_message = "a GitHub role trusts something other than GitHub's OIDC tokens for STS."
+  }
+
+  assert {
+    condition = alltrue(flatten([for role in ["publish", "deploy", "infra"] : [
+      for s in jsondecode(output.roles[role].trust).Statement : [
+        for sub in flatten([s.Condition.StringEquals["token.actions.githubusercontent.com:sub"]]) :
+        !strcontains(sub, "*") && !strcontains(sub, "?") && endswith(sub, "@refs/heads/main") && keys(s.Condition) == ["StringEquals"]
+      ]
+    ]]))
+    error_message = "publish, deploy and infra must trust exact subjects on main."
+  }
+
+  assert {
+    condition     = jsondecode(output.roles.infra.trust).Statement[0].Condition.StringEquals["token.actions.githubusercontent.com:sub"] == "repo:org/repo:environment:dev-infra:job_workflow_ref:org/repo/.github/workflows/infra.yml@refs/heads/main"
+    error_message = "the infra role trusts infra.yml on main in the dev-infra environment only."
+  }
+
+  assert {
+    condition = toset(flatten([jsondecode(output.roles.deploy.trust).Statement[0].Condition.StringEquals["token.actions.githubusercontent.com:sub"]])) == toset([
+      "repo:org/repo:environment:dev:job_workflow_ref:org/repo/.github/workflows/deploy.yml@refs/heads/main",
+      "repo:org/repo:environment:dev:job_workflow_ref:org/repo/.github/workflows/release.yml@refs/heads/main",
+    ])
+    error_message = "the deploy role trusts deploy.yml and release.yml on main in its environment only."
+  }
+
+  assert {
+    condition = [for s in jsondecode(output.roles.plan.trust).Statement : s.Condition.StringLike["token.actions.githubusercontent.com:sub"] if contains(keys(s.Condition), "StringLike")] == [
+      "repo:org/repo:pull_request:job_workflow_ref:org/repo/.github/workflows/infra.yml@refs/pull/*/merge",
+    ]
+    error_message = "the plan role's only pattern is the pull request number of infra.yml."
+  }
+
+  # The boundary: pulling the image and writing logs at most, and never IAM.
+  assert {
+    condition = anytrue([for s in jsondecode(output.managed_policies.boundary).Statement :
+    s.Effect == "Deny" && s.Action == "iam:*" && s.Resource == "*"])
+    error_message = "the boundary must deny all of IAM."
+  }
+
+  assert {
+    condition = alltrue([for s in jsondecode(output.managed_policies.boundary).Statement :
+    alltrue([for a in flatten([s.Action]) : startswith(a, "ecr:") || startswith(a, "logs:")]) if s.Effect == "Allow"])
+    error_message = "the boundary allows more than pulling the image and writing logs."
+  }
+
+  # The infra role writes IAM only on the task roles, and only with the boundary.
+  assert {
+    condition = alltrue(flatten([for name, doc in merge(output.roles.infra.inline, { for k in output.roles.infra.managed : k => output.managed_policies[k] }) : [
+      for s in jsondecode(doc).Statement : [
+        for a in flatten([s.Action]) :
+        contains(["iam:PassRole", "iam:TagRole", "iam:UntagRole", "iam:CreateServiceLinkedRole"], a) ||
+        can(regex("^iam:(Get|List)", a)) ||
+        try(s.Condition.ArnEquals["iam:PermissionsBoundary"] == "arn:aws:iam::111111111111:policy/svc-dev-boundary", false)
+        if startswith(a, "iam:")
+      ] if s.Effect == "Allow"
+    ]]))
+    error_message = "an IAM write of the infra role does not require the boundary."
+  }
+
+  # Nothing of the CI roles' own: every managed policy, the roles, the OIDC provider.
+  assert {
+    condition = anytrue([for s in jsondecode(output.roles.infra.inline.iam).Statement :
+      s.Effect == "Deny" && s.Action == "iam:*" &&
+    toset(s.Resource) == toset([for k in keys(output.managed_policies) : "arn:aws:iam::111111111111:policy/svc-dev-${k}"])])
+    error_message = "the infra role may change a managed policy of the CI roles."
+  }
+
+  assert {
+    condition = anytrue([for s in jsondecode(output.roles.infra.inline.iam).Statement :
+      s.Effect == "Deny" && s.Action == "iam:*" &&
+    length(setsubtract(concat([var.oidc_provider_arn], [for r in ["deploy", "infra", "plan", "publish", "release-reader"] : "arn:aws:iam::111111111111:role/svc-dev-${r}"]), flatten([s.Resource]))) == 0])
+    error_message = "the infra role may change a CI role or the OIDC provider."
+  }
+
+  # State: the environment's keys only, never the admin units'.
+  assert {
+    condition = alltrue(flatten([for s in jsondecode(output.roles.infra.inline.state).Statement :
+    [for r in flatten([s.Resource]) : startswith(r, "arn:aws:s3:::state-111111111111/dev/")]]))
+    error_message = "the infra role writes state outside dev/."
+  }
+
+  assert {
+    condition = anytrue([for s in jsondecode(output.roles.infra.inline.state).Statement :
+    s.Effect == "Deny" && toset(s.Resource) == toset(["arn:aws:s3:::state-111111111111/dev/ci-roles/*", "arn:aws:s3:::state-111111111111/dev/github-repo/*"])])
+    error_message = "the infra role may write the state of ci-roles or github-repo."
+  }
+
+  assert {
+    condition = alltrue([for s in jsondecode(output.managed_policies["platform-read"]).Statement :
+    s.Condition.StringLike["s3:prefix"] == "dev/*" if s.Sid == "StateList"])
+    error_message = "plans list state keys outside dev/."
+  }
+
+  # The deploy role updates its service only to a revision of its family, ECS Exec off,
+  # no network change.
+  assert {
+    condition = [for s in jsondecode(output.roles.deploy.inline.release).Statement : s.Condition if s.Action == "ecs:UpdateService"] == [{
+      ArnLike      = { "ecs:task-definition" = "arn:aws:ecs:us-east-1:111111111111:task-definition/svc-dev:*" }
+      BoolIfExists = { "ecs:enable-execute-command" = "false" }
+      Null         = { "ecs:auto-assign-public-ip" = "true", "ecs:subnet" = "true" }
+    }]
+    error_message = "the deploy role's UpdateService is not limited to its family without exec or network."
+  }
+
+  # Without deletion protection the infra role may empty the log bucket; it never reads it.
+  assert {
+    condition = anytrue([for s in jsondecode(output.managed_policies["infra-edge"]).Statement :
+    s.Effect == "Allow" && contains(flatten([s.Action]), "s3:DeleteObject")])
+    error_message = "dev's infra role cannot empty the access-log bucket it destroys."
+  }
+
+  # The release reader trusts the named roles only, through their accounts.
+  assert {
+    condition     = jsondecode(output.roles["release-reader"].trust).Statement[0].Condition == { ArnEquals = { "aws:PrincipalArn" = var.release_reader_trusted_role_arns } }
+    error_message = "the release reader must trust exactly the named roles."
+  }
+}
+
+run "prod_own_account" {
+  command = apply
+
+  variables {
+    account_id                       = "222222222222"
+    oidc_provider_arn                = "arn:aws:iam::222222222222:oidc-provider/token.actions.githubusercontent.com"
+    environment                      = "prod"
+    repository_in_account            = false
+    release_reader_trusted_role_arns = []
+    promote_from_role_arn            = "arn:aws:iam::111111111111:role/svc-dev-release-reader"
+    state_bucket                     = "state-222222222222"
+    domain_name                      = "example.com"
+    hosted_zone_id                   = "Z2222"
+    deletion_protection              = true
+  }
+
+  assert {
+    condition     = keys(output.roles) == ["deploy", "infra", "plan"]
+    error_message = "prod in its own account has no publish or release-reader role."
+  }
+
+  assert {
+    condition     = [for s in jsondecode(output.roles.deploy.inline.release).Statement : s.Resource if s.Action == "sts:AssumeRole"] == [var.promote_from_role_arn]
+    error_message = "prod's deploy role assumes dev's release reader, nothing else."
+  }
+
+  # With deletion protection nobody in the pipeline deletes a log.
+  assert {
+    condition = alltrue([for s in jsondecode(output.managed_policies["infra-edge"]).Statement :
+    !contains(flatten([s.Action]), "s3:DeleteObject") if s.Effect == "Allow"])
+    error_message = "prod's infra role may delete access logs."
+  }
+
+  assert {
+    condition = anytrue([for s in jsondecode(output.managed_policies["infra-edge"]).Statement :
+    s.Effect == "Deny" && contains(flatten([s.Action]), "s3:DeleteObject")])
+    error_message = "prod's access logs need an explicit deny of deletes."
+  }
+
+  assert {
+    condition = alltrue(flatten([for s in jsondecode(output.roles.infra.inline.state).Statement :
+    [for r in flatten([s.Resource]) : startswith(r, "arn:aws:s3:::state-222222222222/prod/")]]))
+    error_message = "prod's infra role writes state outside prod/."
+  }
+}
+
+run "prod_shared_account" {
+  command = apply
+
+  variables {
+    environment              = "prod"
+    repository_in_account    = false
+    promote_from_service_arn = "arn:aws:ecs:us-east-1:111111111111:service/svc-dev/svc-dev"
+    domain_name              = "example.com"
+    deletion_protection      = true
+  }
+
+  assert {
+    condition = toset([for s in jsondecode(output.roles.deploy.inline.release).Statement : s.Resource if s.Action == "cloudwatch:DescribeAlarms"]) == toset([
+      "arn:aws:cloudwatch:us-east-1:111111111111:alarm:svc-prod-*",
+      "arn:aws:cloudwatch:us-east-1:111111111111:alarm:svc-dev-*",
+    ])
+    error_message = "prod's deploy role reads its own alarms and dev's, nothing else."
+  }
+
+  assert {
+    condition     = !anytrue([for s in jsondecode(output.roles.deploy.inline.release).Statement : s.Action == "sts:AssumeRole"])
+    error_message = "in one account prod's deploy role assumes no other role."
+  }
+
+  # Dev's state keys in the shared bucket are not prod's.
+  assert {
+    condition = alltrue(flatten([for s in jsondecode(output.roles.infra.inline.state).Statement :
+    [for r in flatten([s.Resource]) : startswith(r, "arn:aws:s3:::state-111111111111/prod/")]]))
+    error_message = "prod's infra role writes dev's state."
+  }
+}
+
+run "no_domain" {
+  command = apply
+
+  variables {
+    domain_name    = ""
+    hosted_zone_id = ""
+  }
+
+  assert {
+    condition = !anytrue(flatten([for s in jsondecode(output.managed_policies["infra-edge"]).Statement :
+    [for a in flatten([s.Action]) : startswith(a, "acm:") || startswith(a, "route53:")] if s.Effect == "Allow"]))
+    error_message = "without a domain the infra role gets no certificate or record writes."
+  }
+}
+
+run "domain_needs_its_zone" {
+  command = plan
+
+  variables {
+    hosted_zone_id = ""
+  }
+
+  expect_failures = [output.roles]
+}
