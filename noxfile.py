@@ -150,7 +150,7 @@ def workflows(session: nox.Session) -> None:
 @nox.session
 def infra(session: nox.Session) -> None:
     """Offline checks of infra/: formatting, terragrunt validate and render, `tofu test` of
-    the policy modules, pytest on the rendered configs and policies, the deploy-time budget,
+    the provider-free modules, pytest on the rendered configs and policies, the deploy-time budget,
     IAM lint and policy quotas, tflint, checkov and module READMEs; tofu validate too when
     the provider registry is reachable. `-- --fix` rewrites formatting
     and README tables instead of checking them."""

@@ -126,12 +126,15 @@ TOFU_TEST_TOTALS = re.compile(r"(\d+) passed, (\d+) failed")
 
 
 def policy_tests(session: nox.Session, tofu: str) -> None:
-    """`tofu test` in every provider-free policy module (infra/modules/*-policies/tests):
-    the real OpenTofu computes each document and checks the module's rules on it."""
-    work = INFRA_BUILD / "policy-tests"
+    """`tofu test` in every provider-free module: each policy module (infra/modules/
+    *-policies, which must have tests) and each other module with a tests/ folder of
+    .tftest.hcl files. The real OpenTofu computes what the module outputs and checks the
+    module's rules on it."""
+    work = INFRA_BUILD / "module-tests"
     shutil.rmtree(work, ignore_errors=True)
     passed = 0
-    tested = policy_modules()
+    with_tests = {path.parent.parent for path in INFRA_MODULES.glob("*/tests/*.tftest.hcl")}
+    tested = sorted(with_tests | set(policy_modules()))
     for module in tested:
         copy = work / module.name
         shutil.copytree(module, copy, ignore=shutil.ignore_patterns(".terraform*"))
