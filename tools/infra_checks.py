@@ -29,6 +29,8 @@ if TYPE_CHECKING:
     import nox
 
 INFRA = ROOT / "infra"
+# The repository's own checkov checks (infra/checkov/__init__.py says how they are written).
+CHECKOV_CHECKS = INFRA / "checkov"
 TOOLS = Path(__file__).parent
 # What `tofu init` says when it cannot reach the provider registry (offline machines).
 REGISTRY_UNREACHABLE = re.compile(
@@ -151,7 +153,7 @@ def policy_tests(session: nox.Session, tofu: str) -> None:
             session.error(f"tofu test in {module.name}: {ran} passed, {failed} failed")
         session.log(f"tofu test {module.name}: {ran} passed")
         passed += ran
-    session.log(f"tofu test: {passed} passed in {len(tested)} policy modules")
+    session.log(f"tofu test: {passed} passed in {len(tested)} modules")
 
 
 def policy_quotas(session: nox.Session) -> None:
@@ -204,11 +206,12 @@ def tflint(session: nox.Session, binary: str) -> None:
 
 
 def checkov(session: nox.Session) -> None:
-    """checkov over infra/modules; every skip is inline with its reason."""
+    """checkov over infra/modules, with the repository's own checks (infra/checkov); every
+    skip is inline with its reason."""
     out = INFRA_BUILD / "checkov.json"
     session.run(
         "checkov", "--directory", str(INFRA_MODULES), "--framework", "terraform",
-        "--skip-download", "--compact", "--quiet",
+        "--external-checks-dir", str(CHECKOV_CHECKS), "--skip-download", "--compact", "--quiet",
         "--output", "cli", "--output", "json", "--output-file-path", f"console,{out}",
         success_codes=[0, 1],
     )  # fmt: skip
