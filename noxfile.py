@@ -45,6 +45,7 @@ TYPED_SOURCES = [
     "infra/release/src",
     "infra/release/tests",
     "infra/tests",
+    "infra/checkov",
     ".github/tests",
 ]
 # Each unit test suite, the package it covers and the coverage it must reach.

@@ -3,10 +3,10 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from _conf import blocks, value
+
 from checkov.common.models.enums import CheckCategories, CheckResult
 from checkov.terraform.checks.resource.base_resource_check import BaseResourceCheck
-
-from _conf import blocks, value
 
 
 class RateAlarmDividesCountsOfOneTarget(BaseResourceCheck):

@@ -2,10 +2,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from _conf import blocks, value
+
 from checkov.common.models.enums import CheckCategories, CheckResult
 from checkov.terraform.checks.resource.base_resource_check import BaseResourceCheck
-
-from _conf import blocks, value
 
 # The AWS managed rule groups every web ACL runs, in blocking mode.
 MANAGED_GROUPS = {
@@ -22,7 +22,7 @@ class HttpListenerNeverForwards(BaseResourceCheck):
 
     def __init__(self) -> None:
         super().__init__(
-            name="HTTP listeners never forward: they redirect to HTTPS:443 with a 301, or answer 404",
+            name="HTTP listeners never forward: they redirect to HTTPS:443 (301) or answer 404",
             id="CKV_PLATFORM_8",
             categories=[CheckCategories.NETWORKING],
             supported_resources=["aws_lb_listener"],
@@ -35,7 +35,9 @@ class HttpListenerNeverForwards(BaseResourceCheck):
             if blocks(action, "forward") or "forward" in str(value(action, "type")):
                 return CheckResult.FAILED
             for redirect in blocks(action, "redirect"):
-                target = tuple(str(value(redirect, key)) for key in ("protocol", "port", "status_code"))
+                target = tuple(
+                    str(value(redirect, key)) for key in ("protocol", "port", "status_code")
+                )
                 if target != ("HTTPS", "443", "HTTP_301"):
                     return CheckResult.FAILED
         return CheckResult.PASSED
@@ -44,8 +46,8 @@ class HttpListenerNeverForwards(BaseResourceCheck):
 class WebAclBlocksWithManagedGroupsAndARateLimit(BaseResourceCheck):
     def __init__(self) -> None:
         super().__init__(
-            name="Web ACLs run AWS's common, known-bad-inputs and IP-reputation groups in blocking mode, "
-            "block per-IP floods, and publish metrics for every rule",
+            name="Web ACLs run AWS's common, known-bad-inputs and IP-reputation groups in "
+            "blocking mode, block per-IP floods, and publish metrics for every rule",
             id="CKV_PLATFORM_9",
             categories=[CheckCategories.NETWORKING],
             supported_resources=["aws_wafv2_web_acl"],
@@ -63,14 +65,22 @@ class WebAclBlocksWithManagedGroupsAndARateLimit(BaseResourceCheck):
                 for group in blocks(statement, "managed_rule_group_statement"):
                     # "none" keeps the group's own block actions; "count" would only watch.
                     overrides = blocks(rule, "override_action")
-                    if value(group, "vendor_name") == "AWS" and overrides and "none" in overrides[0]:
+                    if (
+                        value(group, "vendor_name") == "AWS"
+                        and overrides
+                        and "none" in overrides[0]
+                    ):
                         managed.add(value(group, "name"))
                 for rate in blocks(statement, "rate_based_statement"):
                     actions = blocks(rule, "action")
-                    if value(rate, "aggregate_key_type") == "IP" and actions and "block" in actions[0]:
+                    if (
+                        value(rate, "aggregate_key_type") == "IP"
+                        and actions
+                        and "block" in actions[0]
+                    ):
                         rate_limits += 1
         unique = len(set(map(str, priorities))) == len(priorities)
-        passed = unique and MANAGED_GROUPS <= managed and rate_limits == 1
+        passed = unique and managed >= MANAGED_GROUPS and rate_limits == 1
         return CheckResult.PASSED if passed else CheckResult.FAILED
 
 
@@ -89,7 +99,7 @@ class WafLogsWithoutCredentials(BaseResourceCheck):
             for field in blocks(conf, "redacted_fields")
             for header in blocks(field, "single_header")
         }
-        return CheckResult.PASSED if REDACTED_HEADERS <= redacted else CheckResult.FAILED
+        return CheckResult.PASSED if redacted >= REDACTED_HEADERS else CheckResult.FAILED
 
 
 http_listener = HttpListenerNeverForwards()

@@ -2,10 +2,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from _conf import blocks, value
+
 from checkov.common.models.enums import CheckCategories, CheckResult
 from checkov.terraform.checks.resource.base_resource_check import BaseResourceCheck
-
-from _conf import blocks, value
 
 # The app ID of GitHub Actions: a check it reports cannot be posted as a commit status by
 # anyone with write access.

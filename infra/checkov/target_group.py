@@ -2,10 +2,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from _conf import value
+
 from checkov.common.models.enums import CheckCategories, CheckResult
 from checkov.terraform.checks.resource.base_resource_check import BaseResourceCheck
-
-from _conf import value
 
 # A rollout waits this out for every old task; AWS's default is 300 s.
 MAX_DEREGISTRATION_DELAY = 60

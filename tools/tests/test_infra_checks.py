@@ -319,7 +319,7 @@ def test_a_failed_saved_plan_says_where_a_first_apply_belongs(
 ) -> None:
     _log, code = run_all_programs
     code.write_text("1")
-    with pytest.raises(SessionError, match="nothing saved to apply.*docs/bootstrap.md"):
+    with pytest.raises(SessionError, match=r"nothing saved to apply.*docs/bootstrap\.md"):
         infra_checks.plan(FakeSession().session, "prod", tmp_path / "plans")
 
 

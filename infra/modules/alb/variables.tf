@@ -44,6 +44,11 @@ variable "domain_name" {
     condition     = var.domain_name == "" || can(regex("^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\\.)+[a-z]{2,63}$", var.domain_name))
     error_message = "domain_name must be a lower-case DNS name such as hello.example.com (or empty for plain HTTP)."
   }
+
+  validation {
+    condition     = !var.require_https || var.domain_name != ""
+    error_message = "${var.name} must serve HTTPS (require_https): set domain_name and hosted_zone_id."
+  }
 }
 
 variable "hosted_zone_id" {
@@ -66,11 +71,6 @@ variable "require_https" {
   description = "Refuse to plan without domain_name, so the environment can never serve plain HTTP (prod sets it)."
   type        = bool
   default     = false
-
-  validation {
-    condition     = !var.require_https || var.domain_name != ""
-    error_message = "${var.name} must serve HTTPS (require_https): set domain_name and hosted_zone_id."
-  }
 }
 
 variable "ssl_policy" {
