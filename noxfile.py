@@ -39,6 +39,7 @@ TYPED_SOURCES = [
     "infra/release/src",
     "infra/release/tests",
     "infra/tests",
+    "infra/checkov",
     ".github/tests",
 ]
 # Each unit test suite, the package it covers and the coverage it must reach.
@@ -144,7 +145,7 @@ def workflows(session: nox.Session) -> None:
 @nox.session
 def infra(session: nox.Session) -> None:
     """Offline checks of infra/: formatting, terragrunt validate and render, `tofu test` of
-    the policy modules, pytest on the rendered configs and policies, the deploy-time budget,
+    the provider-free modules, pytest on the rendered configs and policies, the deploy-time budget,
     IAM lint and policy quotas, tflint, checkov and module READMEs; tofu validate too when
     the provider registry is reachable. `-- --fix` rewrites formatting
     and README tables instead of checking them."""

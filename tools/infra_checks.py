@@ -28,6 +28,8 @@ if TYPE_CHECKING:
     import nox
 
 INFRA = ROOT / "infra"
+# The repository's own checkov checks (infra/checkov/__init__.py says how they are written).
+CHECKOV_CHECKS = INFRA / "checkov"
 TOOLS = Path(__file__).parent
 # What `tofu init` says when it cannot reach the provider registry (offline machines).
 REGISTRY_UNREACHABLE = re.compile(
@@ -127,12 +129,15 @@ TOFU_TEST_TOTALS = re.compile(r"(\d+) passed, (\d+) failed")
 
 
 def policy_tests(session: nox.Session, tofu: str) -> None:
-    """`tofu test` in every provider-free policy module (infra/modules/*-policies/tests):
-    the real OpenTofu computes each document and checks the module's rules on it."""
-    work = INFRA_BUILD / "policy-tests"
+    """`tofu test` in every provider-free module: each policy module (infra/modules/
+    *-policies, which must have tests) and each other module with a tests/ folder of
+    .tftest.hcl files. The real OpenTofu computes what the module outputs and checks the
+    module's rules on it."""
+    work = INFRA_BUILD / "module-tests"
     shutil.rmtree(work, ignore_errors=True)
     passed = 0
-    tested = policy_modules()
+    with_tests = {path.parent.parent for path in INFRA_MODULES.glob("*/tests/*.tftest.hcl")}
+    tested = sorted(with_tests | set(policy_modules()))
     for module in tested:
         copy = work / module.name
         shutil.copytree(module, copy, ignore=shutil.ignore_patterns(".terraform*"))
@@ -149,7 +154,7 @@ def policy_tests(session: nox.Session, tofu: str) -> None:
             session.error(f"tofu test in {module.name}: {ran} passed, {failed} failed")
         session.log(f"tofu test {module.name}: {ran} passed")
         passed += ran
-    session.log(f"tofu test: {passed} passed in {len(tested)} policy modules")
+    session.log(f"tofu test: {passed} passed in {len(tested)} modules")
 
 
 def policy_quotas(session: nox.Session) -> None:
@@ -202,11 +207,12 @@ def tflint(session: nox.Session, binary: str) -> None:
 
 
 def checkov(session: nox.Session) -> None:
-    """checkov over infra/modules; every skip is inline with its reason."""
+    """checkov over infra/modules, with the repository's own checks (infra/checkov); every
+    skip is inline with its reason."""
     out = INFRA_BUILD / "checkov.json"
     session.run(
         "checkov", "--directory", str(INFRA_MODULES), "--framework", "terraform",
-        "--skip-download", "--compact", "--quiet",
+        "--external-checks-dir", str(CHECKOV_CHECKS), "--skip-download", "--compact", "--quiet",
         "--output", "cli", "--output", "json", "--output-file-path", f"console,{out}",
         success_codes=[0, 1],
     )  # fmt: skip

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from hcl2.api import load as load_hcl  # bc-python-hcl2, installed with checkov
+from hcl2.api import loads as loads_hcl
 
 from tools.project import ENVIRONMENTS, INFRA_LIVE, INFRA_MODULES, RENDERED, ROOT
 
@@ -36,6 +37,21 @@ def load(environment: str, unit: str) -> Config:
 
 def load_all() -> dict[str, dict[str, Config]]:
     return {env: {unit: load(env, unit) for unit in units(env)} for env in ENVIRONMENTS}
+
+
+def generated_provider(config: Config, provider: str) -> dict[str, Any]:
+    """The settings of the one `provider "<provider>"` block among the files a rendered unit
+    generates; Terragrunt has resolved their values."""
+    found = [
+        block[provider]
+        for spec in config.get("generate", {}).values()
+        for block in loads_hcl(spec["contents"]).get("provider", [])
+        if provider in block
+    ]
+    if len(found) != 1:
+        raise LookupError(f"{len(found)} {provider} provider blocks generated, not one")
+    # hcl2 gives each argument and nested block as a one-item list.
+    return {key: value[0] for key, value in found[0].items() if not key.startswith("__")}
 
 
 def env_values(environment: str) -> dict[str, Any]:

@@ -1,24 +1,26 @@
-"""Conventions of infra/modules that the rendered configs cannot show."""
+"""Conventions of infra/modules that the rendered configs cannot show.
+
+The modules' resource arguments are checked by checkov (its own checks and the
+repository's, infra/checkov), the container definition by the ecs-container-definitions
+module's `tofu test`, and the variable rules here, by the real `tofu plan` of each
+module's variables (conftest.py)."""
 
 from __future__ import annotations
 
-import json
 import re
-import shutil
-import subprocess
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
 from hcl2.api import load as load_hcl  # bc-python-hcl2, installed with checkov
 
-from tools.go_tools import built
-from tools.hcl_module import Module, block
 from tools.project import ENVIRONMENTS
 from tools.rendered import MODULES, load
 
 MODULE_DIRS = sorted(path.parent for path in MODULES.glob("*/main.tf"))
 SKIP = re.compile(r"checkov:skip=([A-Z0-9_]+)(?::(.*))?")
+PlanVariables = Callable[[str, dict[str, Any]], str]  # the plan_variables fixture
 
 
 def parse(module: str) -> dict[str, Any]:
@@ -28,14 +30,6 @@ def parse(module: str) -> dict[str, Any]:
             for key, value in load_hcl(file).items():
                 merged.setdefault(key, []).extend(value)
     return merged
-
-
-def resource(module: str, kind: str, name: str = "this") -> dict[str, Any]:
-    for resources in parse(module).get("resource", []):
-        if kind in resources and name in resources[kind]:
-            found: dict[str, Any] = resources[kind][name]
-            return found
-    raise AssertionError(f"{module}: no resource {kind}.{name}")
 
 
 @pytest.mark.parametrize("module", MODULE_DIRS, ids=lambda p: p.name)
@@ -103,9 +97,9 @@ def test_resources_attach_only_what_their_policy_module_computes(module: str) ->
     gets: no policy is written or edited in the resource module itself."""
     parsed = parse(module)
     assert all("aws_iam_policy_document" not in data for data in parsed.get("data", []))
-    calls = [body for block in parsed.get("module", []) for body in block.values()]
+    calls = {name: body for block in parsed.get("module", []) for name, body in block.items()}
     # bc-python-hcl2 gives each attribute as a one-item list of its expression's text.
-    assert [call["source"] for call in calls] == [[f"../{module}-policies"]]
+    assert calls["policies"]["source"] == [f"../{module}-policies"]
     attached = 0
     for resources in parsed.get("resource", []):
         for kind, named in resources.items():
@@ -121,85 +115,15 @@ def test_resources_attach_only_what_their_policy_module_computes(module: str) ->
     assert attached
 
 
-@pytest.mark.parametrize("env", ENVIRONMENTS)
-def test_container_definition_follows_the_contract(env: str) -> None:
-    inputs = load(env, "ecs-service")["inputs"]
-    task = Module("ecs-service", inputs).resource("aws_ecs_task_definition")
-    assert task["track_latest"] is False
-    assert task["skip_destroy"] is True
-    assert task["family"] == inputs["name"]
-    (container,) = task["container_definitions"]
-    assert container["name"] == "hello"
-    assert container["user"].isdigit(), "a numeric non-root user"
-    assert container["user"] != "0"
-    assert container["readonlyRootFilesystem"] is True
-    assert container["stopTimeout"] == inputs["stop_timeout"]
-    assert [port["containerPort"] for port in container["portMappings"]] == [8000]
-    assert "http://127.0.0.1:8000/healthz" in " ".join(container["healthCheck"]["command"])
-    environment = {item["name"]: item["value"] for item in container["environment"]}
-    assert environment["HELLO_ENVIRONMENT"] == env
-    assert "HELLO_REVISION" not in environment, "the image carries its revision"
-
-
-def test_service_leaves_releases_and_scaling_to_their_owners() -> None:
-    service = Module("ecs-service", load("dev", "ecs-service")["inputs"]).resource(
-        "aws_ecs_service"
-    )
-    (lifecycle,) = block(service, "lifecycle")
-    assert lifecycle["ignore_changes"] == ["task_definition", "desired_count"]
-    (breaker,) = block(service, "deployment_circuit_breaker")
-    assert (breaker["enable"], breaker["rollback"]) == (True, True)
-
-
-@pytest.mark.parametrize("env", ENVIRONMENTS)
-def test_target_group_and_load_balancer_conventions(env: str) -> None:
-    service = Module("ecs-service", load(env, "ecs-service")["inputs"])
-    group = service.resource("aws_lb_target_group")
-    assert group["target_type"] == "ip"
-    assert group["port"] == 8000
-    (health,) = block(group, "health_check")
-    assert (health["path"], health["matcher"]) == ("/healthz", "200")
-    (balancer,) = block(service.resource("aws_ecs_service"), "load_balancer")
-    assert (balancer["container_name"], balancer["container_port"]) == ("hello", 8000)
-    lb = Module("alb", load(env, "alb")["inputs"]).resource("aws_lb")
-    assert lb["drop_invalid_header_fields"] is True
-    cluster = Module("ecs-cluster", load(env, "ecs-cluster")["inputs"]).resource("aws_ecs_cluster")
-    (setting,) = block(cluster, "setting")
-    assert setting["name"] == "containerInsights"
-    assert setting["value"] in ("enabled", "enhanced")
-
-
-def test_ecr_tags_are_immutable_and_scanned() -> None:
-    repository = Module("ecr", load("dev", "ecr")["inputs"]).resource("aws_ecr_repository")
-    assert repository["image_tag_mutability"] == "IMMUTABLE"
-    (scanning,) = block(repository, "image_scanning_configuration")
-    assert scanning["scan_on_push"] is True
-    # The lifecycle policy: infra/tests/test_ecr_retention.py.
-
-
 # --- the stop sequence: drain < graceful timeout < stop timeout ---------------------
 
 
-def plan_variables(module: str, values: dict[str, Any], tmp_path: Path) -> str:
-    """`tofu plan` of the module's variables.tf alone: its validation rules, run offline
-    (no resources, so no provider). Returns what tofu said; ValueError with its error
-    message on one line if it refused."""
-    shutil.copy(MODULES / module / "variables.tf", tmp_path)
-    (tmp_path / "inputs.tfvars.json").write_text(json.dumps(values))
-    result = subprocess.run(
-        [built("opentofu"), "plan", "-input=false", "-no-color",
-         "-var-file=inputs.tfvars.json"],
-        cwd=tmp_path, capture_output=True, text=True, check=False, timeout=120,
-    )  # fmt: skip
-    if result.returncode != 0:
-        raise ValueError(" ".join(result.stderr.split()))
-    return result.stdout
-
-
 @pytest.mark.parametrize("env", ENVIRONMENTS)
-def test_ecs_service_accepts_each_environments_stop_sequence(env: str, tmp_path: Path) -> None:
+def test_ecs_service_accepts_each_environments_inputs(
+    env: str, plan_variables: PlanVariables
+) -> None:
     inputs = load(env, "ecs-service")["inputs"]
-    assert "No changes" in plan_variables("ecs-service", inputs, tmp_path)
+    assert "No changes" in plan_variables("ecs-service", inputs)
 
 
 @pytest.mark.parametrize(
@@ -211,8 +135,18 @@ def test_ecs_service_accepts_each_environments_stop_sequence(env: str, tmp_path:
     ],
 )
 def test_ecs_service_refuses_a_stop_sequence_out_of_order(
-    setting: str, other: str, tmp_path: Path
+    setting: str, other: str, plan_variables: PlanVariables
 ) -> None:
     inputs = load("dev", "ecs-service")["inputs"]
     with pytest.raises(ValueError, match="deregistration_delay < graceful_timeout < stop_timeout"):
-        plan_variables("ecs-service", {**inputs, setting: inputs[other]}, tmp_path)
+        plan_variables("ecs-service", {**inputs, setting: inputs[other]})
+
+
+@pytest.mark.parametrize("variable", ["HELLO_REVISION", "HELLO_ENVIRONMENT"])
+def test_ecs_service_refuses_the_variables_it_owns(
+    variable: str, plan_variables: PlanVariables
+) -> None:
+    """The image carries its revision; the environment's name comes from environment_name."""
+    inputs = load("dev", "ecs-service")["inputs"]
+    with pytest.raises(ValueError, match="HELLO_REVISION is baked into the image"):
+        plan_variables("ecs-service", {**inputs, "environment": {variable: "x"}})

@@ -13,7 +13,6 @@ from types import ModuleType
 
 import pytest
 
-from tools.hcl_module import Module
 from tools.project import ENVIRONMENTS, ROOT
 from tools.rendered import load
 
@@ -51,5 +50,5 @@ def test_the_release_tool_names_resources_as_the_units_do(env: str) -> None:
 
 def test_the_release_tool_finds_the_repository_and_the_container() -> None:
     assert load("dev", "ecr")["inputs"]["name"] == NAMES.REPOSITORY
-    service = Module("ecs-service", load("dev", "ecs-service")["inputs"])
-    assert service.local("container_name") == NAMES.CONTAINER
+    for env in ENVIRONMENTS:
+        assert load(env, "ecs-service")["inputs"]["container_name"] == NAMES.CONTAINER, env

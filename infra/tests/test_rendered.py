@@ -8,13 +8,13 @@ from typing import Any
 import pytest
 
 from tools.deploy_budget import TARGET_SECONDS, compute
-from tools.hcl_module import parse
 from tools.project import ENVIRONMENTS
 from tools.rendered import (
     LIVE,
     MODULES,
     Config,
     env_values,
+    generated_provider,
     gunicorn_default,
     load_all,
     units,
@@ -120,12 +120,10 @@ def test_state_is_encrypted_locked_and_keyed_by_path(env: str, unit: str) -> Non
 
 @pytest.mark.parametrize(("env", "unit"), PAIRS)
 def test_provider_pins_the_account_and_tags_everything(env: str, unit: str) -> None:
-    generated = parse(CONFIGS[env][unit]["generate"]["provider"]["contents"])
-    (provider,) = [block["aws"] for block in generated["provider"] if "aws" in block]
+    provider = generated_provider(CONFIGS[env][unit], "aws")
     assert provider["region"] == env_values(env)["aws_region"]
     assert provider["allowed_account_ids"] == [env_values(env)["account_id"]]
-    (default_tags,) = provider["default_tags"]
-    tags = default_tags["tags"]
+    (tags,) = provider["default_tags"]["tags"]
     assert set(tags) == {"service", "environment", "repository", "managed-by"}
     assert tags["service"] == "hello"
     assert tags["environment"] == env

@@ -419,11 +419,23 @@ def policy_module(infra: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 def test_policy_tests_run_tofu_test_in_a_copy_of_each_policy_module(policy_module: Path) -> None:
     fake = FakeSession(output="Success! 7 passed, 0 failed.")
     infra_checks.policy_tests(fake.session, "tofu")
-    copy = policy_module.parents[2] / "build" / "infra" / "policy-tests" / "ecr-policies"
+    copy = policy_module.parents[2] / "build" / "infra" / "module-tests" / "ecr-policies"
     assert fake.directories == [copy]
     assert (copy / "tests").is_dir()
     assert [command[:2] for command in fake.commands()] == [("tofu", "init"), ("tofu", "test")]
-    assert fake.logs[-1] == "tofu test: 7 passed in 1 policy modules"
+    assert fake.logs[-1] == "tofu test: 7 passed in 1 modules"
+
+
+def test_policy_tests_also_run_other_modules_with_tofu_test_files(policy_module: Path) -> None:
+    other = policy_module.parent / "ecs-container-definitions"
+    (other / "tests").mkdir(parents=True)
+    (other / "tests" / "contract.tftest.hcl").write_text("")
+    (policy_module.parent / "alb" / "tests").mkdir()  # a folder without test files
+    fake = FakeSession(output="Success! 3 passed, 0 failed.")
+    infra_checks.policy_tests(fake.session, "tofu")
+    work = policy_module.parents[2] / "build" / "infra" / "module-tests"
+    assert fake.directories == [work / "ecr-policies", work / "ecs-container-definitions"]
+    assert fake.logs[-1] == "tofu test: 6 passed in 2 modules"
 
 
 @pytest.mark.parametrize(

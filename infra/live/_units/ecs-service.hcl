@@ -51,6 +51,7 @@ dependency "alb" {
 
 inputs = {
   name               = local.name
+  container_name     = local.common.service
   environment_name   = local.env.environment
   initial_image      = "${local.common.image_repository_url}:${local.common.initial_image_tag}"
   ecr_repository_arn = local.common.image_repository_arn

@@ -95,16 +95,6 @@ resource "aws_lb" "this" {
 
   lifecycle {
     precondition {
-      condition     = local.https || !var.require_https
-      error_message = "${var.name} must serve HTTPS (require_https): set domain_name and hosted_zone_id."
-    }
-
-    precondition {
-      condition     = !local.https || var.hosted_zone_id != ""
-      error_message = "domain_name ${var.domain_name} needs hosted_zone_id: the Route 53 public hosted zone that holds it."
-    }
-
-    precondition {
       condition     = alltrue([for subnet in data.aws_subnet.this : subnet.ipv6_cidr_block != ""])
       error_message = "dualstack needs subnets with an IPv6 CIDR block; the default VPC's have none."
     }

@@ -44,6 +44,11 @@ variable "domain_name" {
     condition     = var.domain_name == "" || can(regex("^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\\.)+[a-z]{2,63}$", var.domain_name))
     error_message = "domain_name must be a lower-case DNS name such as hello.example.com (or empty for plain HTTP)."
   }
+
+  validation {
+    condition     = !var.require_https || var.domain_name != ""
+    error_message = "${var.name} must serve HTTPS (require_https): set domain_name and hosted_zone_id."
+  }
 }
 
 variable "hosted_zone_id" {
@@ -54,6 +59,11 @@ variable "hosted_zone_id" {
   validation {
     condition     = var.hosted_zone_id == "" || can(regex("^[A-Z0-9]{1,32}$", var.hosted_zone_id))
     error_message = "hosted_zone_id must be a Route 53 hosted zone ID such as Z0123456789ABCDEFGHIJ (or empty)."
+  }
+
+  validation {
+    condition     = var.domain_name == "" || var.hosted_zone_id != ""
+    error_message = "domain_name ${var.domain_name} needs hosted_zone_id: the Route 53 public hosted zone that holds it."
   }
 }
 
@@ -80,8 +90,9 @@ variable "hsts_header_value" {
   default     = "max-age=31536000; includeSubDomains"
 
   validation {
-    condition     = can(regex("^max-age=[0-9]+", var.hsts_header_value))
-    error_message = "An HSTS value starts with max-age=<seconds>."
+    # Browsers' HSTS preload lists take a year or more.
+    condition     = try(tonumber(regex("^max-age=([0-9]+)", var.hsts_header_value)[0]), 0) >= 31536000
+    error_message = "An HSTS value starts with max-age=<seconds>, at least a year (31536000)."
   }
 }
 

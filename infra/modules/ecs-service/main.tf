@@ -16,9 +16,8 @@ data "aws_region" "current" {}
 data "aws_caller_identity" "current" {}
 
 locals {
-  container_name = "hello"
-  region         = data.aws_region.current.region
-  account_id     = data.aws_caller_identity.current.account_id
+  region     = data.aws_region.current.region
+  account_id = data.aws_caller_identity.current.account_id
 
   # Single source for the contract names the ci-roles module derives ARNs from.
   execution_role_name = "${var.name}-execution"
@@ -78,6 +77,21 @@ resource "aws_iam_role" "task" {
 
 # --- task definition --------------------------------------------------------------
 
+module "container" {
+  source = "../ecs-container-definitions"
+
+  container_name = var.container_name
+  image          = var.initial_image
+  # HELLO_REVISION is baked into the image at build time; never set it here.
+  environment       = merge(var.environment, { HELLO_ENVIRONMENT = var.environment_name })
+  container_port    = var.container_port
+  health_check_path = var.health_check_path
+  # Above the graceful timeout (variables.tf checks), so in-flight requests finish before SIGKILL.
+  stop_timeout   = var.stop_timeout
+  log_group_name = aws_cloudwatch_log_group.this.name
+  log_region     = local.region
+}
+
 resource "aws_ecs_task_definition" "this" {
   family                   = var.name
   requires_compatibilities = ["FARGATE"]
@@ -94,38 +108,7 @@ resource "aws_ecs_task_definition" "this" {
     cpu_architecture        = "X86_64"
   }
 
-  container_definitions = jsonencode([
-    {
-      name      = local.container_name
-      image     = var.initial_image
-      essential = true
-      # HELLO_REVISION is baked into the image at build time; never set it here.
-      environment = [for key, value in merge(var.environment, { HELLO_ENVIRONMENT = var.environment_name }) : { name = key, value = value }]
-      portMappings = [
-        { name = "http", containerPort = var.container_port, protocol = "tcp" },
-      ]
-      user                   = "10001"
-      readonlyRootFilesystem = true
-      # Above the graceful timeout (variables.tf checks), so in-flight requests finish before SIGKILL.
-      stopTimeout = var.stop_timeout
-      healthCheck = {
-        # The image has python but no curl.
-        command     = ["CMD", "python", "-c", "import urllib.request,sys; sys.exit(0 if urllib.request.urlopen('http://127.0.0.1:${var.container_port}${var.health_check_path}', timeout=2).status == 200 else 1)"]
-        interval    = 10
-        timeout     = 3
-        retries     = 3
-        startPeriod = 10
-      }
-      logConfiguration = {
-        logDriver = "awslogs"
-        options = {
-          awslogs-group         = aws_cloudwatch_log_group.this.name
-          awslogs-region        = local.region
-          awslogs-stream-prefix = local.container_name
-        }
-      }
-    },
-  ])
+  container_definitions = module.container.container_definitions
 
   tags = var.tags
 }
@@ -254,7 +237,7 @@ resource "aws_ecs_service" "this" {
 
   load_balancer {
     target_group_arn = aws_lb_target_group.this.arn
-    container_name   = local.container_name
+    container_name   = var.container_name
     container_port   = var.container_port
   }
 

@@ -8,6 +8,11 @@ variable "name" {
   }
 }
 
+variable "container_name" {
+  description = "Name of the service's container (the service's name, `hello`): the load balancer forwards to it and the release tool swaps its image."
+  type        = string
+}
+
 variable "environment_name" {
   description = "Environment name (`dev`, `prod`), passed to the container as HELLO_ENVIRONMENT."
   type        = string
