@@ -9,6 +9,7 @@ no longer matches anything fails too, so the list cannot go stale.
 from __future__ import annotations
 
 import json
+import re
 import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -23,15 +24,14 @@ from tools.policy_documents import Policy
 class Suppression:
     issue: str
     module: str
-    document: str
+    document: str  # a glob over the module's document names
     reason: str
-    # Only findings whose detail or location mentions this (an action, a condition key).
-    mentions: str = ""
+    # Exactly the findings it accepts, each as `subject` writes it: every one must match a
+    # finding, and a finding it does not list is not suppressed.
+    findings: tuple[str, ...]
 
 
-# Every finding parliament reports that is accepted, and why. Keep each one narrow:
-# `document` is a glob over the module's document names, `mentions` must appear in the
-# finding's detail or location.
+# Every finding parliament reports that is accepted, and why.
 _TRUSTS = "*trust*"
 SUPPRESSIONS: tuple[Suppression, ...] = (
     Suppression(
@@ -39,38 +39,54 @@ SUPPRESSIONS: tuple[Suppression, ...] = (
         "alerts-policies",
         "key_policy",
         'In a KMS key policy "*" means the key the policy is attached to, nothing else.',
+        findings=(
+            "kms:CancelKeyDeletion,kms:CreateAlias,kms:Decrypt,kms:DeleteAlias,kms:DescribeKey,km"
+            "s:DisableKey,kms:DisableKeyRotation,kms:EnableKey,kms:EnableKeyRotation,kms:Generate"
+            "DataKey,kms:GetKeyPolicy,kms:GetKeyRotationStatus,kms:ListGrants,kms:ListKeyRotation"
+            "s,kms:ListResourceTags,kms:PutKeyPolicy,kms:ScheduleKeyDeletion,kms:TagResource,kms:"
+            "UntagResource,kms:UpdateAlias,kms:UpdateKeyDescription",
+            "kms:Decrypt,kms:GenerateDataKey",
+        ),
     ),
     Suppression(
         "PERMISSIONS_MANAGEMENT_ACTIONS",
         "alerts-policies",
         "key_policy",
-        "The account administers its own key, policy included; without kms:PutKeyPolicy "
-        "for the account, AWS's lockout check refuses the key.",
-        "kms:putkeypolicy",
+        "The account administers its own key, policy included; without kms:PutKeyPolicy for the "
+        "account, AWS's lockout check refuses the key.",
+        findings=("kms:putkeypolicy",),
     ),
     Suppression(
         "UNKNOWN_FEDERATION_SOURCE",
         "ci-roles-policies",
         _TRUSTS,
-        "GitHub's OIDC provider (token.actions.githubusercontent.com) is a web identity "
-        "provider parliament does not list; the sub and aud conditions pin who may use it",
-        mentions="oidc-provider/token.actions.githubusercontent.com",
+        "GitHub's OIDC provider (token.actions.githubusercontent.com) is a web identity provider "
+        "parliament does not list; the sub and aud conditions pin who may use it",
+        findings=("arn:aws:iam::<account>:oidc-provider/token.actions.githubusercontent.com",),
     ),
     Suppression(
         "UNKNOWN_CONDITION_FOR_ACTION",
         "ci-roles-policies",
         _TRUSTS,
-        "token.actions.githubusercontent.com:aud and :sub are the OIDC provider's claims, "
-        "the documented keys for GitHub web identity federation",
-        mentions="token.actions.githubusercontent.com:",
+        "token.actions.githubusercontent.com:aud and :sub are the OIDC provider's claims, the "
+        "documented keys for GitHub web identity federation",
+        findings=(
+            "Unknown condition token.actions.githubusercontent.com:aud for action "
+            "sts:AssumeRoleWithWebIdentity",
+            "Unknown condition token.actions.githubusercontent.com:sub for action "
+            "sts:AssumeRoleWithWebIdentity",
+        ),
     ),
     Suppression(
         "CREDENTIALS_EXPOSURE",
         "*",
         _TRUSTS,
-        "a trust policy's purpose is to hand out the role's credentials, to the one "
-        "principal or subject it names",
-        mentions="sts:assumerole",
+        "a trust policy's purpose is to hand out the role's credentials, to the one principal or "
+        "subject it names",
+        findings=(
+            "sts:assumerole",
+            "sts:assumerolewithwebidentity",
+        ),
     ),
     Suppression(
         "CREDENTIALS_EXPOSURE",
@@ -78,30 +94,34 @@ SUPPRESSIONS: tuple[Suppression, ...] = (
         "deploy.inline.release",
         "sts:AssumeRole of dev's release-reader role only (PromotionSourceAssume): promotion "
         "reads dev's service from prod's account",
-        mentions="sts:assumerole",
+        findings=("ecr:getauthorizationtoken,sts:assumerole",),
     ),
     Suppression(
         "CREDENTIALS_EXPOSURE",
         "*",
         "*",
         "ecr:GetAuthorizationToken is `docker login` to ECR; every image pull and push needs it",
-        mentions="ecr:getauthorizationtoken",
+        findings=("ecr:getauthorizationtoken",),
     ),
     Suppression(
         "PERMISSIONS_MANAGEMENT_ACTIONS",
         "ci-roles-policies",
         "deploy.inline.release",
         "iam:PassRole of the two task roles only, to ecs-tasks.amazonaws.com only (PassTaskRoles)",
-        mentions="iam:passrole",
+        findings=("iam:passrole",),
     ),
     Suppression(
         "PERMISSIONS_MANAGEMENT_ACTIONS",
         "ci-roles-policies",
         "infra.inline.iam",
-        "the infra role manages the two task roles, only with the permissions boundary "
-        "attached (TaskRolesWithBoundary), and the service-linked roles AWS defines; "
-        "ci-roles-policies' tests assert the boundary condition and the denies",
-        mentions="iam:createrole",
+        "the infra role manages the two task roles, only with the permissions boundary attached "
+        "(TaskRolesWithBoundary), and the service-linked roles AWS defines; ci-roles-policies' "
+        "tests assert the boundary condition and the denies",
+        findings=(
+            "iam:attachrolepolicy,iam:createrole,iam:createservicelinkedrole,iam:deleterole,iam:d"
+            "eleterolepolicy,iam:detachrolepolicy,iam:putrolepermissionsboundary,iam:putrolepolic"
+            "y,iam:updateroledescription",
+        ),
     ),
     Suppression(
         "PERMISSIONS_MANAGEMENT_ACTIONS",
@@ -109,80 +129,98 @@ SUPPRESSIONS: tuple[Suppression, ...] = (
         "managed.infra-compute",
         "iam:PassRole of the two task roles only, to ecs-tasks.amazonaws.com only "
         "(PassTaskRoles), for the task definitions the infra role registers",
-        mentions="iam:passrole",
+        findings=(
+            "ecr:setrepositorypolicy,iam:passrole",
+            "iam:passrole",
+        ),
     ),
     Suppression(
         "PERMISSIONS_MANAGEMENT_ACTIONS",
         "ci-roles-policies",
         "managed.infra-edge",
-        "the policies of the edge's own resources: the access-log bucket's, the web ACL "
-        "and the log resource policy WAF logging needs, each scoped to the environment",
-        mentions="s3:putbucketpolicy",
+        "the policies of the edge's own resources: the access-log bucket's, the web ACL and the "
+        "log resource policy WAF logging needs, each scoped to the environment",
+        findings=(
+            "logs:putresourcepolicy,s3:deletebucketpolicy,s3:putbucketpolicy,s3:putbucketpublicac"
+            "cessblock,wafv2:createwebacl,wafv2:deletewebacl,wafv2:updatewebacl",
+        ),
     ),
     Suppression(
         "PERMISSIONS_MANAGEMENT_ACTIONS",
         "ci-roles-policies",
         "managed.infra-alerts",
         "the alerts key's policy and topic, created with and managed only under the project's tags",
-        mentions="kms:putkeypolicy",
+        findings=("kms:createkey,kms:putkeypolicy,sns:createtopic,sns:settopicattributes",),
     ),
     Suppression(
         "UNKNOWN_CONDITION_FOR_ACTION",
         "ci-roles-policies",
         "infra.inline.iam",
-        "the Service Authorization Reference lists iam:PermissionsBoundary for DeleteRole "
-        "and UpdateRoleDescription; parliament's IAM database predates that",
-        mentions="iam:PermissionsBoundary",
+        "the Service Authorization Reference lists iam:PermissionsBoundary for DeleteRole and "
+        "UpdateRoleDescription; parliament's IAM database predates that",
+        findings=(
+            "Unknown condition iam:PermissionsBoundary for action iam:DeleteRole",
+            "Unknown condition iam:PermissionsBoundary for action iam:UpdateRoleDescription",
+        ),
     ),
     Suppression(
         "MISMATCHED_TYPE",
         "ci-roles-policies",
         "deploy.inline.release",
-        "the provider writes every condition value as a string; IAM compares Bool "
-        'conditions against the string "false"',
-        mentions="BoolIfExists",
+        "the provider writes every condition value as a string; IAM compares Bool conditions "
+        'against the string "false"',
+        findings=("Type mismatch: BoolIfExists requires a value of type Bool but given String",),
     ),
     Suppression(
         "RESOURCE_STAR",
         "ci-roles-policies",
         "deploy.inline.release",
-        "ecs:ListTasks is authorised on container instances, which Fargate has none of; "
-        "the ecs:cluster condition scopes it to the service's cluster",
-        mentions="ecs:ListTasks",
+        "ecs:ListTasks is authorised on container instances, which Fargate has none of; the "
+        "ecs:cluster condition scopes it to the service's cluster",
+        findings=("ecs:ListTasks",),
     ),
     Suppression(
         "RESOURCE_MISMATCH",
         "ci-roles-policies",
         "managed.infra-network",
-        "the platform has an application load balancer only: parliament requires the "
-        "network load balancer's listener and rule ARNs too",
-        mentions="/net/",
+        "the platform has an application load balancer only: parliament requires the network load"
+        " balancer's listener and rule ARNs too",
+        findings=(
+            "elasticloadbalancing:DeleteRule,elasticloadbalancing:ModifyRule on "
+            "arn:*:elasticloadbalancing:*:*:listener-rule/net/*/*/*/*; elasticloadbalancing:Creat"
+            "eRule,elasticloadbalancing:DeleteListener,elasticloadbalancing:ModifyListener,elasti"
+            "cloadbalancing:ModifyListenerAttributes on "
+            "arn:*:elasticloadbalancing:*:*:listener/net/*/*/*",
+        ),
     ),
     Suppression(
         "RESOURCE_MISMATCH",
         "ci-roles-policies",
         "managed.infra-network",
-        "CreateSecurityGroup is split as AWS documents it: on the VPC without conditions, "
-        "on the new group with the project's request tags (SecurityGroupCreate)",
-        mentions='"ec2:CreateSecurityGroup"',
+        "CreateSecurityGroup is split as AWS documents it: on the VPC without conditions, on the "
+        "new group with the project's request tags (SecurityGroupCreate)",
+        findings=("ec2:CreateSecurityGroup on arn:*:ec2:*:*:security-group/*",),
     ),
     Suppression(
         "RESOURCE_MISMATCH",
         "ci-roles-policies",
         "managed.infra-alerts",
-        "KMS alias calls are authorised on the alias and on its key, split as AWS documents "
-        "it: the alerts alias by name (AlertsKeyAlias), the key by the project's tags "
+        "KMS alias calls are authorised on the alias and on its key, split as AWS documents it: "
+        "the alerts alias by name (AlertsKeyAlias), the key by the project's tags "
         "(AlertsKeyOfTheEnvironment), which an alias ARN cannot carry",
-        mentions="kms:CreateAlias",
+        findings=(
+            "kms:CreateAlias,kms:DeleteAlias,kms:UpdateAlias on arn:*:kms:*:*:alias/*",
+            "kms:CreateAlias,kms:DeleteAlias,kms:UpdateAlias on arn:*:kms:*:*:key/*",
+        ),
     ),
     Suppression(
         "RESOURCE_STAR",
         "ci-roles-policies",
         "managed.infra-edge",
-        "the tags RequestCertificate sets are authorised as acm:AddTagsToCertificate before "
-        "the certificate has an ARN (CertificateTagOnRequest); request tags and the "
-        "IfExists resource tags scope it",
-        mentions="acm:AddTagsToCertificate",
+        "the tags RequestCertificate sets are authorised as acm:AddTagsToCertificate before the "
+        "certificate has an ARN (CertificateTagOnRequest); request tags and the IfExists resource"
+        " tags scope it",
+        findings=("acm:AddTagsToCertificate",),
     ),
     Suppression(
         "RESOURCE_POLICY_PRIVILEGE_ESCALATION",
@@ -192,28 +230,40 @@ SUPPRESSIONS: tuple[Suppression, ...] = (
         "DenyAccessLogObjects (and, with deletion protection, DenyAccessLogObjectsDelete) "
         "outweighs anything a bucket policy could grant it, and retention is reviewed "
         "configuration like any other (test_ci_roles_security)",
-        mentions="-alb-logs-",
+        findings=(
+            "Possible resource policy privilege escalation on "
+            "arn:aws:s3:::hello-<env>-alb-logs-<account> due to s3:DeleteObject not being "
+            "allowed, but does allow s3:PutBucketPolicy",
+            "Possible resource policy privilege escalation on "
+            "arn:aws:s3:::hello-<env>-alb-logs-<account> due to s3:DeleteObject not being "
+            "allowed, but does allow s3:PutLifecycleConfiguration",
+            "Possible resource policy privilege escalation on "
+            "arn:aws:s3:::hello-<env>-alb-logs-<account> due to s3:GetObject not being allowed, "
+            "but does allow s3:PutBucketPolicy",
+            "Possible resource policy privilege escalation on "
+            "arn:aws:s3:::hello-<env>-alb-logs-<account> due to s3:PutObject not being allowed, "
+            "but does allow s3:PutBucketPolicy",
+        ),
     ),
     Suppression(
         "RESOURCE_MISMATCH",
         "ci-roles-policies",
         "managed.infra-network",
-        "ModifySecurityGroupRules is authorised on the group and on the rule, split by "
-        "resource type: on groups with the project's tags (SecurityGroupsOfTheProject), on "
-        "rules without (a rule has no tags before it exists; its group decides)",
-        mentions='[{"action": "ec2:ModifySecurityGroupRules", "required_format": '
-        '"arn:*:ec2:*:*:security-group-rule/*"}]',
+        "ModifySecurityGroupRules is authorised on the group and on the rule, split by resource "
+        "type: on groups with the project's tags (SecurityGroupsOfTheProject), on rules without "
+        "(a rule has no tags before it exists; its group decides)",
+        findings=("ec2:ModifySecurityGroupRules on arn:*:ec2:*:*:security-group-rule/*",),
     ),
     Suppression(
         "RESOURCE_MISMATCH",
         "ci-roles-policies",
         "managed.infra-network",
-        "the rule half of the same split (SecurityGroupRules): the calls authorised on a "
-        "rule as well as on its group, whose tags SecurityGroupsOfTheProject checks",
-        mentions='[{"action": "ec2:AuthorizeSecurityGroupEgress", "required_format": '
-        '"arn:*:ec2:*:*:security-group/*"}, {"action": "ec2:AuthorizeSecurityGroupIngress", '
-        '"required_format": "arn:*:ec2:*:*:security-group/*"}, {"action": '
-        '"ec2:ModifySecurityGroupRules", "required_format": "arn:*:ec2:*:*:security-group/*"}]',
+        "the rule half of the same split (SecurityGroupRules): the calls authorised on a rule as "
+        "well as on its group, whose tags SecurityGroupsOfTheProject checks",
+        findings=(
+            "ec2:AuthorizeSecurityGroupEgress,ec2:AuthorizeSecurityGroupIngress,ec2:ModifySecurit"
+            "yGroupRules on arn:*:ec2:*:*:security-group/*",
+        ),
     ),
 )
 
@@ -283,13 +333,31 @@ def lint(
     ]
 
 
+def subject(finding: Finding) -> str:
+    """What a finding is about, the same in every layout: the actions (with the resource
+    format AWS requires, for a mismatch), or its message with account ids and environment
+    names written generically."""
+    detail, location = json.loads(finding.detail), json.loads(finding.location)
+    if isinstance(detail, list) and detail and isinstance(detail[0], dict):
+        by_format: dict[str, set[str]] = {}
+        for item in detail:
+            by_format.setdefault(item.get("required_format", ""), set()).add(item["action"])
+        return "; ".join(f"{','.join(sorted(a))} on {f}" for f, a in sorted(by_format.items()))
+    if isinstance(detail, list) and detail:
+        return ",".join(sorted(map(str, detail)))
+    if isinstance(detail, str) and detail:
+        generic = re.sub(r"\d{12}", "<account>", detail)
+        return re.sub(r"\b(\w+)-(dev|prod)-", r"\1-<env>-", generic)
+    return ",".join(sorted(location.get("actions", [])))
+
+
 def suppression_for(finding: Finding) -> Suppression | None:
     for suppression in SUPPRESSIONS:
         if (
             suppression.issue == finding.issue
             and fnmatch(finding.module, suppression.module)
             and fnmatch(finding.document, suppression.document)
-            and suppression.mentions.lower() in (finding.detail + finding.location).lower()
+            and subject(finding) in suppression.findings
         ):
             return suppression
     return None
@@ -309,12 +377,17 @@ def main(argv: list[str]) -> int:
         )
         findings.extend(found)
     open_findings = [f for f in findings if suppression_for(f) is None]
-    used = {suppression_for(f) for f in findings} - {None}
-    unused = [s for s in SUPPRESSIONS if s not in used]
+    accepted = {(s, subject(f)) for f in findings if (s := suppression_for(f))}
+    unused = [
+        f"{s.module}/{s.document} {s.issue}: {listed}"
+        for s in SUPPRESSIONS
+        for listed in s.findings
+        if (s, listed) not in accepted
+    ]
     for finding in open_findings:
         print(f"  {finding.text()}")
-    for suppression in unused:
-        print(f"  unused suppression: {suppression}")
+    for acceptance in unused:
+        print(f"  accepted but not found: {acceptance}")
     if argv:
         Path(argv[0]).parent.mkdir(parents=True, exist_ok=True)
         Path(argv[0]).write_text(
@@ -323,7 +396,8 @@ def main(argv: list[str]) -> int:
     print(
         f"parliament: {policies} policies, {len(open_findings)} finding(s), "
         f"{len(findings) - len(open_findings)} suppressed with reasons "
-        f"({len(SUPPRESSIONS)} suppressions), {len(unused)} unused suppression(s)"
+        f"({len(accepted)} distinct findings accepted by {len(SUPPRESSIONS)} suppressions), "
+        f"{len(unused)} accepted finding(s) not found"
     )
     return 1 if open_findings or unused else 0
 

@@ -903,6 +903,24 @@ def test_suppressions_do_not_hide_findings_of_other_documents() -> None:
     assert all(suppression_for(f) is None for f in findings)
 
 
+def test_a_suppression_does_not_hide_another_finding_of_its_document() -> None:
+    """infra-network's accepted security-group mismatches do not cover another mismatch in
+    the same document (a grant on the wrong resource type)."""
+    other = {
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                "Effect": "Allow",
+                "Action": "ec2:RevokeSecurityGroupIngress",
+                "Resource": f"arn:aws:ec2:{REGION}:{ACCOUNT}:security-group-rule/*",
+            }
+        ],
+    }
+    findings = lint(other, module=POLICIES, environment="dev", document="managed.infra-network")
+    assert {f.issue for f in findings} == {"RESOURCE_MISMATCH"}
+    assert all(suppression_for(f) is None for f in findings)
+
+
 # --- every grant reaches something, and every document fits IAM's quotas ---------------
 
 
