@@ -264,6 +264,13 @@ def rollback(session: nox.Session) -> None:
     _hello_release(session, "rollback")
 
 
+@nox.session(name="rollback-target")
+def rollback_target(session: nox.Session) -> None:
+    """Shows the revision a rollback would go to, with its SHA and digest, refusing in prod one
+    no release registered; changes nothing: `nox -s rollback-target -- --env prod --to-sha <sha>`."""
+    _hello_release(session, "rollback-target")
+
+
 @nox.session
 def status(session: nox.Session) -> None:
     """Shows what an environment runs: `nox -s status -- --env prod`."""
