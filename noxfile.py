@@ -76,8 +76,11 @@ def tests(session: nox.Session) -> None:
 
 @nox.session(venv_backend="none")
 def image(session: nox.Session) -> None:
-    """Builds the amd64 image hello:<git sha>; a dirty tree needs --allow-dirty."""
-    image_build.build_image(session, allow_dirty=session_args(session).parse().allow_dirty)
+    """Builds the amd64 image hello:<git sha>; a dirty tree needs --allow-dirty. `--save FILE`
+    also writes it to FILE, for a job that pushes it without building:
+    `nox -s publish -- --archive build/image.tar --image hello:<sha> --sha <sha>`."""
+    args = session_args(session).parse()
+    image_build.build_image(session, allow_dirty=args.allow_dirty, save=args.save)
 
 
 @nox.session

@@ -188,6 +188,11 @@ def parser() -> Parser:
 
     sub = command("publish", "push a local image to ECR as hello:SHA")
     sub.add_argument("--image", required=True, help="local image name or id")
+    sub.add_argument(
+        "--archive",
+        metavar="FILE",
+        help="load the image from FILE first (written by `nox -s image -- --save FILE`)",
+    )
     sha(sub)
     registry(sub)
     return parser

@@ -318,8 +318,9 @@ def verify_command(args: argparse.Namespace, changes: Changes) -> None:
 
 def publish_command(args: argparse.Namespace, changes: Changes) -> None:
     client = boto3.session.Session().client("ecr")
-    digest = publish(client, args.image, args.sha, args.registry_id, changes)
-    _output(sha=args.sha, digest=digest)
+    digest = publish(client, args.image, args.sha, args.registry_id, changes, args.archive)
+    # The repository is the name the image's attestations are made for.
+    _output(sha=args.sha, digest=digest, repository=ecr.repository_uri(client, args.registry_id))
     print(f"published {args.sha} as {digest}")
 
 
