@@ -101,7 +101,7 @@ REPO = Module(MODULE, INPUTS, expand_dynamic=True)
 
 def test_the_unit_manages_exactly_the_environments_the_workflows_use() -> None:
     used = {environment for _, _, environments, _ in JOBS for environment in environments}
-    assert set(ENVIRONMENTS) == used == {"dev", "dev-infra", "prod", "prod-infra"}
+    assert set(ENVIRONMENTS) == used == {"attest", "dev", "dev-infra", "prod", "prod-infra"}
 
 
 def test_every_environment_deploys_from_main_only() -> None:
