@@ -270,7 +270,8 @@ def rollback(session: nox.Session) -> None:
 @nox.session(name="rollback-target")
 def rollback_target(session: nox.Session) -> None:
     """Shows the revision a rollback would go to, with its SHA and digest, refusing in prod one
-    no release registered; changes nothing: `nox -s rollback-target -- --env prod --to-sha <sha>`."""
+    no release registered; changes nothing:
+    `nox -s rollback-target -- --env prod --to-sha <sha>`."""
     _hello_release(session, "rollback-target")
 
 

@@ -93,7 +93,7 @@ def deploy_jobs() -> dict[str, Job]:
 ATTEST_ACTIONS = (PROVENANCE, SBOM_ATTESTATION)
 # What gives a job a credential: an OIDC token (a role, a signing certificate) or a
 # GITHUB_TOKEN that can write.
-ID_TOKEN = "id-token"
+ID_TOKEN = "id-token"  # noqa: S105 (a permission's name)
 
 
 def deploy_job(predicate: Any) -> tuple[str, Job]:
@@ -169,7 +169,7 @@ def test_no_job_that_builds_or_runs_the_sbom_tool_holds_a_token_or_role(
 
 
 def test_the_sbom_job_has_no_token_at_all_and_no_checkout() -> None:
-    job_id, job = deploy_job(lambda job: bool(steps_using(job, SBOM)))
+    _job_id, job = deploy_job(lambda job: bool(steps_using(job, SBOM)))
     assert job["permissions"] == {}
     assert not steps_using(job, CHECKOUT)
     assert not [step for step in steps(job) if "run" in step]

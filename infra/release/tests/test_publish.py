@@ -77,14 +77,15 @@ def test_an_archive_is_loaded_before_the_image_is_pushed(
     docker = Docker(platform)
     monkeypatch.setattr(publish, "docker", docker)
 
-    result = run("publish", "--archive", "build/image.tar", "--image", "hello:local", "--sha", SHA_A)
+    archive = "build/image.tar"
+    result = run("publish", "--archive", archive, "--image", "hello:local", "--sha", SHA_A)
 
     assert result.code == 0, result.err
     target = f"{platform.repository_uri}:{SHA_A}"
     commands = [args[:2] for args, _ in docker.calls]
     assert commands == [("image", "load"), ("image", "inspect"), ("login", "--username"),
                         ("tag", "hello:local"), ("push", target)]  # fmt: skip
-    assert docker.calls[0] == (("image", "load", "--input", "build/image.tar"), None)
+    assert docker.calls[0] == (("image", "load", "--input", archive), None)
 
 
 def test_an_archive_that_does_not_load_changes_nothing(

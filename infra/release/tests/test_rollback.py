@@ -209,5 +209,7 @@ def test_rollback_target_in_dev_names_an_unpinned_revision(
     result = run("rollback-target", "--env", "dev", "--to-revision", "1")
 
     assert result.code == 0, result.err
-    assert result.out == f"hello-dev:1 runs no tagged SHA (not pinned: {platform.repository_uri}:bootstrap)\n"
+    assert result.out == (
+        f"hello-dev:1 runs no tagged SHA (not pinned: {platform.repository_uri}:bootstrap)\n"
+    )
     assert outputs.read_text() == "revision=1\nsha=\ndigest=\ntask_definition=hello-dev:1\n"
