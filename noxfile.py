@@ -77,8 +77,11 @@ def tests(session: nox.Session) -> None:
 
 @nox.session(venv_backend="none")
 def image(session: nox.Session) -> None:
-    """Builds the amd64 image hello:<git sha>; a dirty tree needs --allow-dirty."""
-    image_build.build_image(session, allow_dirty=session_args(session).parse().allow_dirty)
+    """Builds the amd64 image hello:<git sha>; a dirty tree needs --allow-dirty. `--save FILE`
+    also writes it to FILE, for a job that pushes it without building:
+    `nox -s publish -- --archive build/image.tar --image hello:<sha> --sha <sha>`."""
+    args = session_args(session).parse()
+    image_build.build_image(session, allow_dirty=args.allow_dirty, save=args.save)
 
 
 @nox.session
@@ -263,6 +266,14 @@ def promote(session: nox.Session) -> None:
 def rollback(session: nox.Session) -> None:
     """Rolls an environment back: `nox -s rollback -- --env prod --to-sha <sha>`."""
     _hello_release(session, "rollback")
+
+
+@nox.session(name="rollback-target")
+def rollback_target(session: nox.Session) -> None:
+    """Shows the revision a rollback would go to, with its SHA and digest, refusing in prod one
+    no release registered; changes nothing:
+    `nox -s rollback-target -- --env prod --to-sha <sha>`."""
+    _hello_release(session, "rollback-target")
 
 
 @nox.session

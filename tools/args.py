@@ -44,8 +44,8 @@ class SessionArgs(argparse.ArgumentParser):
 # Argument types: each returns the value, or says what it should have been.
 
 
-def directory(value: str) -> Path:
-    """A directory named on the command line, made absolute (sessions may chdir)."""
+def absolute_path(value: str) -> Path:
+    """A file or directory named on the command line, made absolute (sessions may chdir)."""
     return Path(value).resolve()
 
 
@@ -83,6 +83,13 @@ def switch(name: str) -> Callable[[nox.Session], SessionArgs]:
     return flags
 
 
+def _image(session: nox.Session) -> SessionArgs:
+    parser = SessionArgs(session)
+    parser.add_argument("--allow-dirty", action="store_true")
+    parser.add_argument("--save", type=absolute_path, metavar="FILE")
+    return parser
+
+
 def _infra(session: nox.Session) -> SessionArgs:
     parser = SessionArgs(session, rest_to="pytest")
     parser.add_argument("--fix", action="store_true")
@@ -94,7 +101,7 @@ def _environment(session: nox.Session) -> SessionArgs:
     parser = SessionArgs(session)
     parser.add_argument("environment", choices=ENVIRONMENTS,
                         metavar="|".join(ENVIRONMENTS))  # fmt: skip
-    parser.add_argument("--plan-dir", type=directory, metavar="DIR")
+    parser.add_argument("--plan-dir", type=absolute_path, metavar="DIR")
     return parser
 
 
@@ -113,7 +120,7 @@ def _attest_verify(session: nox.Session) -> SessionArgs:
 # uv (lock), bench.py (bench) or hello-release (the release sessions), which check them.
 SESSION_FLAGS: dict[str, Callable[[nox.Session], SessionArgs]] = {
     "lint": switch("--fix"),
-    "image": switch("--allow-dirty"),
+    "image": _image,
     "infra": _infra,
     "plan": _environment,
     "apply": _environment,

@@ -136,8 +136,9 @@ def debian_mirror(apt: Path = Path("/etc/apt")) -> str:
     return "http://deb.debian.org/debian"
 
 
-def build_image(session: nox.Session, *, allow_dirty: bool) -> BuiltImage:
-    """Builds hello:<git sha> for linux/amd64 and records it in build/image.json."""
+def build_image(session: nox.Session, *, allow_dirty: bool, save: Path | None = None) -> BuiltImage:
+    """Builds hello:<git sha> for linux/amd64 and records it in build/image.json; with `save`,
+    also writes the image to that file (`docker image save`), for a job that loads it."""
     if not shutil.which("docker") or not docker_ok("info"):
         session.error("no Docker engine answers: start one (see README) and try again")
     try:
@@ -169,6 +170,10 @@ def build_image(session: nox.Session, *, allow_dirty: bool) -> BuiltImage:
     (BUILD / "image.json").write_text(json.dumps(asdict(built), indent=2) + "\n")
     session.log(f"image:  {tag}")
     session.log(f"digest: {image_id} (the image id; `nox -s publish` prints the registry digest)")
+    if save is not None:
+        save.parent.mkdir(parents=True, exist_ok=True)
+        session.run("docker", "image", "save", "--output", str(save), tag, external=True)
+        session.log(f"saved:  {save}")
     return built
 
 

@@ -43,6 +43,7 @@ from workflow_files import (
     jobs,
     load,
     local_action,
+    needs,
     run,
     runs,
     sessions,
@@ -425,23 +426,14 @@ def argument(job: Job, step: Step, name: str) -> str:
     return env_value(job, step, value[1:]) if value.startswith("$") else value
 
 
-def needs(data: dict[Any, Any], job_id: str) -> set[str]:
-    """Every job `job_id` waits for, directly or through the jobs it needs."""
-    direct = jobs(data)[job_id].get("needs", [])
-    found = set([direct] if isinstance(direct, str) else direct)
-    for needed in list(found):
-        found |= needs(data, needed)
-    return found
-
-
-def test_the_image_is_built_once_and_the_build_exports_what_publish_pushed() -> None:
+def test_the_image_is_built_once_and_the_push_exports_what_publish_pushed() -> None:
     built = [f"{name}:{job_id}" for name, job_id, job in all_jobs() if "image" in sessions(job)]
     assert built == ["deploy.yml:build"]
-    build = jobs(workflow("deploy.yml"))["build"]
-    assert sessions(build).count("image") == 1
-    (publish,) = [step for step in steps(build) if run(step).startswith("nox -s publish ")]
-    for output in ("sha", "digest"):
-        assert expression(build["outputs"][output]) == f"steps.{publish['id']}.outputs.{output}"
+    assert sessions(jobs(workflow("deploy.yml"))["build"]).count("image") == 1
+    push = jobs(workflow("deploy.yml"))["push"]
+    (publish,) = [step for step in steps(push) if run(step).startswith("nox -s publish ")]
+    for output in ("sha", "digest", "repository"):
+        assert expression(push["outputs"][output]) == f"steps.{publish['id']}.outputs.{output}"
 
 
 def sha_jobs() -> Iterator[tuple[str, str, Job]]:

@@ -23,6 +23,7 @@ from workflow_files import (
     WORKFLOW_FILES,
     WORKFLOWS,
     Job,
+    Step,
     all_jobs,
     env_value,
     environment_jobs,
@@ -32,6 +33,7 @@ from workflow_files import (
     jobs,
     jobs_running,
     load,
+    needs,
     run,
     runs,
     sessions,
@@ -86,69 +88,192 @@ def deploy_jobs() -> dict[str, Job]:
     return jobs(load(WORKFLOWS / "deploy.yml"))
 
 
-# --- the build job: its own role, no environment ---------------------------------------
+# --- build, push, SBOM, attest: each job holds only what its own steps need -------------
+
+ATTEST_ACTIONS = (PROVENANCE, SBOM_ATTESTATION)
+# What gives a job a credential: an OIDC token (a role, a signing certificate) or a
+# GITHUB_TOKEN that can write.
+ID_TOKEN = "id-token"  # noqa: S105 (a permission's name)
 
 
-def test_only_deploy_yml_build_publishes_and_it_has_no_environment() -> None:
-    assert where(jobs_running("nox -s publish ")) == ["deploy.yml:build"]
-    # The publish role trusts deploy.yml on main *without* an environment; every other
-    # job of deploy.yml has one, so none of them can get a token the publish role accepts.
-    without = sorted(job_id for job_id, job in deploy_jobs().items() if "environment" not in job)
-    assert without == ["build"]
+def deploy_job(predicate: Any) -> tuple[str, Job]:
+    """The one job of deploy.yml matching `predicate`: (job id, job)."""
+    found = [(job_id, job) for job_id, job in deploy_jobs().items() if predicate(job)]
+    assert len(found) == 1, [job_id for job_id, _ in found]
+    return found[0]
+
+
+def pushes(job: Job) -> bool:
+    return runs(job, "nox -s publish ")
+
+
+def attests(job: Job) -> bool:
+    return any(steps_using(job, name) for name in ATTEST_ACTIONS)
+
+
+def downloaded(workflow: dict[Any, Any], job_id: str, step: Step) -> tuple[str, Step]:
+    """The job and upload step that made the artifact a download step fetches by id."""
+    made_in, artifact = origin(workflow, job_id, step["with"]["artifact-ids"])
+    upload = steps(jobs(workflow)[made_in])[action_step(jobs(workflow)[made_in], UPLOAD)]
+    assert artifact == f"steps.{upload['id']}.outputs.artifact-id", artifact
+    return made_in, upload
+
+
+def fetched_file(workflow: dict[Any, Any], job_id: str, name: str) -> str:
+    """The path at which the job's one download step puts the single file it fetches, after
+    checking it is the file an upload step of this run made (by artifact id)."""
+    job = jobs(workflow)[job_id]
+    step = steps(job)[action_step(job, DOWNLOAD)]
+    _made_in, upload = downloaded(workflow, job_id, step)
+    assert upload["with"]["name"] == name
+    assert upload["with"]["if-no-files-found"] == "error"
+    file = Path(str(upload["with"]["path"])).name
+    return f"{step['with']['path']}/{file}"
+
+
+def test_only_deploy_yml_pushes_and_the_push_job_has_no_environment() -> None:
+    assert where(jobs_running("nox -s publish ")) == ["deploy.yml:push"]
+    # The publish role trusts deploy.yml on main *without* an environment: every other job
+    # of deploy.yml that can get an OIDC token runs in one, so no other job gets a token
+    # the publish role accepts.
+    tokens = [job_id for job_id, job in deploy_jobs().items() if ID_TOKEN in job["permissions"]]
+    assert [job_id for job_id in tokens if "environment" not in deploy_jobs()[job_id]] == ["push"]
 
 
 @pytest.mark.parametrize(("name", "job_id", "job"), job_params(all_jobs()))
-def test_only_the_build_job_assumes_the_publish_role(name: str, job_id: str, job: Job) -> None:
+def test_only_the_push_job_assumes_the_publish_role(name: str, job_id: str, job: Job) -> None:
     credentials = steps_using(job, AWS_CREDENTIALS)
     roles = [str(step["with"]["role-to-assume"]) for step in credentials]
-    publishes = runs(job, "nox -s publish ")
-    if (name, job_id) == ("deploy.yml", "build"):
-        assert roles == [f"${{{{ {PUBLISH_ROLE} }}}}"], "build assumes the publish role only"
+    if (name, job_id) == ("deploy.yml", "push"):
+        assert roles == [f"${{{{ {PUBLISH_ROLE} }}}}"], "push assumes the publish role only"
         assert "environment" not in job
     else:
         assert not any(PUBLISH_ROLE in role for role in roles), f"{name}:{job_id}"
-        assert not publishes, f"{name}:{job_id}"
+        assert not pushes(job), f"{name}:{job_id}"
 
 
-# --- provenance: attest the pushed digest, verify it before prod -----------------------
+@pytest.mark.parametrize(("name", "job_id", "job"), job_params(all_jobs()))
+def test_no_job_that_builds_or_runs_the_sbom_tool_holds_a_token_or_role(
+    name: str, job_id: str, job: Job
+) -> None:
+    # The build runs the repository's code and the base image's; syft is downloaded when the
+    # SBOM action runs. Neither may sign, push or write anything.
+    if not runs(job, "nox -s (image|smoke)\\b") and not steps_using(job, SBOM):
+        return
+    permissions = job["permissions"]
+    assert set(permissions) <= {"contents"}, f"{name}:{job_id}: {permissions}"
+    assert permissions.get("contents", "read") == "read", f"{name}:{job_id}"
+    assert not steps_using(job, AWS_CREDENTIALS), f"{name}:{job_id}"
+    assert not steps_using(job, ECR_LOGIN), f"{name}:{job_id}"
+    assert not pushes(job), f"{name}:{job_id}"
 
 
-def test_attestations_are_made_for_the_digest_publish_pushed() -> None:
-    build = deploy_jobs()["build"]
-    publish = session_step(build, "publish")
-    publish_id = steps(build)[publish]["id"]
-    pushed_image = flag(run(steps(build)[publish]), "--image")
-    login = action_step(build, ECR_LOGIN)
-    registry = f"steps.{steps(build)[login]['id']}.outputs.registry"
-    sbom = action_step(build, SBOM)
-    sbom_with = steps(build)[sbom]["with"]
-    # Syft scans the very image publish pushed (hello:<sha> in bash and in expressions).
-    assert sbom_with["image"].replace("${{ github.sha }}", "${GITHUB_SHA}") == pushed_image
-    for attestation in (PROVENANCE, SBOM_ATTESTATION):
-        position = action_step(build, attestation)
-        step = steps(build)[position]
-        assert position > publish, f"{attestation} runs before the image is pushed"
-        assert step["with"]["subject-digest"] == f"${{{{ steps.{publish_id}.outputs.digest }}}}"
-        assert step["with"]["subject-name"] == f"${{{{ {registry} }}}}/hello"
-        assert step["with"]["push-to-registry"] is True
-        assert login < position
-        assert "continue-on-error" not in step
-        assert "if" not in step
-    sbom_attestation = steps(build)[action_step(build, SBOM_ATTESTATION)]
-    assert sbom_attestation["with"]["sbom-path"] == sbom_with["output-file"]
-    assert sbom < action_step(build, SBOM_ATTESTATION)
+def test_the_sbom_job_has_no_token_at_all_and_no_checkout() -> None:
+    _job_id, job = deploy_job(lambda job: bool(steps_using(job, SBOM)))
+    assert job["permissions"] == {}
+    assert not steps_using(job, CHECKOUT)
+    assert not [step for step in steps(job) if "run" in step]
 
 
-def test_only_the_build_job_can_write_attestations() -> None:
+def test_the_image_the_push_job_pushes_is_the_one_the_build_saved() -> None:
+    workflow = load(WORKFLOWS / "deploy.yml")
+    build_id, build = deploy_job(lambda job: runs(job, "nox -s image "))
+    push_id, push = deploy_job(pushes)
+    saved = flag(run(steps(build)[session_step(build, "image")]), "--save")
+    upload = steps(build)[action_step(build, UPLOAD)]
+    assert upload["with"]["path"] == saved
+    assert session_step(build, "image") < action_step(build, UPLOAD)
+    archive = flag(run(steps(push)[session_step(push, "publish")]), "--archive")
+    assert fetched_file(workflow, push_id, "image") == archive
+    assert downloaded(workflow, push_id, steps(push)[action_step(push, DOWNLOAD)])[0] == build_id
+    # The SBOM is made of that same saved image.
+    sbom_id, sbom = deploy_job(lambda job: bool(steps_using(job, SBOM)))
+    scanned = fetched_file(workflow, sbom_id, "image")
+    assert steps(sbom)[action_step(sbom, SBOM)]["with"]["image"] == f"docker-archive:{scanned}"
+
+
+def test_the_push_job_runs_only_the_push() -> None:
+    _push_id, push = deploy_job(pushes)
+    assert push["permissions"] == {"contents": "read", ID_TOKEN: "write"}
+    # Checkout, nox and the image come first; then the role, and with it only the push.
+    kinds = []
+    for step in steps(push):
+        reference = str(step.get("uses", ""))
+        kinds.append(reference.split("@")[0] if reference else run(step).split(" --")[0])
+    assert kinds == [
+        CHECKOUT, "./.github/actions/setup", DOWNLOAD, AWS_CREDENTIALS, "nox -s publish",
+    ]  # fmt: skip
+
+
+def test_the_attest_job_runs_only_the_attest_actions() -> None:
+    attesting = [f"{n}:{j}" for n, j, job in all_jobs() if attests(job)]
+    assert attesting == ["deploy.yml:attest"]
+    job = deploy_jobs()["attest"]
+    assert job["permissions"] == {ID_TOKEN: "write", "attestations": "write"}
+    used = [str(step.get("uses", "")).split("@")[0] for step in steps(job)]
+    assert used == [DOWNLOAD, PROVENANCE, SBOM_ATTESTATION]
+    assert not [step for step in steps(job) if "run" in step]
+    # In an environment no role trusts: its token is good for Sigstore only.
+    assert job["environment"] == "attest"
+
+
+def test_only_the_attest_job_can_write_attestations() -> None:
     writers = [
         f"{name}:{job_id}"
         for name, job_id, job in all_jobs()
         if job.get("permissions", {}).get("attestations") == "write"
     ]
-    assert writers == ["deploy.yml:build"]
+    assert writers == ["deploy.yml:attest"]
+
+
+def test_attestations_are_made_for_the_digest_the_push_reported() -> None:
+    workflow = load(WORKFLOWS / "deploy.yml")
+    push_id, push = deploy_job(pushes)
+    publish_id = steps(push)[session_step(push, "publish")]["id"]
+    job = deploy_jobs()["attest"]
+    sbom_path = fetched_file(workflow, "attest", "sbom")
+    sbom_id, sbom = deploy_job(lambda job: bool(steps_using(job, SBOM)))
+    assert downloaded(workflow, "attest", steps(job)[action_step(job, DOWNLOAD)])[0] == sbom_id
+    made = steps(sbom)[action_step(sbom, SBOM)]["with"]["output-file"]
+    assert steps(sbom)[action_step(sbom, UPLOAD)]["with"]["path"] == made
+    for attestation in ATTEST_ACTIONS:
+        step = steps(job)[action_step(job, attestation)]
+        with_ = step["with"]
+        for key, output in (("subject-digest", "digest"), ("subject-name", "repository")):
+            assert origin(workflow, "attest", with_[key]) == (
+                push_id,
+                f"steps.{publish_id}.outputs.{output}",
+            ), key
+        # Stored with GitHub, where attest-verify reads them; the registry would need a role.
+        assert with_.get("push-to-registry", False) is False
+        assert "continue-on-error" not in step
+        assert "if" not in step
+    sbom_attestation = steps(job)[action_step(job, SBOM_ATTESTATION)]
+    assert sbom_attestation["with"]["sbom-path"] == sbom_path
+    assert Path(sbom_path).name == Path(made).name
+
+
+def test_nothing_is_deployed_before_it_is_attested() -> None:
+    workflow = load(WORKFLOWS / "deploy.yml")
+    for job_id, job in deploy_jobs().items():
+        if runs(job, RELEASES):
+            assert "attest" in needs(workflow, job_id), job_id
 
 
 PROMOTES = "nox -s promote "
+
+
+def verify_step_when(job: Job, condition: Any) -> int:
+    """Position of the one attest-verify step that runs under `condition` (its `if`)."""
+    return index(
+        job,
+        lambda step: run(step).startswith("nox -s attest-verify ") and step.get("if") == condition,
+    )
+
+
+def promote_check(job: Job, promote: Step) -> int:
+    """The attest-verify step that runs whenever promote does."""
+    return verify_step_when(job, promote.get("if"))
 
 
 def test_promote_runs_where_expected() -> None:
@@ -159,10 +284,11 @@ def test_promote_runs_where_expected() -> None:
 def test_prod_verifies_the_attestation_of_the_digest_it_promotes(
     name: str, job_id: str, job: Job
 ) -> None:
-    verify = session_step(job, "attest-verify")
     promote = session_step(job, "promote")
+    promote_step = steps(job)[promote]
+    verify = promote_check(job, promote_step)
     assert verify < promote, "the attestation is verified before promoting"
-    verify_step, promote_step = steps(job)[verify], steps(job)[promote]
+    verify_step = steps(job)[verify]
     # The same digest and SHA in both, from the same variables.
     for option in ("--digest", "--sha"):
         assert flag(run(verify_step), option) == flag(run(promote_step), option)
@@ -171,7 +297,6 @@ def test_prod_verifies_the_attestation_of_the_digest_it_promotes(
     # whenever promote does.
     for step in steps(job)[: promote + 1]:
         assert "continue-on-error" not in step, f"{name}:{job_id}: {step}"
-    assert verify_step.get("if") == promote_step.get("if")
     # The token reaches gh through env:, never through the command line.
     assert expression(verify_step["env"]["GH_TOKEN"]) == "github.token"
     assert "TOKEN" not in run(verify_step)
@@ -183,10 +308,10 @@ def test_prod_verifies_the_attestation_of_the_digest_it_promotes(
     assert registry == f"${{{{ steps.{steps(job)[login]['id']}.outputs.registry }}}}"
 
 
-def test_deploy_prod_promotes_the_digest_the_build_published() -> None:
+def test_deploy_prod_promotes_the_digest_the_push_reported() -> None:
     workflow = load(WORKFLOWS / "deploy.yml")
-    build = jobs(workflow)["build"]
-    publish_id = steps(build)[session_step(build, "publish")]["id"]
+    push_id, push = deploy_job(pushes)
+    publish_id = steps(push)[session_step(push, "publish")]["id"]
     for job_id, job in jobs(workflow).items():
         for step in steps(job):
             if not RELEASES.match(run(step)) and not run(step).startswith("nox -s attest-verify"):
@@ -194,19 +319,78 @@ def test_deploy_prod_promotes_the_digest_the_build_published() -> None:
             for option, output in (("--digest", "digest"), ("--sha", "sha")):
                 variable = flag(run(step), option).removeprefix("$")
                 made = origin(workflow, job_id, env_value(job, step, variable))
-                assert made == ("build", f"steps.{publish_id}.outputs.{output}"), (job_id, option)
+                assert made == (push_id, f"steps.{publish_id}.outputs.{output}"), (job_id, option)
 
 
 def test_release_promotes_only_the_digest_it_was_given_and_validated() -> None:
     release = load(WORKFLOWS / "release.yml")
     job = jobs(release)["release"]
-    for session in ("attest-verify", "promote"):
-        step = steps(job)[session_step(job, session)]
+    promote = steps(job)[session_step(job, "promote")]
+    verify = steps(job)[promote_check(job, promote)]
+    for step in (verify, promote):
         digest = flag(run(step), "--digest").removeprefix("$")
         assert env_value(job, step, digest) == "${{ inputs.digest }}"
     validate = jobs(release)["validate"]
     assert validate["env"]["DIGEST"] == "${{ inputs.digest }}"
     assert "DIGEST" in run(steps(validate)[0])
+
+
+# --- rollback: prod goes back only to an attested digest ------------------------------
+
+ROLLS_BACK = "nox -s rollback "
+
+
+def test_rollback_runs_only_in_the_release_workflow() -> None:
+    assert where(jobs_running(ROLLS_BACK)) == ["release.yml:release"]
+
+
+def test_prod_rollback_verifies_the_attestation_of_its_target_first() -> None:
+    release = load(WORKFLOWS / "release.yml")
+    job = jobs(release)["release"]
+    # The job runs in the environment chosen at dispatch: prod among them.
+    assert job["environment"] == "${{ inputs.env }}"
+    (rollback,) = [i for i, step in enumerate(steps(job)) if run(step).startswith(ROLLS_BACK)]
+    rollback_step = steps(job)[rollback]
+    # It goes to the revision the target step named ...
+    target = session_step(job, "rollback-target")
+    target_step = steps(job)[target]
+    assert target < rollback
+    assert target_step.get("if") == rollback_step.get("if")
+    revision = flag(run(rollback_step), "--to-revision").removeprefix("$")
+    assert env_value(job, rollback_step, revision) == (
+        f"${{{{ steps.{target_step['id']}.outputs.revision }}}}"
+    )
+    assert flag(run(target_step), "--env") == flag(run(rollback_step), "--env")
+    assert "--to-sha" not in run(rollback_step)
+    # ... after, in prod, the provenance of that revision's digest and SHA was verified.
+    condition = f"{rollback_step['if']} && inputs.env == 'prod'"
+    verify = verify_step_when(job, condition)
+    assert target < verify < rollback
+    verify_step = steps(job)[verify]
+    for option, output in (("--digest", "digest"), ("--sha", "sha")):
+        variable = flag(run(verify_step), option).removeprefix("$")
+        assert env_value(job, verify_step, variable) == (
+            f"${{{{ steps.{target_step['id']}.outputs.{output} }}}}"
+        ), option
+    # Fails closed, with the token in env: and the registry of the ECR login.
+    for step in steps(job)[: rollback + 1]:
+        assert "continue-on-error" not in step, step
+    assert expression(verify_step["env"]["GH_TOKEN"]) == "github.token"
+    login = action_step(job, ECR_LOGIN)
+    assert login < verify
+    assert "inputs.env == 'prod'" in steps(job)[login]["if"]
+    registry = env_value(job, verify_step, flag(run(verify_step), "--image").split("/")[0][1:])
+    assert registry == f"${{{{ steps.{steps(job)[login]['id']}.outputs.registry }}}}"
+
+
+def test_rollback_target_takes_the_one_target_validate_let_through() -> None:
+    job = jobs(load(WORKFLOWS / "release.yml"))["release"]
+    step = steps(job)[session_step(job, "rollback-target")]
+    to = env_value(job, step, run(step).split()[-1].strip('"').removeprefix("$"))
+    assert expression(to) == (
+        "inputs.sha != '' && format('--to-sha={0}', inputs.sha)"
+        " || format('--to-revision={0}', inputs.revision)"
+    )
 
 
 # --- forward only: deploys see the history they compare against ------------------------

@@ -58,6 +58,15 @@ def job_params(found: Iterable[tuple[str, str, Job]]) -> list[Any]:
     return [pytest.param(name, job_id, job, id=f"{name}:{job_id}") for name, job_id, job in found]
 
 
+def needs(data: dict[Any, Any], job_id: str) -> set[str]:
+    """Every job `job_id` waits for, directly or through the jobs it needs."""
+    direct = jobs(data)[job_id].get("needs", [])
+    found = set([direct] if isinstance(direct, str) else direct)
+    for needed in list(found):
+        found |= needs(data, needed)
+    return found
+
+
 # --- actions ---------------------------------------------------------------------------
 
 

@@ -12,7 +12,7 @@ import pytest
 from tools.args import (
     SESSION_FLAGS,
     SessionArgs,
-    directory,
+    absolute_path,
     git_commit,
     github_repository,
     image_digest,
@@ -107,9 +107,9 @@ def test_attest_verify_args(monkeypatch: pytest.MonkeyPatch) -> None:
         parse("attest-verify", "--image", image, "--digest", DIGEST)
 
 
-def test_directory_is_made_absolute(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_paths_are_made_absolute(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)
-    assert directory("plans") == tmp_path / "plans"
+    assert absolute_path("plans") == tmp_path / "plans"
 
 
 @pytest.mark.parametrize(

@@ -182,3 +182,21 @@ def test_requirements_must_match_the_lock_export() -> None:
     fake.output = current.replace("==", "===", 1)
     with pytest.raises(SessionError, match=r"services/hello/requirements.txt is stale"):
         image_build.check_requirements_export(fake.session)
+
+
+def test_save_writes_the_image_for_the_job_that_pushes_it(
+    checkout: dict[str, str], tmp_path: Path
+) -> None:
+    fake = FakeSession()
+    archive = tmp_path / "out" / "image.tar"
+    image_build.build_image(fake.session, allow_dirty=False, save=archive)
+    build, save = fake.runs
+    assert build.args[:2] == ("docker", "build")
+    assert save.args == ("docker", "image", "save", "--output", str(archive), f"hello:{SHA}")
+    assert archive.parent.is_dir()
+
+
+def test_without_save_nothing_is_written(checkout: dict[str, str]) -> None:
+    fake = FakeSession()
+    image_build.build_image(fake.session, allow_dirty=False)
+    assert [run.args[1] for run in fake.runs] == ["build"]

@@ -45,6 +45,9 @@ inputs = {
   required_checks   = local.required_checks
 
   environments = {
+    # deploy.yml's attest job: no variables and no role trusts it; being in an environment
+    # keeps its OIDC token out of the publish role's subject (a job without environment).
+    attest = {}
     dev = {
       variables = {
         AWS_REGION   = local.dev.aws_region

@@ -66,7 +66,39 @@ def test_logs_in_tags_pushes_and_reports_the_digest(
         (("push", target), None),
     ]
     assert result.out.splitlines()[-1] == f"published {SHA_A} as {docker.digest}"
-    assert outputs.read_text() == f"sha={SHA_A}\ndigest={docker.digest}\n"
+    assert outputs.read_text() == (
+        f"sha={SHA_A}\ndigest={docker.digest}\nrepository={platform.repository_uri}\n"
+    )
+
+
+def test_an_archive_is_loaded_before_the_image_is_pushed(
+    platform: Platform, run: Run, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    docker = Docker(platform)
+    monkeypatch.setattr(publish, "docker", docker)
+
+    archive = "build/image.tar"
+    result = run("publish", "--archive", archive, "--image", "hello:local", "--sha", SHA_A)
+
+    assert result.code == 0, result.err
+    target = f"{platform.repository_uri}:{SHA_A}"
+    commands = [args[:2] for args, _ in docker.calls]
+    assert commands == [("image", "load"), ("image", "inspect"), ("login", "--username"),
+                        ("tag", "hello:local"), ("push", target)]  # fmt: skip
+    assert docker.calls[0] == (("image", "load", "--input", archive), None)
+
+
+def test_an_archive_that_does_not_load_changes_nothing(
+    platform: Platform, run: Run, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    docker = Docker(platform, fail="image")
+    monkeypatch.setattr(publish, "docker", docker)
+
+    result = run("publish", "--archive", "missing.tar", "--image", "hello:local", "--sha", SHA_A)
+
+    assert_refused(result, "`docker image load --input missing.tar` failed (exit 1)")
+    assert len(docker.calls) == 1
+    assert platform.ecr.describe_images(repositoryName="hello")["imageDetails"] == []
 
 
 def test_an_existing_tag_is_kept_not_pushed(

@@ -164,19 +164,35 @@ def parser() -> Parser:
         "--wait", action="store_true", help="wait out the rest of the soak, then check again"
     )
 
+    def rollback_to(sub: Parser) -> None:
+        env(sub)
+        to = sub.add_mutually_exclusive_group(required=True)
+        to.add_argument("--to-revision", type=_revision_number, metavar="N")
+        to.add_argument(
+            "--to-sha", type=_sha, metavar="SHA", help="the newest revision tagged revision=SHA"
+        )
+        registry(sub)
+
     sub = command("rollback", "return an environment to an earlier revision and wait")
-    env(sub)
-    to = sub.add_mutually_exclusive_group(required=True)
-    to.add_argument("--to-revision", type=_revision_number, metavar="N")
-    to.add_argument("--to-sha", type=_sha, metavar="SHA")
-    registry(sub)
+    rollback_to(sub)
     timing(sub, 600, 10)
+
+    sub = command(
+        "rollback-target",
+        "show the revision a rollback would go to, its SHA and digest; change nothing",
+    )
+    rollback_to(sub)
 
     sub = command("status", "show what an environment runs")
     env(sub)
 
     sub = command("publish", "push a local image to ECR as hello:SHA")
     sub.add_argument("--image", required=True, help="local image name or id")
+    sub.add_argument(
+        "--archive",
+        metavar="FILE",
+        help="load the image from FILE first (written by `nox -s image -- --save FILE`)",
+    )
     sha(sub)
     registry(sub)
     return parser

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import sys
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
@@ -18,7 +19,7 @@ from botocore.exceptions import BotoCoreError, ClientError, NoCredentialsError, 
 from hello_release import alarms, ecr, ecs, history, soak, wait
 from hello_release.arguments import parser
 from hello_release.errors import Changes, ReleaseError
-from hello_release.names import resource, short
+from hello_release.names import PROVENANCE_CHECKED, REVISION_TAG, resource, short
 from hello_release.publish import publish
 from hello_release.verify import alb_url, verify
 
@@ -30,6 +31,8 @@ Command = Callable[[argparse.Namespace, Changes], None]
 
 # boto3 takes the region from AWS_DEFAULT_REGION or the profile, never from AWS_REGION (which
 # the AWS CLI v2 and Terraform read), so the hint names the variable that works.
+# The SHA a release tags its revision with (`revision=<sha>`).
+RELEASED_SHA = re.compile(r"[0-9a-f]{40}")
 NO_REGION = (
     "no AWS region configured (set AWS_DEFAULT_REGION or the profile's region;"
     " boto3 does not read AWS_REGION)"
@@ -203,17 +206,58 @@ def promote(args: argparse.Namespace, changes: Changes) -> None:
     _release(session, ecr_client, args, "prod", digest, changes)
 
 
-def rollback(args: argparse.Namespace, changes: Changes) -> None:
-    session = boto3.session.Session()
-    client, ecr_client = session.client("ecs"), session.client("ecr")
+def _rollback_target(session: boto3.session.Session, args: argparse.Namespace) -> ecs.Revision:
+    """The revision `--to-revision` or `--to-sha` names, once it is known ECS can run it and,
+    in prod, that a release registered it."""
+    client = session.client("ecs")
     name = resource(args.env)
-    current = ecs.service(client, args.env).get("taskDefinition", "")
     if args.to_revision:
         target = ecs.revision(client, f"{name}:{args.to_revision}")
         if target.definition.get("status") != "ACTIVE":
             raise ReleaseError(f"{target.name} is deregistered (INACTIVE); ECS cannot deploy it")
     else:
         target = _tagged(client, args.env, args.to_sha)
+    if args.env == PROVENANCE_CHECKED:
+        repository = ecr.repository_uri(session.client("ecr"), args.registry_id)
+        _check_released(target, repository)
+    return target
+
+
+def _check_released(target: ecs.Revision, repository: str) -> None:
+    """What a release registered: the image pinned by digest in `repository`, and the SHA tag
+    the digest's provenance is verified against (Terraform's first revision has neither)."""
+    refusal = f"refusing to roll {PROVENANCE_CHECKED} back to {target.name}"
+    if not RELEASED_SHA.fullmatch(target.sha or ""):
+        raise ReleaseError(
+            f"{refusal}: it has no {REVISION_TAG}=<40-character SHA> tag, so no release registered"
+            " it; roll back to a revision a deploy or promote registered"
+        )
+    if not target.digest or target.image != f"{repository}@{target.digest}":
+        raise ReleaseError(
+            f"{refusal}: its image {target.image} is not pinned by digest in {repository}"
+        )
+
+
+def rollback_target(args: argparse.Namespace, changes: Changes) -> None:
+    target = _rollback_target(boto3.session.Session(), args)
+    _output(
+        revision=target.arn.rsplit(":", 1)[1],
+        sha=target.sha or "",
+        digest=target.digest or "",
+        task_definition=target.name,
+    )
+    print(
+        f"{target.name} runs {target.sha or 'no tagged SHA'}"
+        f" ({target.digest or f'not pinned: {target.image}'})"
+    )
+
+
+def rollback(args: argparse.Namespace, changes: Changes) -> None:
+    session = boto3.session.Session()
+    client, ecr_client = session.client("ecs"), session.client("ecr")
+    name = resource(args.env)
+    current = ecs.service(client, args.env).get("taskDefinition", "")
+    target = _rollback_target(session, args)
     print(f"rolling {name} back from {short(current)} to {target.name}", flush=True)
     ecs.update(client, args.env, target.arn)
     changes.record(f"updated service {name} to {target.name}")
@@ -274,8 +318,9 @@ def verify_command(args: argparse.Namespace, changes: Changes) -> None:
 
 def publish_command(args: argparse.Namespace, changes: Changes) -> None:
     client = boto3.session.Session().client("ecr")
-    digest = publish(client, args.image, args.sha, args.registry_id, changes)
-    _output(sha=args.sha, digest=digest)
+    digest = publish(client, args.image, args.sha, args.registry_id, changes, args.archive)
+    # The repository is the name the image's attestations are made for.
+    _output(sha=args.sha, digest=digest, repository=ecr.repository_uri(client, args.registry_id))
     print(f"published {args.sha} as {digest}")
 
 
@@ -284,6 +329,7 @@ COMMANDS: dict[str, Command] = {
     "verify": verify_command,
     "promote": promote,
     "rollback": rollback,
+    "rollback-target": rollback_target,
     "status": status,
     "publish": publish_command,
 }

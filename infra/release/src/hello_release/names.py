@@ -14,6 +14,10 @@ REPOSITORY = SERVICE
 CONTAINER = SERVICE
 # The task definition tag that records which git SHA a revision runs.
 REVISION_TAG = "revision"
+# The environment that runs only images whose build provenance was verified (by `nox -s
+# attest-verify` in the workflows, before promote and rollback): there, rollback goes only
+# to revisions a release registered.
+PROVENANCE_CHECKED = "prod"
 
 
 def resource(env: str) -> str:

@@ -33,13 +33,21 @@ def docker(*args: str, stdin: str | None = None, capture: bool = False) -> str:
 
 
 def publish(
-    client: ECRClient, image: str, sha: str, registry_id: str | None, changes: Changes
+    client: ECRClient,
+    image: str,
+    sha: str,
+    registry_id: str | None,
+    changes: Changes,
+    archive: str | None = None,
 ) -> str:
-    """Returns the digest ECR holds for `hello:<sha>`, pushing `image` unless the tag exists.
+    """Returns the digest ECR holds for `hello:<sha>`, pushing `image` unless the tag exists;
+    `image` is first loaded from `archive` (`docker image save` output) when one is given.
 
     An existing tag is accepted only when it holds this very image (its manifest's config
     digest is the local image ID): whoever pushed the tag first must not choose what runs.
     """
+    if archive is not None:
+        docker("image", "load", "--input", archive)
     local_id = docker("image", "inspect", "--format", "{{.Id}}", image, capture=True)
     existing = ecr.find_digest(client, sha, registry_id)
     if existing:
