@@ -53,16 +53,13 @@ def required(tofu: str, directory: Path) -> dict[str, str]:
     """Provider address -> version constraints ("" for none), as `tofu providers` says of
     a configuration without a lock file (with one, it first wants the plugins installed)."""
     # Local module calls (a module's policy module) must be installed first; no provider is.
-    subprocess.run(
-        [tofu, "get", "-no-color"], env={**os.environ, **tofu_env()},
-        cwd=directory, capture_output=True, text=True, check=True, timeout=120,
-    )  # fmt: skip
-    result = subprocess.run(
-        [tofu, "providers", "-no-color"], env={**os.environ, **tofu_env()},
-        cwd=directory, capture_output=True, text=True, check=False, timeout=120,
-    )  # fmt: skip
-    if result.returncode != 0:
-        raise RuntimeError(f"tofu providers in {directory}: {result.stderr}")
+    for command in ("get", "providers"):
+        result = subprocess.run(
+            [tofu, command, "-no-color"], env={**os.environ, **tofu_env()},
+            cwd=directory, capture_output=True, text=True, check=False, timeout=120,
+        )  # fmt: skip
+        if result.returncode != 0:
+            raise RuntimeError(f"tofu {command} in {directory}: {result.stderr}")
     found = (REQUIREMENT.search(line.strip()) for line in result.stdout.splitlines())
     return {match[1]: match[2] or "" for match in found if match}
 
