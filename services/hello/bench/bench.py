@@ -86,7 +86,7 @@ def start(tag: str, *command: str, mounts: tuple[str, ...] = ()) -> tuple[str, s
     """Runs the image on the host's network, listening on loopback only.
 
     Host networking keeps Docker's userland port proxy out of the measurement, and no
-    log driver keeps out dockerd's copying of every log line (both servers still write
+    log driver keeps out dockerd's copying of every log line (every server still writes
     one per request): on a two-core machine those took about half a core, which caps
     the server that can use both cores but not the one the GIL holds to one.
     Each image reads its own variables and ignores the other's.
