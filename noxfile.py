@@ -120,7 +120,8 @@ def lock(session: nox.Session) -> None:
 
 @nox.session
 def bench(session: nox.Session) -> None:
-    """Product image vs a naive baseline: load (wrk), cold start, size, rebuild; writes JSON."""
+    """Product image vs a naive baseline and vs its stack's ceiling (a bare WSGI app): load
+    in interleaved wrk rounds, cold start, size, rebuild; prints medians, writes JSON."""
     install_groups(session, "bench")
     if not shutil.which("wrk"):
         session.error("wrk is missing: `apt-get install wrk`")

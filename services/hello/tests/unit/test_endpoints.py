@@ -1,7 +1,13 @@
 from __future__ import annotations
 
+from functools import partial
+
 import pytest
+from flask import Flask, request, request_started
 from flask.testing import FlaskClient
+from werkzeug.test import Client
+
+from hello.app import CONSTANT_PATHS, ConstantResponses
 
 
 def test_root_says_hello_world(client: FlaskClient) -> None:
@@ -77,3 +83,34 @@ def test_query_strings_and_odd_headers_do_not_break_root(client: FlaskClient) ->
     )
     assert response.status_code == 200
     assert response.get_data(as_text=True) == "Hello, World"
+
+
+@pytest.mark.parametrize("method", ["GET", "HEAD"])
+@pytest.mark.parametrize("path", CONSTANT_PATHS)
+def test_constant_answers_are_what_flask_answers(app: Flask, method: str, path: str) -> None:
+    served = Client(app).open(path, method=method)
+    by_flask = Client(partial(Flask.wsgi_app, app)).open(path, method=method)
+    assert served.status == by_flask.status == "200 OK"
+    assert served.headers.to_wsgi_list() == by_flask.headers.to_wsgi_list()
+    assert served.get_data() == by_flask.get_data()
+
+
+def test_constant_paths_skip_flask_and_the_rest_goes_through_it(client: FlaskClient) -> None:
+    handled: list[str] = []
+
+    def record(sender: Flask, **extra: object) -> None:
+        handled.append(f"{request.method} {request.path}")
+
+    with request_started.connected_to(record, client.application):
+        for path in CONSTANT_PATHS:
+            assert client.get(path).status_code == 200
+            assert client.head(path).status_code == 200
+        assert client.post("/").status_code == 405
+        assert client.options("/healthz").status_code == 200
+        assert client.get("/nope").status_code == 404
+    assert handled == ["POST /", "OPTIONS /healthz", "GET /nope"]
+
+
+def test_a_constant_path_that_fails_at_startup_stops_startup(app: Flask) -> None:
+    with pytest.raises(RuntimeError, match="/nope answered 404 NOT FOUND"):
+        ConstantResponses(app, ["/nope"])
