@@ -10,7 +10,8 @@
 # document).
 #
 # Statements whose Resource is "*" carry an `aws-api-requires-wildcard:` comment naming
-# the API that has no resource-level permissions; infra/tests checks that.
+# the API that has no resource-level permissions; parliament (tools/iam_lint.py) reports a
+# "*" on any action that has them.
 
 locals {
   name       = "${var.service}-${var.environment}"
