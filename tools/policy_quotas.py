@@ -83,11 +83,11 @@ def measure(case: str, outputs: dict[str, Any]) -> list[Measure]:
 
 
 def table(measures: list[Measure]) -> str:
-    rows = [f"{'case':<34} {'document':<52} {'size':>6} {'limit':>6} {'used':>5}"]
+    rows = [f"{'case':<40} {'document':<52} {'size':>6} {'limit':>6} {'used':>5}"]
     for m in measures:
         flag = "  OVER" if m.over else ("  above headroom" if m.size > HEADROOM * m.limit else "")
         rows.append(
-            f"{m.case:<34} {m.what:<52} {m.size:>6} {m.limit:>6} {m.size / m.limit:>5.0%}{flag}"
+            f"{m.case:<40} {m.what:<52} {m.size:>6} {m.limit:>6} {m.size / m.limit:>5.0%}{flag}"
         )
     return "\n".join(rows)
 
