@@ -138,9 +138,10 @@ def policy_tests(session: nox.Session, tofu: str) -> None:
     passed = 0
     with_tests = {path.parent.parent for path in INFRA_MODULES.glob("*/tests/*.tftest.hcl")}
     tested = sorted(with_tests | set(policy_modules()))
+    # All of infra/modules, so each module's `../<module>` sources resolve.
+    shutil.copytree(INFRA_MODULES, work, ignore=shutil.ignore_patterns(".terraform*"))
     for module in tested:
         copy = work / module.name
-        shutil.copytree(module, copy, ignore=shutil.ignore_patterns(".terraform*"))
         session.log(f"tofu test: {module.name}")
         with session.chdir(copy):
             session.run(tofu, "init", "-backend=false", "-input=false", "-no-color",

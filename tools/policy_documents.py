@@ -57,10 +57,12 @@ def _tofu(*args: str, cwd: Path) -> str:
 @functools.cache
 def _applied(module: str, variables_json: str) -> dict[str, Any]:
     with tempfile.TemporaryDirectory(prefix=f"{module}-") as work:
-        copy = Path(work) / module
+        # All of infra/modules, so the module's `../<module>` sources resolve.
         shutil.copytree(
-            INFRA_MODULES / module, copy, ignore=shutil.ignore_patterns(".terraform*", "tests")
-        )
+            INFRA_MODULES, work, dirs_exist_ok=True,
+            ignore=shutil.ignore_patterns(".terraform*", "tests", "*.md"),
+        )  # fmt: skip
+        copy = Path(work) / module
         (copy / "inputs.auto.tfvars.json").write_text(variables_json)
         _tofu("init", "-backend=false", cwd=copy)
         _tofu("apply", "-auto-approve", cwd=copy)

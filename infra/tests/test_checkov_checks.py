@@ -98,6 +98,13 @@ BREAKAGES: dict[str, tuple[str, str, str, str, str]] = {
     "WAF logs cookies": (
         "alb", "waf.tf", 'name = "cookie"', 'name = "x-request-id"', "CKV_PLATFORM_10",
     ),
+    "certificate validated by e-mail": (
+        "alb", "tls.tf", 'validation_method = "DNS"', 'validation_method = "EMAIL"',
+        "CKV2_PLATFORM_15",
+    ),
+    "alerts delivered over HTTPS": (
+        "alerts", "main.tf", 'protocol  = "email"', 'protocol  = "https"', "CKV2_PLATFORM_14",
+    ),
     "admins bypass an environment": (
         "github-repo", "main.tf", "can_admins_bypass = false", "can_admins_bypass = true",
         "CKV2_PLATFORM_11",

@@ -17,12 +17,12 @@ from typing import Any
 
 import pytest
 
-from tools.hcl_module import Module
 from tools.iam_lint import lint, suppression_for
 from tools.policy_cases import (
     CASES,
     CI_ROLES_LAYOUTS,
     GITHUB_ROLES,
+    PARTITION,
     PROD_ACCOUNT,
     PROD_DEPLOY_ROLE,
     REGION,
@@ -440,19 +440,81 @@ def project_tags(env: str, kind: str = "ResourceTag") -> dict[str, str]:
     return {f"aws:{kind}/service": "hello", f"aws:{kind}/environment": env}
 
 
-def edge_module(layout: str, module: str) -> Module:
-    """The alb or alerts module as the layout's environment's unit configures it."""
-    facts = {
-        "data.aws_partition.current.partition": "aws",
-        "data.aws_region.current.region": REGION,
-        "data.aws_caller_identity.current.account_id": account_of(layout),
-    }
-    return Module(module, load(env_of(layout), module)["inputs"], facts)
+def alb_inputs(layout: str) -> dict[str, Any]:
+    """The alb unit's inputs in the layout's environment."""
+    return dict(load(env_of(layout), "alb")["inputs"])
+
+
+def names(layout: str) -> dict[str, str]:
+    """What the alb and alerts modules call their resources, and the ARNs of those, in the
+    layout: infra/modules/platform-names as OpenTofu computes it for the units' name."""
+    name = alb_inputs(layout)["name"]
+    assert load(env_of(layout), "alerts")["inputs"]["name"] == name
+    variables = {"name": name, "account_id": account_of(layout), "region": REGION,
+                 "partition": PARTITION}  # fmt: skip
+    return dict(outputs("platform-names", variables))
 
 
 def access_log_bucket(layout: str) -> str:
-    name = edge_module(layout, "alb").argument("aws_s3_bucket", "access_logs", "bucket")
-    return f"arn:aws:s3:::{name}"
+    return names(layout)["access_logs_bucket_arn"]
+
+
+def parse(module: str, kind: str) -> dict[str, Any]:
+    """A module's `resource` blocks (type -> name -> body) or `module` calls (name -> body)
+    as bc-python-hcl2 reads them: each attribute a one-item list of its expression's text."""
+    found: dict[str, Any] = {}
+    for path in sorted((MODULES / module).glob("*.tf")):
+        with path.open() as file:
+            for block in load_hcl(file).get(kind, []):
+                for key, body in block.items():
+                    if kind == "resource":
+                        found.setdefault(key, {}).update(body)
+                    else:
+                        found[key] = body
+    return found
+
+
+# The resources whose names the infra role's grants depend on: (module, type, name, the
+# argument that names it) -> the platform-names output it must take.
+NAMED_BY_PLATFORM_NAMES = {
+    ("alb", "aws_s3_bucket", "access_logs", "bucket"): "access_logs_bucket",
+    ("alb", "aws_lb", "this", "name"): "load_balancer_name",
+    ("alb", "aws_wafv2_web_acl", "this", "name"): "web_acl_name",
+    ("alb", "aws_cloudwatch_log_group", "waf", "name"): "waf_log_group_name",
+    ("alerts", "aws_sns_topic", "this", "name"): "alerts_topic_name",
+    ("alerts", "aws_kms_alias", "this", "name"): "alerts_key_alias",
+}
+
+
+@pytest.mark.parametrize("module", ["alb", "alerts", POLICIES])
+def test_edge_names_come_from_platform_names_for_the_modules_own_name(module: str) -> None:
+    """One place for each name: the resources and the grants on them cannot drift apart."""
+    call = parse(module, "module")["names"]
+    assert call["source"] == ["../platform-names"]
+    own_name = "${local.name}" if module == POLICIES else "${var.name}"
+    assert call["name"] == [own_name]
+    locals_ = {"alerts": {"${local.topic_name}": "${module.names.alerts_topic_name}"}}
+    resources = parse(module, "resource")
+    for (owner, type_, name, argument), output in NAMED_BY_PLATFORM_NAMES.items():
+        if owner == module:
+            (value,) = resources[type_][name][argument]
+            assert locals_.get(module, {}).get(value, value) == f"${{module.names.{output}}}", (
+                type_, name, argument, value,
+            )  # fmt: skip
+
+
+def test_the_alb_module_names_its_records_and_certificate_for_the_units_zone_and_domain() -> None:
+    """The grants below scope DNS and certificates to the unit's hosted_zone_id and
+    domain_name; the module must put its records and certificate exactly there."""
+    resources = parse("alb", "resource")
+    records = resources["aws_route53_record"]
+    assert records
+    assert {record["zone_id"][0] for record in records.values()} == {"${var.hosted_zone_id}"}
+    aliases = [record for record in records.values() if "alias" in record]
+    assert aliases
+    assert all(record["name"] == ["${var.domain_name}"] for record in aliases)
+    (certificate,) = resources["aws_acm_certificate"].values()
+    assert certificate["domain_name"] == ["${var.domain_name}"]
 
 
 @pytest.mark.parametrize("environment", ENVIRONMENTS)
@@ -464,11 +526,7 @@ def test_ci_roles_unit_scopes_the_edge_as_the_alb_unit_configures_it(environment
 
 @pytest.mark.parametrize("layout", LAYOUTS)
 def test_infra_role_changes_records_of_its_domain_in_its_own_zone_only(layout: str) -> None:
-    alb = edge_module(layout, "alb")
-    zone, domain = alb.var("hosted_zone_id"), alb.var("domain_name")
-    records = alb.resources("aws_route53_record")
-    assert {record["zone_id"] for record in records.values()} == {zone}
-    assert records["alias"]["name"] == domain
+    zone, domain = alb_inputs(layout)["hosted_zone_id"], alb_inputs(layout)["domain_name"]
     changes = writes(DOCS[layout]["infra"], "route53")
     assert changes, "the infra role cannot write the domain's records"
     for statement in changes:
@@ -497,9 +555,7 @@ def test_infra_role_requests_certificates_for_its_domain_and_changes_only_its_ow
     layout: str,
 ) -> None:
     env, account = env_of(layout), account_of(layout)
-    alb = edge_module(layout, "alb")
-    assert alb.argument("aws_acm_certificate", "this", "validation_method") == "DNS"
-    domain = alb.argument("aws_acm_certificate", "this", "domain_name")
+    domain = alb_inputs(layout)["domain_name"]
     found = writes(DOCS[layout]["infra"], "acm")
     assert {a for s in found for a in as_list(s["Action"])} == {
         "acm:RequestCertificate",
@@ -548,17 +604,10 @@ def test_infra_role_writes_s3_only_in_its_state_keys_and_its_access_log_bucket(
 def test_access_logs_are_never_read_and_deleted_only_where_the_edge_may_be_destroyed(
     layout: str,
 ) -> None:
-    alb = edge_module(layout, "alb")
-    with (MODULES / "alb" / "access_logs.tf").open() as file:
-        (bucket_block,) = [
-            named["access_logs"]
-            for block in load_hcl(file)["resource"]
-            for type_, named in block.items()
-            if type_ == "aws_s3_bucket"
-        ]
+    bucket_block = parse("alb", "resource")["aws_s3_bucket"]["access_logs"]
     # The module destroys the bucket with its logs exactly without deletion protection.
     assert bucket_block["force_destroy"] == ["${!var.deletion_protection}"]
-    deletable = not alb.var("deletion_protection")
+    deletable = not alb_inputs(layout)["deletion_protection"]
     if env_of(layout) == "prod":
         assert not deletable
     bucket, infra = access_log_bucket(layout), DOCS[layout]["infra"]
@@ -577,11 +626,9 @@ def test_access_logs_are_never_read_and_deleted_only_where_the_edge_may_be_destr
 
 @pytest.mark.parametrize("layout", LAYOUTS)
 def test_infra_role_writes_only_its_web_acl_and_log_groups(layout: str) -> None:
-    alb, account, infra = edge_module(layout, "alb"), account_of(layout), DOCS[layout]["infra"]
-    regional = f"arn:aws:wafv2:{REGION}:{account}:regional"
-    acl = f"{regional}/webacl/{alb.argument('aws_wafv2_web_acl', 'this', 'name')}/*"
-    managed = f"{regional}/managedruleset/*/*"
-    lb = f"arn:aws:elasticloadbalancing:{REGION}:{account}:loadbalancer/app/{alb.var('name')}/*"
+    account, infra, edge = account_of(layout), DOCS[layout]["infra"], names(layout)
+    acl, lb = edge["web_acl_arn"], edge["load_balancer_arn"]
+    managed = f"arn:aws:wafv2:{REGION}:{account}:regional/managedruleset/*/*"
     found = writes(infra, "wafv2")
     assert found
     for statement in found:
@@ -591,9 +638,7 @@ def test_infra_role_writes_only_its_web_acl_and_log_groups(layout: str) -> None:
             assert acts <= {"wafv2:CreateWebACL", "wafv2:UpdateWebACL"}
         if lb in resources:
             assert acts <= {"wafv2:AssociateWebACL", "wafv2:DisassociateWebACL"}
-    log_group = f"arn:aws:logs:{REGION}:{account}:log-group:" + alb.argument(
-        "aws_cloudwatch_log_group", "waf", "name"
-    )
+    log_group = edge["waf_log_group_arn"]
     (logging,) = allowing(infra, "wafv2:PutLoggingConfiguration")
     assert logging["Condition"] == {"ArnLike": {"wafv2:LogDestinationResource": f"{log_group}*"}}
     service_logs = f"arn:aws:logs:{REGION}:{account}:log-group:/ecs/hello-{env_of(layout)}*"
@@ -614,9 +659,7 @@ def test_infra_role_writes_only_its_web_acl_and_log_groups(layout: str) -> None:
 def test_infra_role_manages_only_keys_tagged_for_its_environment(layout: str) -> None:
     env, account = env_of(layout), account_of(layout)
     keys = f"arn:aws:kms:{REGION}:{account}:key/*"
-    alias = f"arn:aws:kms:{REGION}:{account}:" + edge_module(layout, "alerts").argument(
-        "aws_kms_alias", "this", "name"
-    )
+    alias = names(layout)["alerts_key_alias_arn"]
     found = writes(DOCS[layout]["infra"], "kms")
     assert found
     for statement in found:
@@ -646,11 +689,8 @@ def test_infra_role_manages_only_keys_tagged_for_its_environment(layout: str) ->
 
 @pytest.mark.parametrize("layout", LAYOUTS)
 def test_infra_role_writes_only_its_alerts_topic_and_subscribes_mail_only(layout: str) -> None:
-    alerts, account = edge_module(layout, "alerts"), account_of(layout)
-    topic = f"arn:aws:sns:{REGION}:{account}:{alerts.argument('aws_sns_topic', 'this', 'name')}"
-    assert {s["protocol"] for s in alerts.resources("aws_sns_topic_subscription").values()} == {
-        "email"
-    }
+    # The alerts module's subscriptions are e-mail ones: checkov's CKV2_PLATFORM_14.
+    topic = names(layout)["alerts_topic_arn"]
     infra = DOCS[layout]["infra"]
     for statement in writes(infra, "sns"):
         if statement["Resource"] == "*":

@@ -2,21 +2,15 @@
 # SSE-S3 (the only encryption ALB log delivery supports), versioned so a deleted log
 # stays recoverable for a while, and expired after access_logs_expiration_days.
 
-data "aws_caller_identity" "current" {}
-
 # The regional Elastic Load Balancing account writes the logs (alb-policies).
 data "aws_elb_service_account" "this" {}
-
-locals {
-  access_logs_bucket = "${var.name}-alb-logs-${data.aws_caller_identity.current.account_id}"
-}
 
 resource "aws_s3_bucket" "access_logs" {
   # checkov:skip=CKV_AWS_18:This bucket holds access logs; logging its own access would need yet another bucket, and CloudTrail data events cover it where required.
   # checkov:skip=CKV_AWS_144:Access logs are operational data kept for access_logs_expiration_days; a cross-region replica is not worth its cost here.
   # checkov:skip=CKV_AWS_145:ALB log delivery supports only SSE-S3 (AES256), not KMS keys.
   # checkov:skip=CKV2_AWS_62:Nothing consumes new-log events; query the logs with Athena when needed.
-  bucket = local.access_logs_bucket
+  bucket = module.names.access_logs_bucket
   # Without deletion protection (dev) the environment can be torn down with its logs.
   force_destroy = !var.deletion_protection
   tags          = var.tags

@@ -4,6 +4,23 @@
 # Without one (dev may) it serves plain HTTP on the load balancer's DNS name.
 # Access logs (access_logs.tf) are always on; a WAF web ACL (waf.tf) is an input.
 
+data "aws_caller_identity" "current" {}
+
+data "aws_region" "current" {}
+
+data "aws_partition" "current" {}
+
+# What the load balancer, its web ACL, log group and access-log bucket are called: the
+# names ci-roles grants the infra role (../platform-names).
+module "names" {
+  source = "../platform-names"
+
+  name       = var.name
+  account_id = data.aws_caller_identity.current.account_id
+  region     = data.aws_region.current.region
+  partition  = data.aws_partition.current.partition
+}
+
 locals {
   https           = var.domain_name != ""
   ip_address_type = var.dualstack ? "dualstack" : "ipv4"
@@ -73,7 +90,7 @@ resource "aws_vpc_security_group_egress_rule" "targets" {
 resource "aws_lb" "this" {
   # checkov:skip=CKV2_AWS_28:The web ACL (waf.tf) is attached when waf_enabled is true (always in prod); dev may run without one to save cost.
   # checkov:skip=CKV2_AWS_76:The web ACL has the Log4j rules (AWSManagedRulesKnownBadInputsRuleSet); the check also wants AWSManagedRulesAnonymousIpList, which would block VPN and cloud-hosted clients of a public service.
-  name                       = var.name
+  name                       = module.names.load_balancer_name
   load_balancer_type         = "application"
   internal                   = false
   ip_address_type            = local.ip_address_type

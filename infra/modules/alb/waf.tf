@@ -9,7 +9,7 @@ locals {
 resource "aws_wafv2_web_acl" "this" {
   count = local.waf
 
-  name        = var.name
+  name        = module.names.web_acl_name
   description = "Edge protection of the ${var.name} load balancer"
   scope       = "REGIONAL"
 
@@ -122,13 +122,13 @@ resource "aws_wafv2_web_acl_association" "this" {
   web_acl_arn  = aws_wafv2_web_acl.this[0].arn
 }
 
-# WAF writes only to log groups whose names start with aws-waf-logs-; it adds the log
-# group resource policy it needs itself when logging is configured.
+# WAF writes only to log groups whose names start with aws-waf-logs- (platform-names);
+# it adds the log group resource policy it needs itself when logging is configured.
 resource "aws_cloudwatch_log_group" "waf" {
   # checkov:skip=CKV_AWS_158:Log data is encrypted with the CloudWatch Logs service key, as for the service's own log group.
   count = local.waf
 
-  name              = "aws-waf-logs-${var.name}"
+  name              = module.names.waf_log_group_name
   retention_in_days = var.waf_log_retention_days
   tags              = var.tags
 }

@@ -14,8 +14,18 @@ data "aws_caller_identity" "current" {}
 
 data "aws_partition" "current" {}
 
+# The topic's and the key alias's names, which ci-roles grants the infra role.
+module "names" {
+  source = "../platform-names"
+
+  name       = var.name
+  account_id = data.aws_caller_identity.current.account_id
+  region     = data.aws_region.current.region
+  partition  = data.aws_partition.current.partition
+}
+
 locals {
-  topic_name = "${var.name}-alerts"
+  topic_name = module.names.alerts_topic_name
 }
 
 # --- policies -----------------------------------------------------------------------
@@ -42,7 +52,7 @@ resource "aws_kms_key" "this" {
 }
 
 resource "aws_kms_alias" "this" {
-  name          = "alias/${local.topic_name}"
+  name          = module.names.alerts_key_alias
   target_key_id = aws_kms_key.this.key_id
 }
 

@@ -191,8 +191,8 @@ locals {
       ]
       Resource = [
         local.load_balancer_arn,
-        "${local.elb_prefix}:listener/app/${local.name}/*",
-        "${local.elb_prefix}:listener-rule/app/${local.name}/*",
+        "${local.elb_prefix}:listener/app/${module.names.load_balancer_name}/*",
+        "${local.elb_prefix}:listener-rule/app/${module.names.load_balancer_name}/*",
         "${local.elb_prefix}:targetgroup/${local.name}/*",
       ]
     },

@@ -13,6 +13,15 @@
 # the API that has no resource-level permissions; parliament (tools/iam_lint.py) reports a
 # "*" on any action that has them.
 
+module "names" {
+  source = "../platform-names"
+
+  name       = local.name
+  account_id = var.account_id
+  region     = var.region
+  partition  = var.partition
+}
+
 locals {
   name       = "${var.service}-${var.environment}"
   account_id = var.account_id
@@ -43,13 +52,13 @@ locals {
   # The service's alarms, and those target tracking creates for its scaling policy.
   alarm_arns = [local.service_alarms_arn, "${local.alarm_prefix}:TargetTracking-service/${local.name}/*"]
 
-  # Names fixed by the alb module (access_logs.tf, waf.tf) and the alerts module.
-  access_logs_bucket_arn = "arn:${local.partition}:s3:::${local.name}-alb-logs-${local.account_id}"
-  waf_log_group_arn      = "arn:${local.partition}:logs:${local.region}:${local.account_id}:log-group:aws-waf-logs-${local.name}"
-  web_acl_arn            = "arn:${local.partition}:wafv2:${local.region}:${local.account_id}:regional/webacl/${local.name}/*"
-  load_balancer_arn      = "${local.elb_prefix}:loadbalancer/app/${local.name}/*"
-  alerts_topic_arn       = "arn:${local.partition}:sns:${local.region}:${local.account_id}:${local.name}-alerts"
-  alerts_alias_arn       = "arn:${local.partition}:kms:${local.region}:${local.account_id}:alias/${local.name}-alerts"
+  # What the alb and alerts modules create, by the names they take from ../platform-names.
+  access_logs_bucket_arn = module.names.access_logs_bucket_arn
+  waf_log_group_arn      = module.names.waf_log_group_arn
+  web_acl_arn            = module.names.web_acl_arn
+  load_balancer_arn      = module.names.load_balancer_arn
+  alerts_topic_arn       = module.names.alerts_topic_arn
+  alerts_alias_arn       = module.names.alerts_key_alias_arn
   kms_keys_arn           = "arn:${local.partition}:kms:${local.region}:${local.account_id}:key/*"
   certificates_arn       = "arn:${local.partition}:acm:${local.region}:${local.account_id}:certificate/*"
   # The service's log group and the web ACL's, each with its log streams.
