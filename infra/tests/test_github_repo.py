@@ -4,8 +4,9 @@ Checked against what the workflows in .github/workflows actually use: the enviro
 their jobs run in, the Actions variables they read, the job names of ci.yml that main
 requires. The rendered unit shows the values; the module's rules as written (branch
 policies, no admin bypass, the ruleset, the OIDC subject, checks reported by GitHub
-Actions) are checkov checks (infra/checkov: CKV2_PLATFORM_11 to 13, CKV_PLATFORM_14), and
-its variable rules run in the real `tofu plan` (conftest.py).
+Actions, the workflow token's defaults) are checkov checks (infra/checkov: CKV2_PLATFORM_11
+to 13 and 17, CKV_PLATFORM_14), and its variable rules run in the real `tofu plan`
+(conftest.py). CODEOWNERS is held to the prod reviewers here.
 """
 
 from __future__ import annotations
@@ -21,10 +22,13 @@ from hcl2.api import load as load_hcl  # bc-python-hcl2, installed with checkov
 from tools import project
 from tools.infra_checks import ADMIN_UNITS, run_all
 from tools.project import ROOT
-from tools.rendered import LIVE, env_values, generated_provider, load
+from tools.rendered import LIVE, MODULES, env_values, generated_provider, load
 
 MODULE = "github-repo"
 WORKFLOWS = ROOT / ".github" / "workflows"
+CODEOWNERS = ROOT / ".github" / "CODEOWNERS"
+# What builds, guards and ships a release: a change to any of it needs a prod reviewer.
+GUARDED = ["/.github/", "/infra/", "/tools/", "/noxfile.py", "/mise.toml"]
 UNIT = load("prod", MODULE)
 INPUTS: dict[str, Any] = UNIT["inputs"]
 ENVIRONMENTS: dict[str, Any] = INPUTS["environments"]
@@ -111,6 +115,76 @@ def test_main_needs_at_least_one_approval(plan_variables: PlanVariables) -> None
     assert INPUTS.get("required_approvals", 1) >= 1
     with pytest.raises(ValueError, match="At least one approval"):
         plan_variables(MODULE, {**INPUTS, "required_approvals": 0})
+
+
+def test_the_module_manages_the_settings_that_decide_who_merges() -> None:
+    # The checkov checks judge these resources as written; without them the settings would
+    # fall back to whatever GitHub or an admin last set, and the checks would pass on nothing.
+    with (MODULES / MODULE / "main.tf").open() as file:
+        declared = {kind for block in load_hcl(file)["resource"] for kind in block}
+    assert declared >= {
+        "github_repository_ruleset",
+        "github_workflow_repository_permissions",
+        "github_repository_environment",
+        "github_actions_repository_oidc_subject_claim_customization_template",
+    }
+
+
+# --- CODEOWNERS --------------------------------------------------------------------------
+
+
+def prod_owners() -> list[str]:
+    """The prod reviewers as CODEOWNERS names them: @login, and @owner/slug for a team."""
+    reviewers = ENVIRONMENTS["prod"]["reviewers"]
+    owner = generated_provider(UNIT, "github")["owner"]
+    users = [f"@{login}" for login in reviewers.get("users", [])]
+    return sorted(users + [f"@{owner}/{slug}" for slug in reviewers.get("teams", [])])
+
+
+def codeowners_problems(text: str, owners: list[str]) -> list[str]:
+    """What lets a change to a guarded path merge without one of `owners`. Rules are
+    anchored paths (GitHub lets the last matching rule win, so any rule decides for what
+    it names): each must name exactly `owners`, and each guarded path needs its own."""
+    found: list[str] = []
+    rules: dict[str, list[str]] = {}
+    for number, line in enumerate(text.splitlines(), 1):
+        pattern, *named = line.split("#", 1)[0].split() or [""]
+        if not pattern:
+            continue
+        if not pattern.startswith("/") or any(c in pattern for c in "*?[!\\"):
+            found.append(f"line {number}: {pattern} is not an anchored path")
+        if sorted(named) != owners:
+            found.append(f"line {number}: {pattern} is owned by {named}, not {owners}")
+        rules[pattern] = named
+    found += [f"{path} has no rule" for path in GUARDED if path not in rules]
+    return found
+
+
+def test_codeowners_names_the_prod_reviewers_for_every_guarded_path() -> None:
+    assert prod_owners(), "no prod reviewers to own anything"
+    assert codeowners_problems(CODEOWNERS.read_text(), prod_owners()) == []
+    # GitHub reads the first of .github/, the root and docs/; keep one file.
+    assert not [p for p in (ROOT / "CODEOWNERS", ROOT / "docs" / "CODEOWNERS") if p.exists()]
+
+
+@pytest.mark.parametrize(
+    ("broken", "problem"),
+    [
+        pytest.param(lambda t: t.replace("\n/tools/ ", "\n# /tools/ "), "/tools/ has no rule",
+                     id="a guarded path left out"),
+        pytest.param(lambda t: t + "/infra/live/ @someone-else\n", "owned by ['@someone-else']",
+                     id="a later rule hands a path to someone else"),
+        pytest.param(lambda t: t + "/infra/\n", "/infra/ is owned by []",
+                     id="a later rule leaves a path unowned"),
+        pytest.param(lambda t: t + "*.tf @example-reviewer\n", "not an anchored path",
+                     id="a pattern this check cannot read"),
+    ],
+)  # fmt: skip
+def test_codeowners_problems_names_a_path_that_escapes_review(
+    broken: Callable[[str], str], problem: str
+) -> None:
+    problems = codeowners_problems(broken(CODEOWNERS.read_text()), prod_owners())
+    assert any(problem in found for found in problems), problems
 
 
 # --- Actions variables -------------------------------------------------------------------
