@@ -1,5 +1,12 @@
-# Which images expire. The replay of a release history against this policy, with an
-# evaluator of the ECR User Guide's rules, is infra/tests/test_ecr_retention.py.
+# Which images expire: the rule order the Amazon ECR User Guide requires and relies on.
+# "Lifecycle policy evaluation rules" (LifecyclePolicies.html): "An image that matches the
+# tagging requirements of a higher priority rule cannot be expired by a rule with a lower
+# priority", so the rules protecting releases come first. "Lifecycle policy properties"
+# (lifecycle_policy_parameters.html, rulePriority): unique priorities, applied lowest
+# first; "A rule with a tagStatus value of any must have the highest value for
+# rulePriority and be evaluated last". ECR's own acceptance of the JSON (moto) and the
+# unit's settings are infra/tests/test_ecr_lifecycle_policy.py; what actually expires
+# shows only online (infra/modules/ecr/README.md).
 
 variables {
   partition             = "aws"
