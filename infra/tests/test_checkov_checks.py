@@ -121,14 +121,6 @@ BREAKAGES: dict[str, tuple[str, str, str, str, str]] = {
         "github-repo", "main.tf", "require_code_owner_review = true",
         "require_code_owner_review = false", "CKV2_PLATFORM_12",
     ),
-    "GitHub Actions approves pull requests": (
-        "github-repo", "main.tf", "can_approve_pull_request_reviews = false",
-        "can_approve_pull_request_reviews = true", "CKV2_PLATFORM_17",
-    ),
-    "workflow tokens write by default": (
-        "github-repo", "main.tf", 'default_workflow_permissions     = "read"',
-        'default_workflow_permissions     = "write"', "CKV2_PLATFORM_17",
-    ),
     "required check from any integration": (
         "github-repo", "main.tf", "integration_id = local.github_actions_app_id\n", "\n",
         "CKV_PLATFORM_14",

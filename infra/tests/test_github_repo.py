@@ -124,7 +124,6 @@ def test_the_module_manages_the_settings_that_decide_who_merges() -> None:
         declared = {kind for block in load_hcl(file)["resource"] for kind in block}
     assert declared >= {
         "github_repository_ruleset",
-        "github_workflow_repository_permissions",
         "github_repository_environment",
         "github_actions_repository_oidc_subject_claim_customization_template",
     }

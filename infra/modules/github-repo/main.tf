@@ -120,16 +120,6 @@ resource "github_repository_ruleset" "this" {
   }
 }
 
-# Workflow tokens read by default (jobs ask for more in their `permissions`), and no
-# workflow approves a pull request: otherwise a writer's branch workflow with
-# `pull-requests: write` approves its writer's pull request, which meets both the approval
-# and the last-push rule above.
-resource "github_workflow_repository_permissions" "this" {
-  repository                       = var.repository
-  default_workflow_permissions     = "read"
-  can_approve_pull_request_reviews = false
-}
-
 resource "github_actions_repository_oidc_subject_claim_customization_template" "this" {
   repository         = var.repository
   use_default        = false
