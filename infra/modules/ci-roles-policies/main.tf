@@ -41,6 +41,8 @@ locals {
   service_alarms_arn   = "${local.alarm_prefix}:${local.name}-*"
   # The service's alarms, and those target tracking creates for its scaling policy.
   alarm_arns = [local.service_alarms_arn, "${local.alarm_prefix}:TargetTracking-service/${local.name}/*"]
+  # The ecs-service module's EventBridge rules (release_audit.tf), on the default bus.
+  event_rules_arn = "arn:${local.partition}:events:${local.region}:${local.account_id}:rule/${local.name}-*"
 
   # Names fixed by the alb module (access_logs.tf, waf.tf) and the alerts module.
   access_logs_bucket_arn = "arn:${local.partition}:s3:::${local.name}-alb-logs-${local.account_id}"
