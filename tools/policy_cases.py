@@ -125,6 +125,7 @@ def _service_and_edge_cases() -> Iterator[Case]:
                 "region": REGION,
                 "account_id": account,
                 "alarm_name_prefix": f"{name}-",
+                "event_rule_name_prefix": f"{name}-release-audit-",
                 "topic_arn": topic,
             },
             attached_to={

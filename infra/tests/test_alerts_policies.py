@@ -29,6 +29,7 @@ def alerts_policies(env: str) -> dict[str, Policy]:
             "region": region,
             "account_id": account,
             "alarm_name_prefix": f"{name}-",
+            "event_rule_name_prefix": f"{name}-release-audit-",
             "topic_arn": f"arn:aws:sns:{region}:{account}:{name}-alerts",
         },
     )

@@ -247,7 +247,10 @@ def test_deploy_role_updates_only_its_service_to_its_family_without_exec_or_netw
     assert update["Resource"] == f"{prefix}:service/hello-{env}/hello-{env}"
     assert update["Condition"] == {
         "ArnLike": {"ecs:task-definition": f"{prefix}:task-definition/hello-{env}:*"},
-        "BoolIfExists": {"ecs:enable-execute-command": "false"},
+        "BoolIfExists": {
+            f"ecs:enable-{key}": "false"
+            for key in ("ebs-volumes", "execute-command", "service-connect", "vpc-lattice")
+        },
         "Null": {"ecs:subnet": "true", "ecs:auto-assign-public-ip": "true"},
     }
 

@@ -1,13 +1,20 @@
 # The alerts topic's key policy and topic policy. CloudWatch publishes alarm
 # notifications as the service principal cloudwatch.amazonaws.com, and to an encrypted
 # topic it needs kms:Decrypt and kms:GenerateDataKey on the topic's key: both policies
-# grant it exactly that, only for this environment's alarms in this account.
+# grant it exactly that, only for this environment's alarms in this account. EventBridge
+# (events.amazonaws.com) gets the same for this environment's release-audit rules.
 
 locals {
   alarm_arn_pattern = "arn:${var.partition}:cloudwatch:${var.region}:${var.account_id}:alarm:${var.alarm_name_prefix}*"
   from_the_alarms = {
     StringEquals = { "aws:SourceAccount" = var.account_id }
     ArnLike      = { "aws:SourceArn" = local.alarm_arn_pattern }
+  }
+  # The release-audit rules (ecs-service's release_audit.tf), the only rules that notify.
+  rule_arn_pattern = "arn:${var.partition}:events:${var.region}:${var.account_id}:rule/${var.event_rule_name_prefix}*"
+  from_the_rules = {
+    StringEquals = { "aws:SourceAccount" = var.account_id }
+    ArnLike      = { "aws:SourceArn" = local.rule_arn_pattern }
   }
 
   # In a key policy "*" is the key the policy is attached to, nothing else.
@@ -52,6 +59,14 @@ locals {
         Resource  = "*"
         Condition = local.from_the_alarms
       },
+      {
+        Sid       = "EventBridgeRulesPublishToTheEncryptedTopic"
+        Effect    = "Allow"
+        Principal = { Service = "events.amazonaws.com" }
+        Action    = ["kms:Decrypt", "kms:GenerateDataKey"]
+        Resource  = "*"
+        Condition = local.from_the_rules
+      },
     ]
   })
 
@@ -67,6 +82,14 @@ locals {
         Action    = "sns:Publish"
         Resource  = var.topic_arn
         Condition = local.from_the_alarms
+      },
+      {
+        Sid       = "EventBridgeRulesPublish"
+        Effect    = "Allow"
+        Principal = { Service = "events.amazonaws.com" }
+        Action    = "sns:Publish"
+        Resource  = var.topic_arn
+        Condition = local.from_the_rules
       },
       {
         Sid       = "DenyPublishWithoutTls"

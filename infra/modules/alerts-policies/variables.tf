@@ -32,3 +32,13 @@ variable "topic_arn" {
   description = "ARN of the alerts topic the topic policy is attached to."
   type        = string
 }
+
+variable "event_rule_name_prefix" {
+  description = "Only EventBridge rules whose names start with this (the environment's release-audit rules, `<name>-release-audit-`) may publish to the topic and use its key."
+  type        = string
+
+  validation {
+    condition     = length(var.event_rule_name_prefix) > 0 && !strcontains(var.event_rule_name_prefix, "*") && !strcontains(var.event_rule_name_prefix, "?")
+    error_message = "event_rule_name_prefix must be a literal, non-empty prefix (no * or ?), or every rule of the account could publish."
+  }
+}

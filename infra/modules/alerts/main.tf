@@ -38,7 +38,9 @@ module "policies" {
   account_id = data.aws_caller_identity.current.account_id
   # Every alarm of this environment is named `<name>-...` (the ecs-service module's too).
   alarm_name_prefix = "${var.name}-"
-  topic_arn         = aws_sns_topic.this.arn
+  # The ecs-service module's rules that notify of ECS calls a release never makes.
+  event_rule_name_prefix = "${var.name}-release-audit-"
+  topic_arn              = aws_sns_topic.this.arn
 }
 
 # --- key ----------------------------------------------------------------------------

@@ -31,19 +31,27 @@ locals {
         Resource  = local.task_family_arn
         Condition = { StringEquals = { "ecs:CreateAction" = "RegisterTaskDefinition" } }
       },
-      # A release changes the task definition only: a revision of its own family, ECS Exec
-      # stays off, and no network configuration (subnets are required in any awsvpc
-      # configuration, so no subnet in the request means the security groups and public IP
-      # cannot be sent either).
+      # A release changes the task definition only: a revision of its own family, ECS Exec,
+      # Service Connect, VPC Lattice and EBS volumes stay off, and no network configuration
+      # (subnets are required in any awsvpc configuration, so no subnet in the request
+      # means the security groups and public IP cannot be sent either). The desired count,
+      # load balancers, capacity providers and deployment configuration have no condition
+      # key that tells a request sending them from one that does not: the release-audit
+      # rules (ecs-service) notify of those.
       {
         Sid      = "ServiceUpdateImageOnly"
         Effect   = "Allow"
         Action   = "ecs:UpdateService"
         Resource = local.service_arn
         Condition = {
-          ArnLike      = { "ecs:task-definition" = local.task_family_arn }
-          BoolIfExists = { "ecs:enable-execute-command" = "false" }
-          Null         = { "ecs:subnet" = "true", "ecs:auto-assign-public-ip" = "true" }
+          ArnLike = { "ecs:task-definition" = local.task_family_arn }
+          BoolIfExists = {
+            "ecs:enable-ebs-volumes"     = "false"
+            "ecs:enable-execute-command" = "false"
+            "ecs:enable-service-connect" = "false"
+            "ecs:enable-vpc-lattice"     = "false"
+          }
+          Null = { "ecs:subnet" = "true", "ecs:auto-assign-public-ip" = "true" }
         }
       },
     ],

@@ -148,6 +148,12 @@ locals {
         Resource = local.alarm_arns
       },
       {
+        Sid      = "EventRules"
+        Effect   = "Allow"
+        Action   = ["events:DeleteRule", "events:PutRule", "events:PutTargets", "events:RemoveTargets", "events:TagResource", "events:UntagResource"]
+        Resource = local.event_rules_arn
+      },
+      {
         Sid    = "Autoscaling"
         Effect = "Allow"
         Action = [

@@ -51,6 +51,8 @@ locals {
   service_alarms_arn   = "${local.alarm_prefix}:${local.name}-*"
   # The service's alarms, and those target tracking creates for its scaling policy.
   alarm_arns = [local.service_alarms_arn, "${local.alarm_prefix}:TargetTracking-service/${local.name}/*"]
+  # The ecs-service module's EventBridge rules (release_audit.tf), on the default bus.
+  event_rules_arn = "arn:${local.partition}:events:${local.region}:${local.account_id}:rule/${local.name}-*"
 
   # What the alb and alerts modules create, by the names they take from ../platform-names.
   access_logs_bucket_arn = module.names.access_logs_bucket_arn

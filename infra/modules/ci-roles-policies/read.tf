@@ -49,6 +49,12 @@ locals {
       Resource = local.ecs_arns
     },
     {
+      Sid      = "EventRulesRead"
+      Effect   = "Allow"
+      Action   = ["events:DescribeRule", "events:ListTagsForResource", "events:ListTargetsByRule"]
+      Resource = local.event_rules_arn
+    },
+    {
       Sid    = "TaskDefinitionsRead"
       Effect = "Allow"
       Action = "ecs:DescribeTaskDefinition"

@@ -30,12 +30,21 @@ locals {
   # A revision of the service's task definition (deploy and infra roles).
   # RegisterTaskDefinition is authorised on the new revision's ARN, so only the service's
   # family; the roles its revisions may name are the two task roles, for ECS tasks only.
+  # What condition keys can bind of a revision: Fargate only (so no host network, mounts
+  # or devices), no privileged container. Its image, user, root filesystem and command
+  # they cannot: the release-audit rules (ecs-service) notify of any image that is not
+  # the repository by digest.
   register_task_definitions = [
     {
       Sid      = "TaskDefinitionsRegister"
       Effect   = "Allow"
       Action   = "ecs:RegisterTaskDefinition"
       Resource = local.task_family_arn
+      Condition = {
+        "ForAllValues:StringEquals" = { "ecs:compute-compatibility" = ["FARGATE"] }
+        Null                        = { "ecs:compute-compatibility" = "false" }
+        StringEqualsIfExists        = { "ecs:privileged" = "false" }
+      }
     },
     {
       Sid       = "PassTaskRoles"

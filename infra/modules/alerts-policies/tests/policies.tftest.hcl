@@ -8,6 +8,8 @@ variables {
   account_id        = "222222222222"
   alarm_name_prefix = "hello-prod-"
   topic_arn         = "arn:aws:sns:us-east-1:222222222222:hello-prod-alerts"
+  # The ecs-service module's release-audit rules.
+  event_rule_name_prefix = "hello-prod-release-audit-"
 }
 
 run "prod_in_its_own_account" {
@@ -17,10 +19,11 @@ run "prod_in_its_own_account" {
     condition = alltrue([for s in jsondecode(output.key_policy).Statement :
       s.Effect == "Allow" && (
         s.Principal == { AWS = "arn:aws:iam::${var.account_id}:root" } ||
-        s.Principal == { Service = "cloudwatch.amazonaws.com" }
+        s.Principal == { Service = "cloudwatch.amazonaws.com" } ||
+        s.Principal == { Service = "events.amazonaws.com" }
       )
     ])
-    error_message = "Only the key's own account and CloudWatch are named in the key policy."
+    error_message = "Only the key's own account, CloudWatch and EventBridge are named in the key policy."
   }
 
   assert {
@@ -33,9 +36,9 @@ run "prod_in_its_own_account" {
   assert {
     condition = alltrue([for s in jsondecode(output.key_policy).Statement :
       toset(flatten([s.Action])) == toset(["kms:Decrypt", "kms:GenerateDataKey"])
-      if s.Principal == { Service = "cloudwatch.amazonaws.com" }
+      if contains([{ Service = "cloudwatch.amazonaws.com" }, { Service = "events.amazonaws.com" }], s.Principal)
     ])
-    error_message = "CloudWatch may only decrypt and generate data keys: what publishing to the encrypted topic needs."
+    error_message = "CloudWatch and EventBridge may only decrypt and generate data keys: what publishing to the encrypted topic needs."
   }
 
   assert {
@@ -74,9 +77,21 @@ run "prod_in_its_own_account" {
 
   assert {
     condition = alltrue([for s in jsondecode(output.topic_policy).Statement :
-      s.Principal == { Service = "cloudwatch.amazonaws.com" } if s.Effect == "Allow"
+      contains([{ Service = "cloudwatch.amazonaws.com" }, { Service = "events.amazonaws.com" }], s.Principal) if s.Effect == "Allow"
     ])
-    error_message = "The topic policy grants CloudWatch only; the account's principals keep what their IAM policies give them."
+    error_message = "The topic policy grants CloudWatch and EventBridge only; the account's principals keep what their IAM policies give them."
+  }
+
+  # EventBridge publishes for the environment's release-audit rules only (and may then
+  # use the key): without both, their notifications are dropped silently.
+  assert {
+    condition = alltrue([for policy in [output.key_policy, output.topic_policy] :
+      [for s in jsondecode(policy).Statement : s.Condition if s.Effect == "Allow" && s.Principal == { Service = "events.amazonaws.com" }] == [{
+        StringEquals                                                                                          = { "aws:SourceAccount" = var.account_id }
+        ArnLike                                                                                               = { "aws:SourceArn" = "arn:aws:events:us-east-1:${var.account_id}:rule/hello-prod-release-audit-*" }
+      }]
+    ])
+    error_message = "EventBridge must publish (and use the key) for this account's hello-prod-release-audit-* rules, and for no other rule."
   }
 }
 
@@ -97,6 +112,16 @@ run "prod_sharing_the_account" {
     ]]))
     error_message = "Dev's alarms in the same account may not use prod's key or publish to prod's topic."
   }
+
+  assert {
+    condition = alltrue(flatten([for policy in [output.key_policy, output.topic_policy] : [
+      for s in jsondecode(policy).Statement : [
+        for pattern in flatten([try(s.Condition.ArnLike["aws:SourceArn"], [])]) :
+        !can(regex("^${replace(replace(pattern, ".", "\\."), "*", ".*")}$", "arn:aws:events:us-east-1:111111111111:rule/hello-dev-release-audit-task-definition"))
+      ]
+    ]]))
+    error_message = "Dev's rules in the same account may not publish to prod's topic."
+  }
 }
 
 run "refuses_a_wildcard_alarm_prefix" {
@@ -107,4 +132,14 @@ run "refuses_a_wildcard_alarm_prefix" {
   }
 
   expect_failures = [var.alarm_name_prefix]
+}
+
+run "refuses_a_wildcard_rule_prefix" {
+  command = plan
+
+  variables {
+    event_rule_name_prefix = "hello-*"
+  }
+
+  expect_failures = [var.event_rule_name_prefix]
 }

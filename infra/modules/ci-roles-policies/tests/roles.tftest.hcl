@@ -139,10 +139,37 @@ run "dev" {
   assert {
     condition = [for s in jsondecode(output.roles.deploy.inline.release).Statement : s.Condition if s.Action == "ecs:UpdateService"] == [{
       ArnLike      = { "ecs:task-definition" = "arn:aws:ecs:us-east-1:111111111111:task-definition/svc-dev:*" }
-      BoolIfExists = { "ecs:enable-execute-command" = "false" }
+      BoolIfExists = { for key in ["ebs-volumes", "execute-command", "service-connect", "vpc-lattice"] : "ecs:enable-${key}" => "false" }
       Null         = { "ecs:auto-assign-public-ip" = "true", "ecs:subnet" = "true" }
     }]
-    error_message = "the deploy role's UpdateService is not limited to its family without exec or network."
+    error_message = "the deploy role's UpdateService is not limited to its family without exec, Service Connect, Lattice, EBS or network."
+  }
+
+  # Revisions (deploy and infra roles) run on Fargate only, with no privileged container.
+  assert {
+    condition = alltrue([for doc in [output.roles.deploy.inline.release, output.roles.infra.inline.iam, output.managed_policies["infra-compute"]] : alltrue([
+      for s in jsondecode(doc).Statement : s.Condition == {
+        "ForAllValues:StringEquals" = { "ecs:compute-compatibility" = ["FARGATE"] }
+        Null                        = { "ecs:compute-compatibility" = "false" }
+        StringEqualsIfExists        = { "ecs:privileged" = "false" }
+      } if contains(flatten([s.Action]), "ecs:RegisterTaskDefinition")
+    ])])
+    error_message = "a task definition may be registered for another launch type, or privileged."
+  }
+
+  # The release-audit rules: the infra role manages the environment's rules only; plans
+  # read them.
+  assert {
+    condition = alltrue(flatten([for doc in concat([for k, v in output.managed_policies : v], [output.roles.deploy.inline.release]) : [
+      for s in jsondecode(doc).Statement : flatten([s.Resource]) == ["arn:aws:events:us-east-1:111111111111:rule/svc-dev-*"]
+      if anytrue([for a in flatten([s.Action]) : startswith(a, "events:")])
+    ]]))
+    error_message = "an EventBridge permission reaches rules outside svc-dev-*."
+  }
+
+  assert {
+    condition     = !anytrue([for s in jsondecode(output.roles.deploy.inline.release).Statement : anytrue([for a in flatten([s.Action]) : startswith(a, "events:")])])
+    error_message = "the deploy role can change the rules that watch it."
   }
 
   # Without deletion protection the infra role may empty the log bucket; it never reads it.

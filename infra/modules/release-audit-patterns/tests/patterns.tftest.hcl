@@ -1,0 +1,115 @@
+# The patterns' shape, computed by OpenTofu. EventBridge itself is not reachable offline:
+# online, `aws events test-event-pattern --event-pattern <output> --event <CloudTrail
+# event>` checks each against real events.
+
+variables {
+  image_repository_url = "111111111111.dkr.ecr.us-east-1.amazonaws.com/hello"
+  task_family          = "hello-prod"
+  service_name         = "hello-prod"
+}
+
+run "register_task_definition" {
+  command = apply
+
+  assert {
+    condition     = jsondecode(output.register_task_definition_pattern).source == ["aws.ecs"] && jsondecode(output.register_task_definition_pattern)["detail-type"] == ["AWS API Call via CloudTrail"]
+    error_message = "The pattern must read ECS calls as CloudTrail delivers them to EventBridge."
+  }
+
+  assert {
+    condition = {
+      for k, v in jsondecode(output.register_task_definition_pattern).detail : k => v if k != "requestParameters"
+    } == { eventSource = ["ecs.amazonaws.com"], eventName = ["RegisterTaskDefinition"] }
+    error_message = "Only RegisterTaskDefinition calls are watched."
+  }
+
+  assert {
+    condition     = jsondecode(output.register_task_definition_pattern).detail.requestParameters.family == ["hello-prod"]
+    error_message = "Registrations of the service's family are watched, whatever the image."
+  }
+
+  # The only condition on the image: anything but the repository by digest. A field
+  # holding an array matches when any element does, so one such container is enough.
+  assert {
+    condition = jsondecode(output.register_task_definition_pattern).detail.requestParameters.containerDefinitions == {
+      image = [{ "anything-but" = { prefix = "111111111111.dkr.ecr.us-east-1.amazonaws.com/hello@sha256:" } }]
+    }
+    error_message = "Every image that is not <repository>@sha256: must match, and nothing else may narrow the match."
+  }
+
+  # What that prefix lets through and what it catches.
+  assert {
+    condition = [for image in [
+      "111111111111.dkr.ecr.us-east-1.amazonaws.com/hello@sha256:${join("", [for _ in range(8) : "0123abcd"])}",
+      "111111111111.dkr.ecr.us-east-1.amazonaws.com/hello:0123456789abcdef0123456789abcdef01234567",
+      "111111111111.dkr.ecr.us-east-1.amazonaws.com/hello-tools@sha256:${join("", [for _ in range(8) : "0123abcd"])}",
+      "222222222222.dkr.ecr.us-east-1.amazonaws.com/hello@sha256:${join("", [for _ in range(8) : "0123abcd"])}",
+      "docker.io/library/busybox:latest",
+      ] : !startswith(image, jsondecode(output.register_task_definition_pattern).detail.requestParameters.containerDefinitions.image[0]["anything-but"].prefix)
+    ] == [false, true, true, true, true]
+    error_message = "A digest of the repository must not alert; a tag, another repository or another registry must."
+  }
+}
+
+run "update_service" {
+  command = apply
+
+  assert {
+    condition = {
+      for k, v in jsondecode(output.update_service_pattern).detail : k => v if k != "requestParameters"
+    } == { eventSource = ["ecs.amazonaws.com"], eventName = ["UpdateService"] }
+    error_message = "Only UpdateService calls are watched."
+  }
+
+  assert {
+    condition     = jsondecode(output.update_service_pattern).detail.requestParameters.service == ["hello-prod", { suffix = "/hello-prod" }]
+    error_message = "The service is named by name or by ARN (which ends in /<service>); both must match."
+  }
+
+  # A release sends cluster, service and taskDefinition (hello_release/ecs.py `update`):
+  # none of them is an alternative, so a release never alerts.
+  assert {
+    condition = length(setintersection(
+      toset(flatten([for alternative in jsondecode(output.update_service_pattern).detail.requestParameters["$or"] : keys(alternative)])),
+      toset(["cluster", "service", "taskDefinition"]),
+    )) == 0
+    error_message = "A field a release sends must not alert."
+  }
+
+  assert {
+    condition = toset(flatten([for alternative in jsondecode(output.update_service_pattern).detail.requestParameters["$or"] : keys(alternative)])) == toset([
+      "desiredCount", "loadBalancers", "capacityProviderStrategy", "deploymentConfiguration",
+    ])
+    error_message = "Desired count, load balancers, capacity providers and the deployment configuration are each watched."
+  }
+
+  # Turning the circuit breaker or alarm rollback off sends their `enable` (required in
+  # both structures); `exists` matches leaves only, so the leaf is what is named.
+  assert {
+    condition = alltrue([for leaf in [
+      { deploymentCircuitBreaker = { enable = [{ exists = true }] } },
+      { alarms = { enable = [{ exists = true }] } },
+      { maximumPercent = [{ exists = true }] },
+      { minimumHealthyPercent = [{ exists = true }] },
+      ] : contains(jsondecode(output.update_service_pattern).detail.requestParameters["$or"], { deploymentConfiguration = leaf })
+    ])
+    error_message = "Switching the circuit breaker or alarm rollback, or the rollout percentages, must alert."
+  }
+
+  assert {
+    condition = alltrue(flatten([for alternative in jsondecode(output.update_service_pattern).detail.requestParameters["$or"] : [
+      for leaf in values(alternative) : strcontains(jsonencode(leaf), "[{\"exists\":true}]")
+    ]]))
+    error_message = "Each alternative is a field's presence."
+  }
+}
+
+run "no_wildcard_repository" {
+  command = plan
+
+  variables {
+    image_repository_url = "111111111111.dkr.ecr.us-east-1.amazonaws.com/hello:latest"
+  }
+
+  expect_failures = [var.image_repository_url]
+}
