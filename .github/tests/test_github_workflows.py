@@ -577,15 +577,28 @@ DIGEST = "sha256:" + "ab" * 32
         ({"ACTION": "rollback", "TARGET_ENV": "dev", "REVISION": "3 --force"}, False),
         ({"ACTION": "rollback", "TARGET_ENV": "staging", "REVISION": "3"}, False),
         ({"ACTION": "deploy", "TARGET_ENV": "dev", "SHA": SHA}, False),
-        ({"ACTION": "promote", "TARGET_ENV": "prod", "SHA": SHA, "DIGEST": DIGEST, "BREAK_GLASS": "true"}, True),
-        ({"ACTION": "rollback", "TARGET_ENV": "prod", "REVISION": "12", "BREAK_GLASS": "true"}, False),
+        (
+            {
+                "ACTION": "promote",
+                "TARGET_ENV": "prod",
+                "SHA": SHA,
+                "DIGEST": DIGEST,
+                "BREAK_GLASS": "true",
+            },
+            True,
+        ),
+        (
+            {"ACTION": "rollback", "TARGET_ENV": "prod", "REVISION": "12", "BREAK_GLASS": "true"},
+            False,
+        ),
     ],
 )
 def test_release_validation(inputs: dict[str, str], accepted: bool) -> None:
     validate, script = validation_script()
     assert validate["permissions"] == {}
     # The job maps the inputs to exactly these variables; the script sees nothing else.
-    assert set(validate["env"]) == {"ACTION", "TARGET_ENV", "SHA", "DIGEST", "REVISION", "BREAK_GLASS"}
+    names = {"ACTION", "TARGET_ENV", "SHA", "DIGEST", "REVISION", "BREAK_GLASS"}
+    assert set(validate["env"]) == names
     env = {"PATH": os.environ["PATH"], "SHA": "", "DIGEST": "", "REVISION": "", **inputs}
     env.setdefault("BREAK_GLASS", "false")
     result = subprocess.run(
