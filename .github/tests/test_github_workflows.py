@@ -76,7 +76,7 @@ NOX_CALL = re.compile(r'^nox -s ([\w-]+|"\$\w+")( -- .*)?$')
 NOT_NOX = {
     # Input checking must happen before anything is installed or any role is assumed,
     # in a job without permissions; test_release_validation runs this very script.
-    ("release.yml:validate", "Check action, environment, SHA, digest and revision"),
+    ("release.yml:validate", "Check action, environment, SHA, digest, revision and break glass"),
     # nox has to be installed before a session can run; it comes from uv.lock, hashes checked.
     (".github/actions/setup/action.yml", "Install nox and its dependencies as uv.lock pins them"),
 }
@@ -577,14 +577,30 @@ DIGEST = "sha256:" + "ab" * 32
         ({"ACTION": "rollback", "TARGET_ENV": "dev", "REVISION": "3 --force"}, False),
         ({"ACTION": "rollback", "TARGET_ENV": "staging", "REVISION": "3"}, False),
         ({"ACTION": "deploy", "TARGET_ENV": "dev", "SHA": SHA}, False),
+        (
+            {
+                "ACTION": "promote",
+                "TARGET_ENV": "prod",
+                "SHA": SHA,
+                "DIGEST": DIGEST,
+                "BREAK_GLASS": "true",
+            },
+            True,
+        ),
+        (
+            {"ACTION": "rollback", "TARGET_ENV": "prod", "REVISION": "12", "BREAK_GLASS": "true"},
+            False,
+        ),
     ],
 )
 def test_release_validation(inputs: dict[str, str], accepted: bool) -> None:
     validate, script = validation_script()
     assert validate["permissions"] == {}
     # The job maps the inputs to exactly these variables; the script sees nothing else.
-    assert set(validate["env"]) == {"ACTION", "TARGET_ENV", "SHA", "DIGEST", "REVISION"}
+    names = {"ACTION", "TARGET_ENV", "SHA", "DIGEST", "REVISION", "BREAK_GLASS"}
+    assert set(validate["env"]) == names
     env = {"PATH": os.environ["PATH"], "SHA": "", "DIGEST": "", "REVISION": "", **inputs}
+    env.setdefault("BREAK_GLASS", "false")
     result = subprocess.run(
         ["bash", "-e", "-o", "pipefail", "-c", script],
         env=env,

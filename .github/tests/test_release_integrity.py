@@ -335,6 +335,34 @@ def test_release_promotes_only_the_digest_it_was_given_and_validated() -> None:
     assert "DIGEST" in run(steps(validate)[0])
 
 
+BREAK_GLASS = "--break-glass"
+
+
+def test_break_glass_is_a_reviewed_choice_of_the_prod_promotion_only() -> None:
+    """Only release.yml's promote passes a load-only alarm, only when the dispatcher chose
+    it, in the prod environment whose reviewers approve the job by a name that says so."""
+    release = load(WORKFLOWS / "release.yml")
+    choice = release[True]["workflow_dispatch"]["inputs"]["break_glass"]
+    assert choice["type"] == "boolean"
+    assert choice["default"] is False
+    using = [
+        (workflow.name, job_id, step)
+        for workflow in WORKFLOW_FILES
+        for job_id, job in jobs(load(workflow)).items()
+        for step in steps(job)
+        if BREAK_GLASS in run(step)
+    ]
+    assert [(name, job_id) for name, job_id, _ in using] == [("release.yml", "release")]
+    job = jobs(release)["release"]
+    (step,) = [step for _, _, step in using]
+    assert step == steps(job)[session_step(job, "promote")]
+    assert run(step).endswith(" ${BREAK_GLASS:+--break-glass}")
+    assert step["env"]["BREAK_GLASS"] == "${{ inputs.break_glass && 'yes' || '' }}"
+    # promote runs only with env prod (test_release_validation): the environment's reviewers.
+    assert job["environment"] == "${{ inputs.env }}"
+    assert "inputs.break_glass && ' BREAK GLASS'" in job["name"]
+
+
 # --- rollback: prod goes back only to an attested digest ------------------------------
 
 ROLLS_BACK = "nox -s rollback "

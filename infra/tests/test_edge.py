@@ -77,6 +77,16 @@ def test_prod_has_waf_with_a_rate_limit() -> None:
     assert 10 <= inputs["waf_rate_limit"] <= 100_000
 
 
+def test_dev_is_not_open_to_a_flood(plan_variables: PlanVariables) -> None:
+    """A flood of dev would hold up every promotion (docs/runbooks/promote.md): dev keeps a
+    per-IP rate limit unless it admits only known ranges."""
+    inputs = alb_inputs("dev")
+    if "0.0.0.0/0" in inputs["ingress_cidr_blocks"]:
+        assert inputs["waf_enabled"] is True, "dev is open to the internet without WAF"
+        assert inputs["waf_rate_limit"] <= alb_inputs("prod")["waf_rate_limit"]
+    plan_variables("alb", inputs)  # the module accepts them
+
+
 # --- access logs -----------------------------------------------------------------------
 
 

@@ -41,6 +41,8 @@ inputs = {
   require_https  = local.require_https
   dualstack      = local.env.alb_dualstack
 
+  ingress_cidr_blocks = local.env.ingress_cidr_blocks
+
   access_logs_expiration_days = local.env.access_logs_expiration_days
   waf_enabled                 = local.env.waf_enabled
   waf_rate_limit              = local.env.waf_rate_limit

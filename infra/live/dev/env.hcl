@@ -25,11 +25,20 @@ locals {
   # IPv6 (and an AAAA record) needs subnets with IPv6 CIDR blocks; the default VPC's have none.
   alb_dualstack = false
 
-  # Edge: access logs expire after this many days; WAF (managed rules + a per-IP rate
-  # limit in requests per 5 minutes) is optional in dev and off to save its cost.
+  # Edge: access logs expire after this many days. dev is public and runs one small task
+  # whose latency is a deployment alarm, so a flood would roll back every dev deploy and
+  # hold up every promotion (docs/runbooks/promote.md): WAF (managed rules + a per-IP rate
+  # limit in requests per 5 minutes) is on here too. It costs about $10 a month (web ACL
+  # $5, $1 per rule, logs) plus $0.60 per million requests; waf_enabled = false saves that
+  # and leaves only ingress_cidr_blocks between dev and a flood.
   access_logs_expiration_days = 30
-  waf_enabled                 = false
+  waf_enabled                 = true
   waf_rate_limit              = 1000
+
+  # Who may reach the load balancer (IPv4; dualstack adds ::/0). Narrowing it to the
+  # office/VPN ranges that use dev closes dev to floods at no cost, but also to anyone
+  # outside them (a public demo, a partner, a phone off the VPN).
+  ingress_cidr_blocks = ["0.0.0.0/0"]
 
   # Cheaper than prod: one task on Fargate Spot, scaling to two.
   task_cpu    = 256

@@ -26,6 +26,9 @@ locals {
   waf_enabled                 = true
   waf_rate_limit              = 1000
 
+  # prod is the public service (see dev/env.hcl).
+  ingress_cidr_blocks = ["0.0.0.0/0"]
+
   # At least two on-demand tasks (one per AZ), scaling to six.
   task_cpu    = 512
   task_memory = 1024

@@ -330,25 +330,49 @@ ALARMS = {
 }
 
 
+def _count(metric_id: str, name: str) -> dict[str, Any]:
+    metric = {"Namespace": "AWS/ApplicationELB", "MetricName": name}
+    return {
+        "Id": metric_id,
+        "MetricStat": {"Metric": metric, "Period": 60, "Stat": "Sum"},
+        "ReturnData": False,
+    }
+
+
 @pytest.fixture
 def alarms(platform: Platform) -> Any:
-    """The deployment alarms Terraform creates (OK), named in both services' alarms; returns a
-    CloudWatch client."""
+    """The deployment alarms Terraform creates (OK), named in both services' alarms, defined
+    as the ecs-service module defines them (a 5xx rate in metric math, a p99 of the response
+    time); returns a CloudWatch client."""
     cloudwatch = boto3.client("cloudwatch")
-    for env, names in ALARMS.items():
-        for name in names:
-            cloudwatch.put_metric_alarm(
-                AlarmName=name,
-                Namespace="AWS/ApplicationELB",
-                MetricName="HTTPCode_Target_5XX_Count",
-                Statistic="Sum",
-                Period=60,
-                EvaluationPeriods=1,
-                Threshold=1,
-                ComparisonOperator="GreaterThanOrEqualToThreshold",
-            )
+    for env, (errors, latency) in ALARMS.items():
+        window = {"EvaluationPeriods": 3, "ComparisonOperator": "GreaterThanThreshold"}
+        cloudwatch.put_metric_alarm(
+            AlarmName=errors,
+            Metrics=[
+                {
+                    "Id": "rate",
+                    "Expression": "IF(requests >= 10, 100 * FILL(errors, 0) / requests, 0)",
+                    "ReturnData": True,
+                },
+                _count("errors", "HTTPCode_Target_5XX_Count"),
+                _count("requests", "RequestCount"),
+            ],
+            Threshold=5,
+            **window,
+        )
+        cloudwatch.put_metric_alarm(
+            AlarmName=latency,
+            Namespace="AWS/ApplicationELB",
+            MetricName="TargetResponseTime",
+            ExtendedStatistic="p99",
+            Period=60,
+            Threshold=1,
+            **window,
+        )
+        for name in (errors, latency):
             cloudwatch.set_alarm_state(AlarmName=name, StateValue="OK", StateReason="test")
-        platform.scheduler.set_deployment_alarms(env, names)
+        platform.scheduler.set_deployment_alarms(env, [errors, latency])
     return cloudwatch
 
 

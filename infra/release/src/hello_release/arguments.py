@@ -163,6 +163,12 @@ def parser() -> Parser:
     sub.add_argument(
         "--wait", action="store_true", help="wait out the rest of the soak, then check again"
     )
+    sub.add_argument(
+        "--break-glass",
+        action="store_true",
+        help="promote although a load-only alarm of dev (p99 latency) is not OK, for a flood"
+        " of dev; the 5xx rate and every other check still apply (docs/runbooks/break-glass.md)",
+    )
 
     def rollback_to(sub: Parser) -> None:
         env(sub)

@@ -11,7 +11,7 @@ import os
 import re
 import sys
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import boto3
 from botocore.exceptions import BotoCoreError, ClientError, NoCredentialsError, NoRegionError
@@ -146,12 +146,7 @@ def _dev_soaked(dev: boto3.session.Session, args: argparse.Namespace, digest: st
             f" in {running.name}; deploy {args.sha} to dev first"
         )
     names = alarms.deployment_alarms(svc)
-    states = alarms.states(dev.client("cloudwatch"), names)
-    bad = [f"{name} is {state}" for name, state in states.items() if state != "OK"]
-    if bad:
-        raise ReleaseError(
-            f"refusing to promote {args.sha}: dev's deployment alarms are not OK ({', '.join(bad)})"
-        )
+    _check_alarms(dev.client("cloudwatch"), args, names)
     ran = (soak.now() - soak.completed_at(svc)).total_seconds()
     required: float = args.soak_minutes * 60
     missing = max(0.0, required - ran)
@@ -161,6 +156,30 @@ def _dev_soaked(dev: boto3.session.Session, args: argparse.Namespace, digest: st
         flush=True,
     )
     return missing
+
+
+def _check_alarms(cloudwatch: Any, args: argparse.Namespace, names: list[str]) -> None:
+    """Refuses unless dev's deployment alarms are OK. `--break-glass` (docs/runbooks/
+    break-glass.md) lets a load-only alarm be in any state, never one that judges errors."""
+    states = alarms.states(cloudwatch, names)
+    skipped = alarms.load_only(cloudwatch, names) if args.break_glass else set()
+    bad = [f"{n} is {s}" for n, s in states.items() if s != "OK" and n not in skipped]
+    if bad:
+        raise ReleaseError(
+            f"refusing to promote {args.sha}: dev's deployment alarms are not OK ({', '.join(bad)})"
+        )
+    if skipped and skipped == set(names):
+        raise ReleaseError(
+            f"refusing to promote {args.sha} with --break-glass: every deployment alarm of dev"
+            f" is load-only ({', '.join(names)}); nothing would judge the release's errors"
+        )
+    ignored = [f"{n} is {states[n]}" for n in names if n in skipped and states[n] != "OK"]
+    if ignored:
+        print(
+            f"BREAK GLASS: promoting although load-only alarms are not OK ({', '.join(ignored)});"
+            " dev's error alarms are OK",
+            flush=True,
+        )
 
 
 def _soak_text(soak_minutes: int) -> str:
