@@ -139,10 +139,12 @@ SUPPRESSIONS: tuple[Suppression, ...] = (
         "ci-roles-policies",
         "managed.infra-edge",
         "the policies of the edge's own resources: the access-log bucket's, the web ACL and the "
-        "log resource policy WAF logging needs, each scoped to the environment",
+        "log resource policy WAF logging needs, each scoped to the environment; with deletion "
+        "protection the bucket's policy and public access block are denied (infra_logs.tf)",
         findings=(
             "logs:putresourcepolicy,s3:deletebucketpolicy,s3:putbucketpolicy,s3:putbucketpublicac"
             "cessblock,wafv2:createwebacl,wafv2:deletewebacl,wafv2:updatewebacl",
+            "logs:putresourcepolicy,wafv2:createwebacl,wafv2:deletewebacl,wafv2:updatewebacl",
         ),
     ),
     Suppression(
@@ -226,17 +228,11 @@ SUPPRESSIONS: tuple[Suppression, ...] = (
         "RESOURCE_POLICY_PRIVILEGE_ESCALATION",
         "ci-roles-policies",
         "managed.infra-edge",
-        "the infra role manages the access-log bucket's policy and lifecycle (alb module); "
-        "DenyAccessLogObjects (and, with deletion protection, DenyAccessLogObjectsDelete) "
-        "outweighs anything a bucket policy could grant it, and retention is reviewed "
-        "configuration like any other (test_ci_roles_security)",
+        "without deletion protection (dev) the infra role manages the access-log bucket's "
+        "policy and lifecycle (alb module); DenyAccessLogObjects outweighs anything a bucket "
+        "policy could grant it (test_ci_roles_security); with it (prod) both are denied "
+        "(infra_logs.tf, tests/logs.tftest.hcl)",
         findings=(
-            "Possible resource policy privilege escalation on "
-            "arn:aws:s3:::hello-<env>-alb-logs-<account> due to s3:DeleteObject not being "
-            "allowed, but does allow s3:PutBucketPolicy",
-            "Possible resource policy privilege escalation on "
-            "arn:aws:s3:::hello-<env>-alb-logs-<account> due to s3:DeleteObject not being "
-            "allowed, but does allow s3:PutLifecycleConfiguration",
             "Possible resource policy privilege escalation on "
             "arn:aws:s3:::hello-<env>-alb-logs-<account> due to s3:GetObject not being allowed, "
             "but does allow s3:PutBucketPolicy",

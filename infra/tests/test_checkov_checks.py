@@ -102,6 +102,18 @@ BREAKAGES: dict[str, tuple[str, str, str, str, str]] = {
         "alb", "tls.tf", 'validation_method = "DNS"', 'validation_method = "EMAIL"',
         "CKV2_PLATFORM_15",
     ),
+    "access-log bucket without Object Lock": (
+        "alb", "access_logs.tf",
+        "bucket = aws_s3_bucket.access_logs.id\n\n  rule {\n    default_retention",
+        'bucket = "another-bucket"\n\n  rule {\n    default_retention',
+        "CKV2_PLATFORM_16",
+    ),
+    "access logs not locked by default": (
+        "alb", "access_logs.tf",
+        '    default_retention {\n      mode = "GOVERNANCE"\n'
+        "      days = var.access_logs_expiration_days\n    }\n",
+        "", "CKV_PLATFORM_17",
+    ),
     "alerts delivered over HTTPS": (
         "alerts", "main.tf", 'protocol  = "email"', 'protocol  = "https"', "CKV2_PLATFORM_14",
     ),

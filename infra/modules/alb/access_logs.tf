@@ -1,6 +1,7 @@
 # Access logs of the load balancer, in a bucket made for them: private, TLS only,
 # SSE-S3 (the only encryption ALB log delivery supports), versioned so a deleted log
-# stays recoverable for a while, and expired after access_logs_expiration_days.
+# stays recoverable for a while, locked with deletion protection, and expired after
+# access_logs_expiration_days.
 
 # The regional Elastic Load Balancing account writes the logs (alb-policies).
 data "aws_elb_service_account" "this" {}
@@ -81,6 +82,24 @@ resource "aws_s3_bucket_lifecycle_configuration" "access_logs" {
 
     expiration {
       expired_object_delete_marker = true
+    }
+  }
+
+  depends_on = [aws_s3_bucket_versioning.access_logs]
+}
+
+# With deletion protection (prod) every log version is locked for as long as the
+# lifecycle keeps it, so nobody short of a governance bypass (which the infra role is
+# denied, ci-roles-policies) can delete it early. Object Lock is switched on here, on the
+# versioned bucket, not at its creation: an existing bucket keeps its name and logs.
+resource "aws_s3_bucket_object_lock_configuration" "access_logs" {
+  count  = var.deletion_protection ? 1 : 0
+  bucket = aws_s3_bucket.access_logs.id
+
+  rule {
+    default_retention {
+      mode = "GOVERNANCE"
+      days = var.access_logs_expiration_days
     }
   }
 

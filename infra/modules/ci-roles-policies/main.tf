@@ -3,8 +3,8 @@
 # an input, and each document is built with jsonencode().
 #
 # One file a concern: trust.tf (who may assume each role), one file a role's own policy
-# (publish.tf, deploy.tf, release_reader.tf, infra.tf with infra_edge.tf and
-# infra_alerts.tf), read.tf (the read policies of plans and applies), boundary.tf (the
+# (publish.tf, deploy.tf, release_reader.tf, infra.tf with infra_edge.tf, infra_logs.tf
+# and infra_alerts.tf), read.tf (the read policies of plans and applies), boundary.tf (the
 # most a role the infra role makes can do), shared.tf (statements more than one document
 # needs, said once and concatenated into each), outputs.tf (which role gets which
 # document).
