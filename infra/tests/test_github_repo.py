@@ -27,8 +27,12 @@ from tools.rendered import LIVE, MODULES, env_values, generated_provider, load
 MODULE = "github-repo"
 WORKFLOWS = ROOT / ".github" / "workflows"
 CODEOWNERS = ROOT / ".github" / "CODEOWNERS"
-# What builds, guards and ships a release: a change to any of it needs a prod reviewer.
-GUARDED = ["/.github/", "/infra/", "/tools/", "/noxfile.py", "/mise.toml"]
+# What builds, guards and ships a release, and what the jobs holding prod roles install and
+# run with (the locked dependencies): a change to any of it needs a prod reviewer.
+GUARDED = [
+    "/.github/", "/infra/", "/tools/", "/noxfile.py", "/mise.toml",
+    "/pyproject.toml", "/uv.lock", "/.ci/",
+]  # fmt: skip
 UNIT = load("prod", MODULE)
 INPUTS: dict[str, Any] = UNIT["inputs"]
 ENVIRONMENTS: dict[str, Any] = INPUTS["environments"]

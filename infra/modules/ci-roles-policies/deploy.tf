@@ -35,9 +35,11 @@ locals {
       # Service Connect, VPC Lattice and EBS volumes stay off, and no network configuration
       # (subnets are required in any awsvpc configuration, so no subnet in the request
       # means the security groups and public IP cannot be sent either). The desired count,
-      # load balancers, capacity providers and deployment configuration have no condition
-      # key that tells a request sending them from one that does not: the release-audit
-      # rules (ecs-service) notify of those.
+      # load balancers and deployment configuration have no condition key. Capacity
+      # providers have `ecs:capacity-provider`, but AWS does not document whether an
+      # UpdateService that sends none carries the service's current ones, so refusing the
+      # key could refuse every release. The release-audit rules (ecs-service) notify of
+      # all four.
       {
         Sid      = "ServiceUpdateImageOnly"
         Effect   = "Allow"

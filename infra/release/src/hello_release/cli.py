@@ -29,10 +29,10 @@ if TYPE_CHECKING:
 
 Command = Callable[[argparse.Namespace, Changes], None]
 
-# boto3 takes the region from AWS_DEFAULT_REGION or the profile, never from AWS_REGION (which
-# the AWS CLI v2 and Terraform read), so the hint names the variable that works.
 # The SHA a release tags its revision with (`revision=<sha>`).
 RELEASED_SHA = re.compile(r"[0-9a-f]{40}")
+# boto3 takes the region from AWS_DEFAULT_REGION or the profile, never from AWS_REGION (which
+# the AWS CLI v2 and Terraform read), so the hint names the variable that works.
 NO_REGION = (
     "no AWS region configured (set AWS_DEFAULT_REGION or the profile's region;"
     " boto3 does not read AWS_REGION)"
