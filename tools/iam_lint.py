@@ -140,11 +140,11 @@ SUPPRESSIONS: tuple[Suppression, ...] = (
         "managed.infra-edge",
         "the policies of the edge's own resources: the access-log bucket's, the web ACL and the "
         "log resource policy WAF logging needs, each scoped to the environment; with deletion "
-        "protection the bucket's policy and public access block are denied (infra_logs.tf)",
+        "protection the bucket's policy and public access block are denied by the infra role's "
+        "inline `logs` policy (infra_logs.tf), which parliament reads as a document of its own",
         findings=(
             "logs:putresourcepolicy,s3:deletebucketpolicy,s3:putbucketpolicy,s3:putbucketpublicac"
             "cessblock,wafv2:createwebacl,wafv2:deletewebacl,wafv2:updatewebacl",
-            "logs:putresourcepolicy,wafv2:createwebacl,wafv2:deletewebacl,wafv2:updatewebacl",
         ),
     ),
     Suppression(
@@ -230,9 +230,16 @@ SUPPRESSIONS: tuple[Suppression, ...] = (
         "managed.infra-edge",
         "without deletion protection (dev) the infra role manages the access-log bucket's "
         "policy and lifecycle (alb module); DenyAccessLogObjects outweighs anything a bucket "
-        "policy could grant it (test_ci_roles_security); with it (prod) both are denied "
-        "(infra_logs.tf, tests/logs.tftest.hcl)",
+        "policy could grant it (test_ci_roles_security); with it (prod) both are denied by the "
+        "infra role's inline `logs` policy (infra_logs.tf, tests/logs.tftest.hcl), which "
+        "parliament reads as a document of its own",
         findings=(
+            "Possible resource policy privilege escalation on "
+            "arn:aws:s3:::hello-<env>-alb-logs-<account> due to s3:DeleteObject not being "
+            "allowed, but does allow s3:PutBucketPolicy",
+            "Possible resource policy privilege escalation on "
+            "arn:aws:s3:::hello-<env>-alb-logs-<account> due to s3:DeleteObject not being "
+            "allowed, but does allow s3:PutLifecycleConfiguration",
             "Possible resource policy privilege escalation on "
             "arn:aws:s3:::hello-<env>-alb-logs-<account> due to s3:GetObject not being allowed, "
             "but does allow s3:PutBucketPolicy",

@@ -103,7 +103,6 @@ locals {
         Resource = "${local.access_logs_bucket_arn}/*"
       },
     ] : statement if var.deletion_protection],
-    local.infra_log_denies,
     [
       # The environment's web ACL; creating or updating it with AWS managed rule groups
       # is authorised on those rule groups too.

@@ -2,8 +2,10 @@
 # environment's logs, so that a compromised role cannot erase or divert its own traces:
 # the access-log bucket's expiry, policy, public access block and object lock (and
 # bypassing that lock), the service's and the web ACL's log groups and their retention,
-# the web ACL's logging, and the load balancer's attributes (among them its access logs).
-# Explicit denies, in the infra-edge policy (infra_edge.tf); they outweigh every allow.
+# the web ACL's logging, the web ACL itself and its association, and the load balancer's
+# attributes (among them its access logs).
+# Explicit denies, in the infra role's own inline policy `logs` (outputs.tf), as its other
+# limits are; they outweigh every allow.
 #
 # IAM cannot tell which load balancer attribute or bucket setting a call changes, so in
 # prod these settings change only through a reviewed admin apply (alb module README).
@@ -41,6 +43,19 @@ locals {
       Effect   = "Deny"
       Action   = ["wafv2:DeleteLoggingConfiguration", "wafv2:PutLoggingConfiguration"]
       Resource = local.web_acl_arn
+    },
+    # Without its web ACL, or with the web ACL taken off the load balancer, WAF logs nothing.
+    {
+      Sid      = "DenyWebAclRemoval"
+      Effect   = "Deny"
+      Action   = "wafv2:DeleteWebACL"
+      Resource = local.web_acl_arn
+    },
+    {
+      Sid      = "DenyWebAclDisassociation"
+      Effect   = "Deny"
+      Action   = "wafv2:DisassociateWebACL"
+      Resource = local.load_balancer_arn
     },
     {
       Sid      = "DenyLoadBalancerAttributes"

@@ -20,6 +20,7 @@ locals {
     deploy         = local.deploy
     infra_state    = local.infra_state
     infra_iam      = local.infra_iam
+    infra_logs     = local.infra_log_denies
     release_reader = local.release_reader
   } : key => jsonencode({ Version = "2012-10-17", Statement = statements }) }
 }
@@ -33,8 +34,12 @@ output "roles" {
     {
       deploy = { trust = local.github_trust["deploy"], inline = { release = local.document["deploy"] }, managed = [] }
       infra = {
-        trust   = local.github_trust["infra"]
-        inline  = { state = local.document["infra_state"], iam = local.document["infra_iam"] }
+        trust = local.github_trust["infra"]
+        inline = merge(
+          { state = local.document["infra_state"], iam = local.document["infra_iam"] },
+          # With deletion protection: what the role may never do to the environment's logs.
+          var.deletion_protection ? { logs = local.document["infra_logs"] } : {},
+        )
         managed = concat(local.read, ["infra-compute", "infra-network", "infra-edge", "infra-alerts"])
       }
       # Plans run with -lock=false, so no lock object is written: the read policies are all.

@@ -35,6 +35,8 @@ variables {
     "logs:DeleteRetentionPolicy"                        = ["arn:aws:logs:us-east-1:<account>:log-group:/ecs/svc-<env>*", "arn:aws:logs:us-east-1:<account>:log-group:aws-waf-logs-svc-<env>*"]
     "wafv2:DeleteLoggingConfiguration"                  = ["arn:aws:wafv2:us-east-1:<account>:regional/webacl/svc-<env>/*"]
     "wafv2:PutLoggingConfiguration"                     = ["arn:aws:wafv2:us-east-1:<account>:regional/webacl/svc-<env>/*"]
+    "wafv2:DeleteWebACL"                                = ["arn:aws:wafv2:us-east-1:<account>:regional/webacl/svc-<env>/*"]
+    "wafv2:DisassociateWebACL"                          = ["arn:aws:elasticloadbalancing:us-east-1:<account>:loadbalancer/app/svc-<env>/*"]
     "elasticloadbalancing:ModifyLoadBalancerAttributes" = ["arn:aws:elasticloadbalancing:us-east-1:<account>:loadbalancer/app/svc-<env>/*"]
   }
 }
