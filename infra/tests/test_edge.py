@@ -14,6 +14,7 @@ must render and stay on HTTP).
 
 from __future__ import annotations
 
+import ipaddress
 import json
 import os
 import re
@@ -81,7 +82,10 @@ def test_dev_is_not_open_to_a_flood(plan_variables: PlanVariables) -> None:
     """A flood of dev would hold up every promotion (docs/runbooks/promote.md): dev keeps a
     per-IP rate limit unless it admits only known ranges."""
     inputs = alb_inputs("dev")
-    if "0.0.0.0/0" in inputs["ingress_cidr_blocks"]:
+    # "Known ranges" are narrow ones: any block of a /8 or wider, in IPv4 or IPv6, is the open
+    # internet as far as a flood is concerned.
+    blocks = [*inputs["ingress_cidr_blocks"], *inputs.get("ingress_ipv6_cidr_blocks", [])]
+    if any(ipaddress.ip_network(block).prefixlen < 8 for block in blocks):
         assert inputs["waf_enabled"] is True, "dev is open to the internet without WAF"
         assert inputs["waf_rate_limit"] <= alb_inputs("prod")["waf_rate_limit"]
     plan_variables("alb", inputs)  # the module accepts them
