@@ -40,7 +40,8 @@ def policy_modules() -> list[Path]:
     return sorted(path for path in INFRA_MODULES.glob("*-policies") if path.is_dir())
 
 
-def _tofu(*args: str, cwd: Path) -> str:
+def tofu(*args: str, cwd: Path) -> str:
+    """Runs the pinned tofu in `cwd` and returns what it printed; TofuFailed if it refused."""
     result = subprocess.run(
         [built("opentofu"), *args, "-no-color"],
         cwd=cwd,
@@ -64,15 +65,30 @@ def _applied(module: str, variables_json: str) -> dict[str, Any]:
         )  # fmt: skip
         copy = Path(work) / module
         (copy / "inputs.auto.tfvars.json").write_text(variables_json)
-        _tofu("init", "-backend=false", cwd=copy)
-        _tofu("apply", "-auto-approve", cwd=copy)
-        outputs = json.loads(_tofu("output", "-json", cwd=copy))
+        tofu("init", "-backend=false", cwd=copy)
+        tofu("apply", "-auto-approve", cwd=copy)
+        outputs = json.loads(tofu("output", "-json", cwd=copy))
     return {name: output["value"] for name, output in outputs.items()}
 
 
 def outputs(module: str, variables: dict[str, Any]) -> dict[str, Any]:
     """The outputs of `infra/modules/<module>` applied with `variables`, as tofu gives them."""
     return _applied(module, json.dumps(variables, sort_keys=True))
+
+
+def variable_values(module: str, values: dict[str, Any], names: tuple[str, ...]) -> dict[str, Any]:
+    """The variables `names` of `infra/modules/<module>` as `values` set them or their defaults
+    give them: `tofu apply` of the module's variables.tf alone (no resources, so no provider),
+    for a module that has resources."""
+    with tempfile.TemporaryDirectory(prefix=f"{module}-") as work:
+        shutil.copy(INFRA_MODULES / module / "variables.tf", work)
+        (Path(work) / "outputs.tf").write_text(
+            "".join(f'output "{name}" {{\n  value = var.{name}\n}}\n' for name in names)
+        )
+        (Path(work) / "inputs.auto.tfvars.json").write_text(json.dumps(values))
+        tofu("apply", "-auto-approve", cwd=Path(work))
+        shown = json.loads(tofu("output", "-json", cwd=Path(work)))
+    return {name: output["value"] for name, output in shown.items()}
 
 
 def documents(module: str, variables: dict[str, Any]) -> dict[str, Policy]:

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import json
 import shutil
-import subprocess
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from tools.go_tools import built
+from tools.policy_documents import TofuFailed, tofu
 from tools.project import INFRA_MODULES
 
 PlanVariables = Callable[[str, dict[str, Any]], str]
@@ -28,13 +27,9 @@ def plan_variables(tmp_path: Path) -> PlanVariables:
         work.mkdir()
         shutil.copy(INFRA_MODULES / module / "variables.tf", work)
         (work / "inputs.tfvars.json").write_text(json.dumps(values))
-        result = subprocess.run(
-            [built("opentofu"), "plan", "-input=false", "-no-color",
-             "-var-file=inputs.tfvars.json"],
-            cwd=work, capture_output=True, text=True, check=False, timeout=120,
-        )  # fmt: skip
-        if result.returncode != 0:
-            raise ValueError(" ".join(result.stderr.split()))
-        return result.stdout
+        try:
+            return tofu("plan", "-input=false", "-var-file=inputs.tfvars.json", cwd=work)
+        except TofuFailed as refused:
+            raise ValueError(" ".join(str(refused).split())) from None
 
     return plan

@@ -12,10 +12,7 @@ from __future__ import annotations
 
 import copy
 import json
-import subprocess
-import tempfile
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 import boto3
@@ -23,35 +20,16 @@ import pytest
 from botocore.exceptions import ClientError
 from moto import mock_aws
 
-from tools.go_tools import built
-from tools.policy_documents import documents
-from tools.rendered import MODULES, load
+from tools.policy_documents import documents, variable_values
+from tools.rendered import load
 
 Policy = dict[str, Any]
 
 RETENTION = ("keep_prod_releases", "keep_dev_releases", "keep_builds", "untagged_expiry_days")
 
 
-def ecr_variables(inputs: dict[str, Any], names: tuple[str, ...]) -> dict[str, Any]:
-    """The ecr module's variables `names` as `inputs` set them or their defaults give them:
-    `tofu apply` of the module's variables.tf alone (no resources, so no provider)."""
-    with tempfile.TemporaryDirectory() as work:
-        (Path(work) / "variables.tf").write_text((MODULES / "ecr" / "variables.tf").read_text())
-        (Path(work) / "outputs.tf").write_text(
-            "".join(f'output "{name}" {{\n  value = var.{name}\n}}\n' for name in names)
-        )
-        (Path(work) / "inputs.auto.tfvars.json").write_text(json.dumps(inputs))
-        run = [built("opentofu"), "apply", "-auto-approve", "-input=false", "-no-color"]
-        subprocess.run(run, cwd=work, capture_output=True, text=True, check=True, timeout=120)
-        shown = subprocess.run(
-            [built("opentofu"), "output", "-json", "-no-color"],
-            cwd=work, capture_output=True, text=True, check=True, timeout=120,
-        )  # fmt: skip
-    return {name: output["value"] for name, output in json.loads(shown.stdout).items()}
-
-
 UNIT = load("dev", "ecr")["inputs"]
-SETTINGS = ecr_variables(UNIT, RETENTION)
+SETTINGS = variable_values("ecr", UNIT, RETENTION)
 POLICY: Policy = documents(
     "ecr-policies",
     {
@@ -80,7 +58,9 @@ def test_every_count_is_at_least_one() -> None:
 
 
 def test_contract_defaults_keep_ten_prod_and_five_dev_releases() -> None:
-    defaults = ecr_variables({"name": "hello"}, ("keep_prod_releases", "keep_dev_releases"))
+    defaults = variable_values(
+        "ecr", {"name": "hello"}, ("keep_prod_releases", "keep_dev_releases")
+    )
     assert defaults == {"keep_prod_releases": 10, "keep_dev_releases": 5}
 
 
