@@ -50,8 +50,8 @@ module "policies" {
   service                          = var.service
   environment                      = var.environment
   github_repository                = var.github_repository
-  ecr_repository_arn               = var.ecr_repository_arn
-  repository_in_account            = var.repository_in_account
+  build_repository_arn             = var.build_repository_arn
+  repository_arn                   = var.repository_arn
   release_reader_trusted_role_arns = var.release_reader_trusted_role_arns
   promote_from_role_arn            = var.promote_from_role_arn
   promote_from_service_arn         = var.promote_from_service_arn

@@ -6,8 +6,8 @@
 module "release_audit_patterns" {
   source = "../release-audit-patterns"
 
-  # initial_image is `<repository>:<sha>` or `<repository>@sha256:<digest>`.
-  image_repository_url = regex("^[^:@]+", var.initial_image)
+  # initial_image is `<repository url>@sha256:<digest>`.
+  image_repository_url = split("@", var.initial_image)[0]
   task_family          = var.name
   service_name         = var.name
 }
