@@ -166,7 +166,7 @@ def test_plan_role_trusts_infra_workflow_pull_requests_and_main_only(layout: str
     }
 
 
-def test_publish_role_trusts_only_the_build_job_of_deploy_workflow_on_main() -> None:
+def test_publish_role_trusts_only_the_push_job_of_deploy_workflow_on_main() -> None:
     assert subjects(DEV[trust("publish")]) == {
         "StringEquals": {
             f"repo:{REPO}:ref:refs/heads/main:job_workflow_ref:{WORKFLOWS}/deploy.yml@refs/heads/main"

@@ -3,7 +3,7 @@
 #
 # Each role trusts exactly the workflow file, ref and environment that needs it, through
 # the repository's OIDC subject template (repo, context, job_workflow_ref):
-#   <name>-publish         deploy.yml on main, job without environment (the build job)    ECR push
+#   <name>-publish         deploy.yml on main, job without environment (the push job)     ECR push
 #   <name>-deploy          deploy.yml and release.yml on main, environment <env>           releases
 #   <name>-infra           infra.yml on main, environment <env>-infra                      terragrunt apply
 #   <name>-plan            infra.yml in pull requests, and on main without environment     read-only plans
