@@ -14,8 +14,9 @@ module "release_audit_patterns" {
 
 locals {
   release_audit_patterns = {
-    task-definition = module.release_audit_patterns.register_task_definition_pattern
-    service-update  = module.release_audit_patterns.update_service_pattern
+    task-definition  = module.release_audit_patterns.register_task_definition_pattern
+    service-update   = module.release_audit_patterns.update_service_pattern
+    service-settings = module.release_audit_patterns.update_service_settings_pattern
   }
   release_audit_targets = {
     for pair in setproduct(keys(local.release_audit_patterns), var.alarm_actions) : "${pair[0]} ${pair[1]}" => { rule = pair[0], arn = pair[1] }
