@@ -18,6 +18,7 @@ from typing import Any
 import pytest
 
 from tools.iam_lint import lint, suppression_for
+from tools.policy_cases import BUILD_REPOSITORY_ARN as REPOSITORY
 from tools.policy_cases import (
     CASES,
     CI_ROLES_LAYOUTS,
@@ -29,7 +30,6 @@ from tools.policy_cases import (
     REGION,
     ci_roles_variables,
 )
-from tools.policy_cases import BUILD_REPOSITORY_ARN as REPOSITORY
 from tools.policy_cases import DEV_ACCOUNT as ACCOUNT
 from tools.policy_documents import Policy, documents, outputs
 from tools.project import ENVIRONMENTS, ROOT
@@ -300,9 +300,7 @@ DEV_SCOPED = ("deploy", "infra", "plan", "publish", "release-reader", "boundary"
 
 @pytest.mark.parametrize("layout", DEV_LAYOUTS)
 @pytest.mark.parametrize("role", DEV_SCOPED)
-def test_no_dev_scoped_role_can_write_or_delete_in_prods_repository(
-    layout: str, role: str
-) -> None:
+def test_no_dev_scoped_role_can_write_or_delete_in_prods_repository(layout: str, role: str) -> None:
     """Prod's repository holds what prod runs and rolls back to: nothing dev-scoped (an
     unreviewed dev apply or release, the build's push) may expire, replace or delete it,
     in its own account or in a shared one."""

@@ -39,9 +39,7 @@ def policy(env: str) -> Policy:
     """The lifecycle policy of `env`'s repository: the module's variables as the unit sets
     them (validated by tofu), then ecr-policies with them."""
     settings = variable_values("ecr", unit(env), SETTINGS)
-    found: Policy = documents("ecr-policies", {"partition": "aws", **settings})[
-        "lifecycle_policy"
-    ]
+    found: Policy = documents("ecr-policies", {"partition": "aws", **settings})["lifecycle_policy"]
     return found
 
 

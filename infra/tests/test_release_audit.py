@@ -46,7 +46,9 @@ def watched_fields() -> set[str]:
 
 def test_every_update_service_field_a_release_never_sends_alerts_and_no_field_it_sends() -> None:
     model = botocore.session.get_session().get_service_model("ecs")
-    fields = set(model.operation_model("UpdateService").input_shape.members)
+    request = model.operation_model("UpdateService").input_shape
+    assert request is not None
+    fields = set(request.members)
     sent, watched = release_update_fields(), watched_fields()
     assert sent == {"cluster", "service", "taskDefinition"}
     assert fields - sent <= watched, f"not watched: {sorted(fields - sent - watched)}"
