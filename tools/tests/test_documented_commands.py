@@ -50,7 +50,6 @@ EXAMPLES = {
     "env": "dev",
     "REGISTRY": REGISTRY,
     "registry": REGISTRY,
-    "DEV_ACCOUNT_ID": "123456789012",
     "OWNER/REPO": "acme/hello-platform",
     "DIR": "build/infra/plan/dev",
     "N": "7",
