@@ -41,6 +41,9 @@ _digest = _matching(
 )
 _account = _matching(r"\d{12}", "a 12-digit AWS account id")
 _role_arn = _matching(r"arn:aws[a-z-]*:iam::\d{12}:role/[\w+=,.@/-]+", "an IAM role ARN")
+_bucket = _matching(r"[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]", "an S3 bucket name")
+_run_id = _matching(r"[A-Za-z0-9_.-]{1,100}", "a run id (GitHub's, or a name such as manual-alice)")
+_etag = _matching(r'"?[0-9a-f]{32}"?', "an ETag (32 hex characters, as lock-status prints it)")
 
 
 def _base_url(value: str) -> str:
@@ -191,6 +194,34 @@ def parser() -> Parser:
 
     sub = command("status", "show what an environment runs")
     env(sub)
+
+    # The environment lock (lock.py); GitHub Actions names the run, env.hcl the bucket.
+    def lock_target(sub: Parser, run: bool = True) -> None:
+        env(sub)
+        bucket = os.environ.get("HELLO_STATE_BUCKET") or None
+        sub.add_argument(
+            "--state-bucket",
+            type=_bucket,
+            default=bucket,
+            required=bucket is None,
+            help="the environment's state bucket, which holds its lock (env HELLO_STATE_BUCKET)",
+        )
+        if run:
+            run_id = os.environ.get("GITHUB_RUN_ID") or None
+            sub.add_argument(
+                "--run-id",
+                type=_run_id,
+                default=run_id,
+                required=run_id is None,
+                help="the run that holds the lock (env GITHUB_RUN_ID)",
+            )
+
+    lock_target(command("lock", "take the environment's lock, or take over this run's own"))
+    lock_target(command("unlock", "release the environment's lock this run holds"))
+    lock_target(command("lock-status", "show who holds the environment's lock"), run=False)
+    sub = command("break-lock", "remove the environment's lock while its ETag is ETAG")
+    lock_target(sub, run=False)
+    sub.add_argument("--etag", required=True, type=_etag, help="as lock-status prints it")
 
     sub = command("publish", "push a local image to ECR as hello:SHA")
     sub.add_argument("--image", required=True, help="local image name or id")
