@@ -25,6 +25,8 @@ WORKFLOW = "example-org/hello-platform/.github/workflows/deploy.yml@refs/heads/m
 SERVER = {"GITHUB_SERVER_URL": "https://github.com", "GITHUB_REPOSITORY": "example-org/hello"}
 
 Job = Callable[..., None]
+# A lock's holder record and its ETag.
+Taken = tuple[dict[str, str], str]
 
 
 @pytest.fixture(autouse=True)
@@ -68,7 +70,15 @@ def job(monkeypatch: pytest.MonkeyPatch) -> Job:
     return running
 
 
-def held(s3: Any) -> tuple[dict[str, str], str]:
+@pytest.fixture
+def taken(s3: Any, run: Run, job: Job) -> Taken:
+    """Dev's lock, as attempt 1 of run 101 took it: its holder record and ETag."""
+    job("101")
+    assert run("lock", "--env", "dev").code == 0
+    return held(s3)
+
+
+def held(s3: Any) -> Taken:
     """Who holds dev's lock, and its ETag."""
     found = s3.get_object(Bucket=BUCKET, Key=KEY)
     return json.loads(found["Body"].read()), found["ETag"].strip('"')
@@ -100,11 +110,9 @@ def test_a_run_takes_the_lock_and_records_who_it_is(s3: Any, run: Run, job: Job)
 
 
 def test_another_run_is_refused_with_the_holder_and_the_runbook_named(
-    s3: Any, run: Run, job: Job
+    s3: Any, run: Run, job: Job, taken: Taken
 ) -> None:
-    job("101")
-    assert run("lock", "--env", "dev").code == 0
-    before = held(s3)
+    before = taken
     job("202")
 
     result = run("lock", "--env", "dev")
@@ -133,9 +141,7 @@ def test_a_rerun_of_the_same_run_takes_over_its_own_lock(s3: Any, run: Run, job:
     assert held(s3)[0]["run_attempt"] == "2"
 
 
-def test_each_environment_has_its_own_lock(s3: Any, run: Run, job: Job) -> None:
-    job("101")
-    assert run("lock", "--env", "dev").code == 0
+def test_each_environment_has_its_own_lock(s3: Any, run: Run, job: Job, taken: Taken) -> None:
     job("202")
 
     assert run("lock", "--env", "prod").code == 0
@@ -147,10 +153,8 @@ def test_each_environment_has_its_own_lock(s3: Any, run: Run, job: Job) -> None:
 
 
 def test_a_lock_released_while_another_run_looks_is_taken(
-    s3: Any, run: Run, job: Job, capsys: pytest.CaptureFixture[str]
+    s3: Any, run: Run, job: Job, taken: Taken, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    job("101")
-    assert run("lock", "--env", "dev").code == 0
 
     class Released:
         """The S3 client, with run 101's release landing between run 202's two calls."""
@@ -181,10 +185,10 @@ def test_a_lock_that_is_not_a_holder_record_is_refused_all_the_same(
     assert "written by hand" in run("lock-status", "--env", "dev").out
 
 
-def test_only_the_run_that_holds_the_lock_releases_it(s3: Any, run: Run, job: Job) -> None:
-    job("101")
-    assert run("lock", "--env", "dev").code == 0
-    before = held(s3)
+def test_only_the_run_that_holds_the_lock_releases_it(
+    s3: Any, run: Run, job: Job, taken: Taken
+) -> None:
+    before = taken
     job("202")
 
     refused = run("unlock", "--env", "dev")
@@ -216,11 +220,9 @@ def test_unlock_without_the_lock_fails(s3: Any, run: Run, job: Job) -> None:
 
 
 def test_lock_status_shows_the_holder_and_the_etag_to_remove_it_by(
-    s3: Any, run: Run, job: Job
+    s3: Any, run: Run, job: Job, taken: Taken
 ) -> None:
-    job("101")
-    assert run("lock", "--env", "dev").code == 0
-    _, etag = held(s3)
+    _, etag = taken
 
     result = run("lock-status", "--env", "dev")
 
@@ -235,9 +237,9 @@ def test_lock_status_shows_the_holder_and_the_etag_to_remove_it_by(
     )
 
 
-def test_break_lock_with_a_wrong_etag_removes_nothing(s3: Any, run: Run, job: Job) -> None:
-    job("101")
-    assert run("lock", "--env", "dev").code == 0
+def test_break_lock_with_a_wrong_etag_removes_nothing(
+    s3: Any, run: Run, job: Job, taken: Taken
+) -> None:
     before = held(s3)
 
     result = run("break-lock", "--env", "dev", "--etag", "0" * 32)
@@ -251,10 +253,10 @@ def test_break_lock_with_a_wrong_etag_removes_nothing(s3: Any, run: Run, job: Jo
     assert held(s3) == before
 
 
-def test_break_lock_removes_exactly_the_lock_it_was_shown(s3: Any, run: Run, job: Job) -> None:
-    job("101")
-    assert run("lock", "--env", "dev").code == 0
-    _, stale = held(s3)
+def test_break_lock_removes_exactly_the_lock_it_was_shown(
+    s3: Any, run: Run, job: Job, taken: Taken
+) -> None:
+    _, stale = taken
 
     result = run("break-lock", "--env", "dev", "--etag", f'"{stale}"')
 
@@ -263,10 +265,10 @@ def test_break_lock_removes_exactly_the_lock_it_was_shown(s3: Any, run: Run, job
     assert free(s3)
 
 
-def test_break_lock_never_removes_a_lock_taken_since(s3: Any, run: Run, job: Job) -> None:
-    job("101")
-    assert run("lock", "--env", "dev").code == 0
-    _, stale = held(s3)
+def test_break_lock_never_removes_a_lock_taken_since(
+    s3: Any, run: Run, job: Job, taken: Taken
+) -> None:
+    _, stale = taken
     assert run("unlock", "--env", "dev").code == 0
     job("202")
     assert run("lock", "--env", "dev").code == 0

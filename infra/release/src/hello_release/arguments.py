@@ -195,26 +195,25 @@ def parser() -> Parser:
     sub = command("status", "show what an environment runs")
     env(sub)
 
-    # The environment lock (lock.py); GitHub Actions names the run, env.hcl the bucket.
+    # The environment lock (lock.py): in GitHub Actions its environment variables name the
+    # run and the state bucket; elsewhere the options must.
+    def from_env(
+        sub: Parser, flag: str, variable: str, kind: Callable[[str], str], text: str
+    ) -> None:
+        default = os.environ.get(variable) or None
+        sub.add_argument(
+            flag,
+            type=kind,
+            default=default,
+            required=default is None,
+            help=f"{text} (env {variable})",
+        )
+
     def lock_target(sub: Parser, run: bool = True) -> None:
         env(sub)
-        bucket = os.environ.get("HELLO_STATE_BUCKET") or None
-        sub.add_argument(
-            "--state-bucket",
-            type=_bucket,
-            default=bucket,
-            required=bucket is None,
-            help="the environment's state bucket, which holds its lock (env HELLO_STATE_BUCKET)",
-        )
+        from_env(sub, "--state-bucket", "HELLO_STATE_BUCKET", _bucket, "the lock's bucket")
         if run:
-            run_id = os.environ.get("GITHUB_RUN_ID") or None
-            sub.add_argument(
-                "--run-id",
-                type=_run_id,
-                default=run_id,
-                required=run_id is None,
-                help="the run that holds the lock (env GITHUB_RUN_ID)",
-            )
+            from_env(sub, "--run-id", "GITHUB_RUN_ID", _run_id, "the run that holds the lock")
 
     lock_target(command("lock", "take the environment's lock, or take over this run's own"))
     lock_target(command("unlock", "release the environment's lock this run holds"))
