@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 import boto3
 from botocore.exceptions import BotoCoreError, ClientError, NoCredentialsError, NoRegionError
 
-from hello_release import alarms, ecr, ecs, history, soak, wait
+from hello_release import alarms, ecr, ecs, history, lock, soak, wait
 from hello_release.arguments import parser
 from hello_release.errors import Changes, ReleaseError
 from hello_release.names import PROVENANCE_CHECKED, REVISION_TAG, resource, short
@@ -351,6 +351,7 @@ COMMANDS: dict[str, Command] = {
     "rollback-target": rollback_target,
     "status": status,
     "publish": publish_command,
+    **lock.COMMANDS,
 }
 
 

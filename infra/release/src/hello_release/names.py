@@ -2,7 +2,8 @@
 
 The release tool is a package of its own, so it keeps its own copy of these facts; their
 home is infra/live (the environments are its folders with an env.hcl, the names are
-`resource_names` in common.hcl) and infra/tests/test_release_names.py fails when the two
+`resource_names` in common.hcl) and ci-roles-policies (the lock's key, which only the
+environment's roles may write), and infra/tests/test_release_names.py fails when they
 disagree.
 """
 
@@ -18,6 +19,12 @@ REVISION_TAG = "revision"
 # attest-verify` in the workflows, before promote and rollback): there, rollback goes only
 # to revisions a release registered.
 PROVENANCE_CHECKED = "prod"
+
+
+def lock_key(env: str) -> str:
+    """The environment lock's object in the environment's state bucket (hello_release/lock.py):
+    outside every unit's state, whose keys are `<env>/<unit>/...`."""
+    return f"locks/{env}.lock"
 
 
 def resource(env: str) -> str:
