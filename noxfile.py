@@ -283,6 +283,14 @@ def status(session: nox.Session) -> None:
     _hello_release(session, "status")
 
 
+@nox.session(name="copy-image")
+def copy_image(session: nox.Session) -> None:
+    """Copies the image the build pushed into prod's own repository, by digest, as promote
+    does first (at bootstrap, the first image):
+    `nox -s copy-image -- --env prod --sha <sha> --digest sha256:... --registry-id <dev account>`."""
+    _hello_release(session, "copy-image")
+
+
 @nox.session
 def publish(session: nox.Session) -> None:
     """Pushes a local image to ECR: `nox -s publish -- --image hello:<sha> --sha <sha>`."""

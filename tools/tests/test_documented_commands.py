@@ -226,6 +226,7 @@ def test_every_release_session_has_a_documented_example() -> None:
     examples = {c.text.split()[2] for c in DOCUMENTED if c.text.startswith("nox") and not c.mention}
     assert set(RELEASE_SESSIONS) == {
         "deploy", "verify", "promote", "rollback", "rollback-target", "status", "publish",
+        "copy-image",
     }  # fmt: skip
     assert examples >= set(RELEASE_SESSIONS)
     assert {c.path for c in DOCUMENTED} >= {
