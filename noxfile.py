@@ -286,8 +286,8 @@ def status(session: nox.Session) -> None:
 @nox.session(name="copy-image")
 def copy_image(session: nox.Session) -> None:
     """Copies the image the build pushed into prod's own repository, by digest, as promote
-    does first (at bootstrap, the first image):
-    `nox -s copy-image -- --env prod --sha <sha> --digest sha256:... --registry-id <dev account>`."""
+    does first; at bootstrap, the first image: `nox -s copy-image -- --env prod --sha <sha>
+    --digest sha256:... --registry-id <dev account>`."""
     _hello_release(session, "copy-image")
 
 

@@ -194,8 +194,8 @@ class LayerDownloads:
         name, blob = response._get_param("repositoryName"), response._get_param("layerDigest")
         if blob not in response.ecr_backend.repositories[name].layers:
             raise LayersNotFound(f"The layer {blob} does not exist in the repository {name}")
-        host, port = self.server.server_address[:2]
-        return ActionResult({"downloadUrl": f"http://{host}:{port}/{blob}", "layerDigest": blob})
+        url = f"http://127.0.0.1:{self.server.server_port}/{blob}"
+        return ActionResult({"downloadUrl": url, "layerDigest": blob})
 
     def close(self) -> None:
         self.server.shutdown()

@@ -18,7 +18,7 @@ def _build_tags(platform: Platform) -> list[str]:
 
 
 def _to_prod(platform: Platform, run: Run, sha: str) -> str:
-    digest = platform.push(sha)
+    platform.push(sha)
     assert run.deploy("dev", sha).code == 0
     platform.scheduler.advance(minutes=10)
     result = run.promote(sha)
@@ -41,15 +41,15 @@ def test_promote_copies_the_image_into_prod_by_digest_untagged(
     assert prod["containerDefinitions"][0]["image"] == f"{platform.prod_repository_uri}@{digest}"
 
 
-def test_dev_runs_from_the_build_repository_and_tags_nothing(
-    platform: Platform, run: Run
-) -> None:
+def test_dev_runs_from_the_build_repository_and_tags_nothing(platform: Platform, run: Run) -> None:
     platform.push(SHA_A)
 
     assert run.deploy("dev", SHA_A).code == 0
 
     dev, _ = platform.revision("hello-dev:2")
-    assert dev["containerDefinitions"][0]["image"] == f"{platform.repository_uri}@{digest_of(SHA_A)}"
+    assert (
+        dev["containerDefinitions"][0]["image"] == f"{platform.repository_uri}@{digest_of(SHA_A)}"
+    )
     assert _build_tags(platform) == [SHA_A]
     assert platform.prod_images() == {}
 
@@ -58,9 +58,7 @@ def test_a_digest_prod_holds_is_not_copied_again(platform: Platform, run: Run) -
     _to_prod(platform, run, SHA_A)
     platform.downloads.served.clear()
 
-    result = run(
-        "copy-image", "--env", "prod", "--sha", SHA_A, "--digest", digest_of(SHA_A)
-    )
+    result = run("copy-image", "--env", "prod", "--sha", SHA_A, "--digest", digest_of(SHA_A))
 
     assert result.code == 0, result.err
     assert f"hello-prod holds {digest_of(SHA_A)} already" in result.out

@@ -154,7 +154,13 @@ def test_prod_refuses_the_revision_terraform_registered(platform: Platform, run:
             "its image {build}@{digest} is not pinned by digest in {uri}",
         ),
     ],
-    ids=["digest-without-tag", "tag-not-a-sha", "image-by-tag", "other-registry", "build-repository"],
+    ids=[
+        "digest-without-tag",
+        "tag-not-a-sha",
+        "image-by-tag",
+        "other-registry",
+        "build-repository",
+    ],
 )
 def test_prod_refuses_a_revision_no_release_registered(
     platform: Platform, run: Run, image: str, tags: dict[str, str], reason: str
@@ -243,4 +249,7 @@ def test_rollback_target_in_dev_names_an_unpinned_revision(
     assert result.out == (
         f"hello-dev:1 runs no tagged SHA (not pinned: {platform.repository_uri}:bootstrap)\n"
     )
-    assert outputs.read_text() == "revision=1\nsha=\ndigest=\nrepository=\ntask_definition=hello-dev:1\n"
+    assert (
+        outputs.read_text()
+        == "revision=1\nsha=\ndigest=\nrepository=\ntask_definition=hello-dev:1\n"
+    )
