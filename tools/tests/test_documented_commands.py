@@ -53,6 +53,7 @@ EXAMPLES = {
     "OWNER/REPO": "acme/hello-platform",
     "DIR": "build/infra/plan/dev",
     "N": "7",
+    "DEV_ACCOUNT_ID": "123456789012",
 }
 PLACEHOLDER = re.compile(
     r"(?P<digest>sha256:\.\.\.)|<(?P<angle>[\w /]+)>|\$\{(?P<braced>\w+)\}|\$(?P<dollar>\w+)"
