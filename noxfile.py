@@ -283,6 +283,14 @@ def status(session: nox.Session) -> None:
     _hello_release(session, "status")
 
 
+@nox.session(name="copy-image")
+def copy_image(session: nox.Session) -> None:
+    """Copies the image the build pushed into prod's own repository, by digest, as promote
+    does first; at bootstrap, the first image: `nox -s copy-image -- --env prod --sha <sha>
+    --digest sha256:... --registry-id DEV_ACCOUNT_ID`."""
+    _hello_release(session, "copy-image")
+
+
 # The environment lock (docs/runbooks/stale-lock.md). In GitHub Actions the run comes from
 # GITHUB_RUN_ID and the state bucket that holds the lock from HELLO_STATE_BUCKET.
 

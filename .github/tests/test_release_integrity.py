@@ -400,15 +400,24 @@ def test_prod_rollback_verifies_the_attestation_of_its_target_first() -> None:
         assert env_value(job, verify_step, variable) == (
             f"${{{{ steps.{target_step['id']}.outputs.{output} }}}}"
         ), option
-    # Fails closed, with the token in env: and the registry of the ECR login.
+    # The image is read from where the revision pins it (prod's own repository), in the
+    # registry of this account, which an ECR login without `registries` logs in to.
+    image = flag(run(verify_step), "--image").strip('"').removeprefix("$")
+    assert env_value(job, verify_step, image) == (
+        f"${{{{ steps.{target_step['id']}.outputs.repository }}}}"
+    )
+    logins = [
+        i for i, step in enumerate(steps(job))
+        if step.get("uses", "").startswith(ECR_LOGIN + "@")
+        and "registries" not in step.get("with", {})
+    ]  # fmt: skip
+    assert len(logins) == 1
+    assert logins[0] < verify
+    assert steps(job)[logins[0]]["if"] == condition
+    # Fails closed, with the token in env:.
     for step in steps(job)[: rollback + 1]:
         assert "continue-on-error" not in step, step
     assert expression(verify_step["env"]["GH_TOKEN"]) == "github.token"
-    login = action_step(job, ECR_LOGIN)
-    assert login < verify
-    assert "inputs.env == 'prod'" in steps(job)[login]["if"]
-    registry = env_value(job, verify_step, flag(run(verify_step), "--image").split("/")[0][1:])
-    assert registry == f"${{{{ steps.{steps(job)[login]['id']}.outputs.registry }}}}"
 
 
 def test_rollback_target_takes_the_one_target_validate_let_through() -> None:

@@ -55,6 +55,7 @@ EXAMPLES = {
     "N": "7",
     "BUCKET": "hello-platform-tfstate-123456789012",
     "ETAG": "0123456789abcdef0123456789abcdef",
+    "DEV_ACCOUNT_ID": "123456789012",
 }
 PLACEHOLDER = re.compile(
     r"(?P<digest>sha256:\.\.\.)|<(?P<angle>[\w /]+)>|\$\{(?P<braced>\w+)\}|\$(?P<dollar>\w+)"
@@ -229,6 +230,7 @@ def test_every_release_session_has_a_documented_example() -> None:
     assert set(RELEASE_SESSIONS) == {
         "deploy", "verify", "promote", "rollback", "rollback-target", "status", "publish",
         "env-lock", "env-unlock", "env-lock-status", "env-break-lock",
+        "copy-image",
     }  # fmt: skip
     assert examples >= set(RELEASE_SESSIONS)
     assert {c.path for c in DOCUMENTED} >= {

@@ -13,7 +13,7 @@ from typing import NoReturn
 from urllib.parse import urlsplit
 
 from hello_release import soak
-from hello_release.names import ENVIRONMENTS
+from hello_release.names import ENVIRONMENTS, PROVENANCE_CHECKED
 
 DESCRIPTION = "deploy, verify, promote, roll back and publish the hello service on ECS"
 
@@ -180,7 +180,6 @@ def parser() -> Parser:
         to.add_argument(
             "--to-sha", type=_sha, metavar="SHA", help="the newest revision tagged revision=SHA"
         )
-        registry(sub)
 
     sub = command("rollback", "return an environment to an earlier revision and wait")
     rollback_to(sub)
@@ -221,6 +220,16 @@ def parser() -> Parser:
     sub = command("break-lock", "remove the environment's lock while its ETag is ETAG")
     lock_target(sub, run=False)
     sub.add_argument("--etag", required=True, type=_etag, help="as lock-status prints it")
+
+    sub = command(
+        "copy-image",
+        "copy the image the build pushed for SHA into an environment's own repository, by"
+        " digest and untagged, as a release there does first (for the first image at bootstrap)",
+    )
+    sub.add_argument("--env", required=True, choices=[PROVENANCE_CHECKED])
+    sha(sub)
+    digest(sub)
+    registry(sub)
 
     sub = command("publish", "push a local image to ECR as hello:SHA")
     sub.add_argument("--image", required=True, help="local image name or id")

@@ -11,13 +11,15 @@ from __future__ import annotations
 
 ENVIRONMENTS = ("dev", "prod")
 SERVICE = "hello"
+# The build repository: the build pushes each image there under its SHA tag; dev runs from it.
 REPOSITORY = SERVICE
 CONTAINER = SERVICE
 # The task definition tag that records which git SHA a revision runs.
 REVISION_TAG = "revision"
 # The environment that runs only images whose build provenance was verified (by `nox -s
-# attest-verify` in the workflows, before promote and rollback): there, rollback goes only
-# to revisions a release registered.
+# attest-verify` in the workflows, before promote and rollback), from a repository of its
+# own that only its releases fill (by digest, at promote), so nothing dev can write decides
+# what it runs or keeps; rollback goes only to revisions a release registered.
 PROVENANCE_CHECKED = "prod"
 
 
@@ -30,6 +32,11 @@ def lock_key(env: str) -> str:
 def resource(env: str) -> str:
     """Cluster, service, task family and ALB all share this name."""
     return f"{SERVICE}-{env}"
+
+
+def repository(env: str) -> str:
+    """The ECR repository `env`'s tasks pull from: its own, or else the build repository."""
+    return resource(env) if env == PROVENANCE_CHECKED else REPOSITORY
 
 
 def short(task_definition_arn: str) -> str:
