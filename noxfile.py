@@ -283,6 +283,47 @@ def status(session: nox.Session) -> None:
     _hello_release(session, "status")
 
 
+@nox.session(name="copy-image")
+def copy_image(session: nox.Session) -> None:
+    """Copies the image the build pushed into prod's own repository, by digest, as promote
+    does first; at bootstrap, the first image: `nox -s copy-image -- --env prod --sha <sha>
+    --digest sha256:... --registry-id DEV_ACCOUNT_ID`."""
+    _hello_release(session, "copy-image")
+
+
+# The environment lock (docs/runbooks/stale-lock.md). In GitHub Actions the run comes from
+# GITHUB_RUN_ID and the state bucket that holds the lock from HELLO_STATE_BUCKET.
+
+
+@nox.session(name="env-lock")
+def env_lock(session: nox.Session) -> None:
+    """Takes an environment's lock for a run, or takes over the run's own; refuses while
+    another run holds it:
+    `nox -s env-lock -- --env prod --state-bucket BUCKET --run-id manual-alice`."""
+    _hello_release(session, "lock")
+
+
+@nox.session(name="env-unlock")
+def env_unlock(session: nox.Session) -> None:
+    """Releases the environment's lock a run holds:
+    `nox -s env-unlock -- --env prod --state-bucket BUCKET --run-id manual-alice`."""
+    _hello_release(session, "unlock")
+
+
+@nox.session(name="env-lock-status")
+def env_lock_status(session: nox.Session) -> None:
+    """Shows who holds an environment's lock, and its ETag:
+    `nox -s env-lock-status -- --env prod --state-bucket BUCKET`."""
+    _hello_release(session, "lock-status")
+
+
+@nox.session(name="env-break-lock")
+def env_break_lock(session: nox.Session) -> None:
+    """Removes a stale lock, only while its ETag is still the one shown (an admin, once its
+    run is over): `nox -s env-break-lock -- --env prod --state-bucket BUCKET --etag ETAG`."""
+    _hello_release(session, "break-lock")
+
+
 @nox.session
 def publish(session: nox.Session) -> None:
     """Pushes a local image to ECR: `nox -s publish -- --image hello:<sha> --sha <sha>`."""

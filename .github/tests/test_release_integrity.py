@@ -400,15 +400,24 @@ def test_prod_rollback_verifies_the_attestation_of_its_target_first() -> None:
         assert env_value(job, verify_step, variable) == (
             f"${{{{ steps.{target_step['id']}.outputs.{output} }}}}"
         ), option
-    # Fails closed, with the token in env: and the registry of the ECR login.
+    # The image is read from where the revision pins it (prod's own repository), in the
+    # registry of this account, which an ECR login without `registries` logs in to.
+    image = flag(run(verify_step), "--image").strip('"').removeprefix("$")
+    assert env_value(job, verify_step, image) == (
+        f"${{{{ steps.{target_step['id']}.outputs.repository }}}}"
+    )
+    logins = [
+        i for i, step in enumerate(steps(job))
+        if step.get("uses", "").startswith(ECR_LOGIN + "@")
+        and "registries" not in step.get("with", {})
+    ]  # fmt: skip
+    assert len(logins) == 1
+    assert logins[0] < verify
+    assert steps(job)[logins[0]]["if"] == condition
+    # Fails closed, with the token in env:.
     for step in steps(job)[: rollback + 1]:
         assert "continue-on-error" not in step, step
     assert expression(verify_step["env"]["GH_TOKEN"]) == "github.token"
-    login = action_step(job, ECR_LOGIN)
-    assert login < verify
-    assert "inputs.env == 'prod'" in steps(job)[login]["if"]
-    registry = env_value(job, verify_step, flag(run(verify_step), "--image").split("/")[0][1:])
-    assert registry == f"${{{{ steps.{steps(job)[login]['id']}.outputs.registry }}}}"
 
 
 def test_rollback_target_takes_the_one_target_validate_let_through() -> None:
@@ -469,6 +478,50 @@ def test_no_workflow_wide_concurrency_cancels_an_environment_change(path: Path) 
     concurrency = data.get("concurrency")
     if changes and concurrency is not None:
         assert concurrency.get("cancel-in-progress") is False, path.name
+
+
+# --- the environment lock: what a cancelled run leaves, the next run refuses ------------
+
+# The steps that change an environment (rollback-target only reads).
+CHANGES = re.compile(r"^nox -s (deploy|promote|rollback|apply) ")
+
+
+def locked_environment(job: Job, step: Step) -> str:
+    """The environment a lock step names, through the variable it is given in."""
+    named = flag(run(step), "--env")
+    return env_value(job, step, named[1:]) if named.startswith("$") else named
+
+
+@pytest.mark.parametrize(("name", "job_id", "job"), job_params(environment_jobs()))
+def test_each_change_holds_the_environment_lock_from_before_it_to_a_successful_end(
+    name: str, job_id: str, job: Job
+) -> None:
+    found = steps(job)
+    lock, unlock = session_step(job, "env-lock"), session_step(job, "env-unlock")
+    changes = [i for i, step in enumerate(found) if CHANGES.match(run(step))]
+    assert changes, f"{name}:{job_id}"
+    # Taken, unconditionally, before the first change and after the role is assumed.
+    assert action_step(job, AWS_CREDENTIALS) < lock < min(changes)
+    assert "if" not in found[lock], f"{name}:{job_id}"
+    # Released last, only when every step before succeeded: no `if:` (so never on a
+    # failure or a cancellation) and no continue-on-error anywhere before it.
+    assert "if" not in found[unlock], f"{name}:{job_id}"
+    assert max(changes) < unlock
+    assert not any(step.get("continue-on-error") for step in found[:unlock]), f"{name}:{job_id}"
+    later = [run(step) for step in found[unlock + 1 :]]
+    assert all(command.startswith("nox -s status ") for command in later), later
+    # Both name the environment the job runs in (its -infra twin for applies).
+    environment = str(job["environment"]).removesuffix("-infra")
+    assert locked_environment(job, found[lock]) == environment, f"{name}:{job_id}"
+    assert locked_environment(job, found[unlock]) == environment, f"{name}:{job_id}"
+    assert expression(job["env"]["HELLO_STATE_BUCKET"]) == "vars.HELLO_STATE_BUCKET"
+
+
+def test_only_the_jobs_that_change_an_environment_lock_it_and_none_breaks_a_lock() -> None:
+    assert where(jobs_running("nox -s env-lock ")) == where(environment_jobs())
+    assert where(jobs_running("nox -s env-unlock ")) == where(environment_jobs())
+    # Removing another run's lock is an admin's, by hand (docs/runbooks/stale-lock.md).
+    assert jobs_running("nox -s env-break-lock") == []
 
 
 # --- infra: prod applies the plan that was saved and shown -----------------------------

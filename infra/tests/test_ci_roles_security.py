@@ -504,13 +504,17 @@ def s3_object_resources(policy: Policy, bucket: str, effect: str = "Allow") -> d
 def test_state_access_is_limited_to_the_environment_keys(layout: str) -> None:
     account, env = account_of(layout), env_of(layout)
     bucket = f"arn:aws:s3:::hello-platform-tfstate-{account}"
-    keys = f"{bucket}/{env}/*"
+    keys, lock = f"{bucket}/{env}/*", f"{bucket}/locks/{env}.lock"
     read, infra = DOCS[layout]["platform_read"], DOCS[layout]["infra"]
     assert s3_object_resources(read, bucket) == {"s3:GetObject": {keys}}
+    # The state, and the environment lock outside it (its own tofu test: lock.tf).
     assert s3_object_resources(infra, bucket) == {
-        "s3:GetObject": {keys},
-        "s3:DeleteObject": {keys},
-        "s3:PutObject": {keys},
+        "s3:GetObject": {keys, lock},
+        "s3:DeleteObject": {keys, lock},
+        "s3:PutObject": {keys, lock},
+    }
+    assert s3_object_resources(DOCS[layout]["deploy"], bucket) == {
+        action: {lock} for action in ("s3:GetObject", "s3:DeleteObject", "s3:PutObject")
     }
     assert s3_object_resources(infra, bucket, "Deny") == {
         action: {f"{bucket}/{env}/ci-roles/*", f"{bucket}/{env}/github-repo/*"}
@@ -690,9 +694,10 @@ def test_infra_role_writes_s3_only_in_its_state_keys_and_its_access_log_bucket(
 ) -> None:
     account, env = account_of(layout), env_of(layout)
     bucket = access_log_bucket(layout)
-    state_keys = f"arn:aws:s3:::hello-platform-tfstate-{account}/{env}/*"
+    state = f"arn:aws:s3:::hello-platform-tfstate-{account}"
+    state_keys, lock = f"{state}/{env}/*", f"{state}/locks/{env}.lock"
     for statement in writes(DOCS[layout]["infra"], "s3"):
-        assert set(as_list(statement["Resource"])) <= {state_keys, bucket, f"{bucket}/*"}, (
+        assert set(as_list(statement["Resource"])) <= {state_keys, lock, bucket, f"{bucket}/*"}, (
             statement["Sid"]
         )
     # The plan reads the bucket's settings and lists it (HeadBucket), no other bucket.

@@ -243,6 +243,8 @@ def test_role_variables_name_the_ci_roles_of_the_right_account() -> None:
         base, _, kind = environment.partition("-")
         assert spec["variables"]["AWS_ROLE_ARN"] == role(base, kind or "deploy"), environment
         assert spec["variables"]["AWS_REGION"] == env_values(base)["aws_region"], environment
+        # The environment lock lives in the environment's state bucket.
+        assert spec["variables"]["HELLO_STATE_BUCKET"] == env_values(base)["state_bucket"]
     repository = INPUTS["repository_variables"]
     assert repository["AWS_PLAN_ROLE_ARN_DEV"] == role("dev", "plan")
     assert repository["AWS_PLAN_ROLE_ARN_PROD"] == role("prod", "plan")

@@ -2,8 +2,9 @@
 
 hello_release is a package of its own (infra/release), installed without the rest of the
 repository, so it keeps its own copy of the environments and of the names it looks AWS
-resources up by (hello_release/names.py). Their home is infra/live: these tests fail when
-the copy drifts from the rendered units.
+resources up by (hello_release/names.py). Their home is infra/live, and for the lock's key
+ci-roles-policies: these tests fail when the copy drifts from the rendered units and the
+roles' policies.
 """
 
 from __future__ import annotations
@@ -13,6 +14,8 @@ from types import ModuleType
 
 import pytest
 
+from tools.policy_cases import CI_ROLES_LAYOUTS
+from tools.policy_documents import documents
 from tools.project import ENVIRONMENTS, ROOT
 from tools.rendered import load
 
@@ -57,3 +60,15 @@ def test_the_release_tool_finds_each_repository_and_the_container(env: str) -> N
         f":repository/{NAMES.repository(env)}"
     )
     assert load(env, "ecs-service")["inputs"]["container_name"] == NAMES.CONTAINER
+
+
+@pytest.mark.parametrize("layout", sorted(CI_ROLES_LAYOUTS))
+def test_the_release_tool_takes_the_lock_the_ci_roles_may_write(layout: str) -> None:
+    variables = CI_ROLES_LAYOUTS[layout]
+    found = documents("ci-roles-policies", variables)
+    lock = f"arn:aws:s3:::{variables['state_bucket']}/{NAMES.lock_key(variables['environment'])}"
+    for role in ("deploy", "infra"):
+        (statement,) = [
+            s for s in found[f"{role}.inline.lock"]["Statement"] if s["Sid"] == "EnvironmentLock"
+        ]
+        assert statement["Resource"] == lock, role

@@ -53,6 +53,9 @@ EXAMPLES = {
     "OWNER/REPO": "acme/hello-platform",
     "DIR": "build/infra/plan/dev",
     "N": "7",
+    "BUCKET": "hello-platform-tfstate-123456789012",
+    "ETAG": "0123456789abcdef0123456789abcdef",
+    "DEV_ACCOUNT_ID": "123456789012",
 }
 PLACEHOLDER = re.compile(
     r"(?P<digest>sha256:\.\.\.)|<(?P<angle>[\w /]+)>|\$\{(?P<braced>\w+)\}|\$(?P<dollar>\w+)"
@@ -226,6 +229,8 @@ def test_every_release_session_has_a_documented_example() -> None:
     examples = {c.text.split()[2] for c in DOCUMENTED if c.text.startswith("nox") and not c.mention}
     assert set(RELEASE_SESSIONS) == {
         "deploy", "verify", "promote", "rollback", "rollback-target", "status", "publish",
+        "env-lock", "env-unlock", "env-lock-status", "env-break-lock",
+        "copy-image",
     }  # fmt: skip
     assert examples >= set(RELEASE_SESSIONS)
     assert {c.path for c in DOCUMENTED} >= {

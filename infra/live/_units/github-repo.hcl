@@ -48,16 +48,19 @@ inputs = {
     # deploy.yml's attest job: no variables and no role trusts it; being in an environment
     # keeps its OIDC token out of the publish role's subject (a job without environment).
     attest = {}
+    # HELLO_STATE_BUCKET: where the environment lock lives (docs/runbooks/stale-lock.md).
     dev = {
       variables = {
-        AWS_REGION   = local.dev.aws_region
-        AWS_ROLE_ARN = "${local.role.dev}-deploy"
+        AWS_REGION         = local.dev.aws_region
+        AWS_ROLE_ARN       = "${local.role.dev}-deploy"
+        HELLO_STATE_BUCKET = local.dev.state_bucket
       }
     }
     dev-infra = {
       variables = {
-        AWS_REGION   = local.dev.aws_region
-        AWS_ROLE_ARN = "${local.role.dev}-infra"
+        AWS_REGION         = local.dev.aws_region
+        AWS_ROLE_ARN       = "${local.role.dev}-infra"
+        HELLO_STATE_BUCKET = local.dev.state_bucket
       }
     }
     prod = {
@@ -68,6 +71,7 @@ inputs = {
         {
           AWS_REGION            = local.prod.aws_region
           AWS_ROLE_ARN          = "${local.role.prod}-deploy"
+          HELLO_STATE_BUCKET    = local.prod.state_bucket
           HELLO_ECR_REGISTRY_ID = local.common.build_repository.account_id
         },
         local.separate ? { HELLO_DEV_ROLE_ARN = "${local.role.dev}-release-reader" } : {},
@@ -76,8 +80,9 @@ inputs = {
     prod-infra = {
       reviewers = local.common.prod_reviewers
       variables = {
-        AWS_REGION   = local.prod.aws_region
-        AWS_ROLE_ARN = "${local.role.prod}-infra"
+        AWS_REGION         = local.prod.aws_region
+        AWS_ROLE_ARN       = "${local.role.prod}-infra"
+        HELLO_STATE_BUCKET = local.prod.state_bucket
       }
     }
   }

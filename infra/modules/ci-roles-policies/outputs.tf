@@ -22,6 +22,7 @@ locals {
     infra_iam      = local.infra_iam
     infra_logs     = local.infra_log_denies
     release_reader = local.release_reader
+    lock           = local.environment_lock
   } : key => jsonencode({ Version = "2012-10-17", Statement = statements }) }
 }
 
@@ -32,11 +33,11 @@ output "roles" {
       publish = { trust = local.github_trust["publish"], inline = { push-image = local.document["publish"] }, managed = [] }
     } : {},
     {
-      deploy = { trust = local.github_trust["deploy"], inline = { release = local.document["deploy"] }, managed = [] }
+      deploy = { trust = local.github_trust["deploy"], inline = { release = local.document["deploy"], lock = local.document["lock"] }, managed = [] }
       infra = {
         trust = local.github_trust["infra"]
         inline = merge(
-          { state = local.document["infra_state"], iam = local.document["infra_iam"] },
+          { state = local.document["infra_state"], iam = local.document["infra_iam"], lock = local.document["lock"] },
           # With deletion protection: what the role may never do to the environment's logs.
           var.deletion_protection ? { logs = local.document["infra_logs"] } : {},
         )

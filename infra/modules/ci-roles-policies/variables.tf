@@ -74,7 +74,7 @@ variable "promote_from_service_arn" {
 }
 
 variable "state_bucket" {
-  description = "S3 bucket holding this environment's OpenTofu state (keys `<env>/<unit>/tofu.tfstate`)."
+  description = "S3 bucket holding this environment's OpenTofu state (keys `<env>/<unit>/tofu.tfstate`) and its lock (`locks/<env>.lock`)."
   type        = string
 }
 

@@ -49,7 +49,7 @@ variable "promote_from_service_arn" {
 }
 
 variable "state_bucket" {
-  description = "S3 bucket holding this environment's OpenTofu state."
+  description = "S3 bucket holding this environment's OpenTofu state and its lock."
   type        = string
 }
 

@@ -4,6 +4,8 @@ moto answers the release tool's ECS/ECR/ELBv2/STS calls for real, but it does no
 control plane: tasks never start, and `update_service` switches the service's task definition
 while its one PRIMARY deployment keeps pointing at the old revision. `EcsScheduler` is the one
 place that moves moto's backend state the way ECS would between two polls of the tool.
+Nor does moto answer ECR's GetDownloadUrlForLayer: `LayerDownloads` is the one place that
+plays the storage behind it.
 """
 
 from __future__ import annotations
@@ -12,9 +14,11 @@ import hashlib
 import json
 import os
 import subprocess
+import threading
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any, Literal
 
@@ -22,6 +26,9 @@ import boto3
 import pytest
 from moto import mock_aws
 from moto.backends import get_backend
+from moto.core.exceptions import ServiceException
+from moto.core.responses import ActionResult
+from moto.ecr.responses import ECRResponse
 
 from hello_release import cli, soak, wait
 
@@ -151,6 +158,68 @@ def _ecs_backend() -> Any:
     return get_backend("ecs")[ACCOUNT][REGION]
 
 
+class LayersNotFound(ServiceException):
+    code = "LayersNotFoundException"
+
+
+class LayerDownloads:
+    """Plays the storage behind ECR's GetDownloadUrlForLayer, which moto does not implement.
+
+    ECR answers it with a presigned URL of the blob; here a local HTTP server serves the bytes
+    a test uploaded, and the patched call answers with its URL for a blob moto's backend lists
+    in the repository (moto keeps the size of uploaded blobs, not their bytes).
+    """
+
+    def __init__(self) -> None:
+        self.blobs: dict[str, bytes] = {}
+        self.served: list[str] = []
+        blobs, served = self.blobs, self.served
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_GET(self) -> None:
+                body = blobs.get(self.path.lstrip("/"))
+                served.append(self.path.lstrip("/"))
+                self.send_response(200 if body is not None else 404)
+                self.send_header("Content-Length", str(len(body or b"")))
+                self.end_headers()
+                self.wfile.write(body or b"")
+
+            def log_message(self, *args: object) -> None:
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def answer(self, response: ECRResponse) -> ActionResult:
+        name, blob = response._get_param("repositoryName"), response._get_param("layerDigest")
+        if blob not in response.ecr_backend.repositories[name].layers:
+            raise LayersNotFound(f"The layer {blob} does not exist in the repository {name}")
+        url = f"http://127.0.0.1:{self.server.server_port}/{blob}"
+        return ActionResult({"downloadUrl": url, "layerDigest": blob})
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+def upload_blob(ecr: Any, repository: str, content: bytes) -> str:
+    """Uploads `content` as a blob of `repository` with ECR's layer API; returns its digest."""
+    upload_id = ecr.initiate_layer_upload(repositoryName=repository)["uploadId"]
+    ecr.upload_layer_part(
+        repositoryName=repository,
+        uploadId=upload_id,
+        partFirstByte=0,
+        partLastByte=len(content) - 1,
+        layerPartBlob=content,
+    )
+    digest = "sha256:" + hashlib.sha256(content).hexdigest()
+    done = ecr.complete_layer_upload(
+        repositoryName=repository, uploadId=upload_id, layerDigests=[digest]
+    )
+    assert done["layerDigest"] == digest
+    return digest
+
+
 def digest_of(content: str) -> str:
     """The digest moto's ECR gives `Platform.push(sha, content)`: sha256 of its layer digest."""
     layer = "sha256:" + hashlib.sha256(content.encode()).hexdigest()
@@ -168,12 +237,18 @@ class Platform:
     ecs: Any
     ecr: Any
     scheduler: EcsScheduler
+    downloads: LayerDownloads
     repository_uri: str
+    prod_repository_uri: str
+    manifests: dict[str, str] = field(default_factory=dict)
 
     def push(self, sha: str, content: str | None = None) -> str:
-        """Pushes an image tagged `sha` (a manifest unique to `content`, by default the SHA)
-        and returns its digest; its config digest is sha256 of `content`."""
-        layer = "sha256:" + hashlib.sha256((content or sha).encode()).hexdigest()
+        """Pushes an image tagged `sha` into the build repository, its one blob (`content`, by
+        default the SHA) uploaded first, and returns its digest; that blob is both its config
+        and its layer, so the config digest is sha256 of `content`."""
+        blob = (content or sha).encode()
+        layer = upload_blob(self.ecr, "hello", blob)
+        self.downloads.blobs[layer] = blob
         manifest = {
             "schemaVersion": 2,
             "mediaType": "application/vnd.docker.distribution.manifest.v2+json",
@@ -190,12 +265,25 @@ class Platform:
                 }
             ],
         }
-        image = self.ecr.put_image(
-            repositoryName="hello", imageManifest=json.dumps(manifest), imageTag=sha
-        )
+        text = json.dumps(manifest)
+        image = self.ecr.put_image(repositoryName="hello", imageManifest=text, imageTag=sha)
         digest: str = image["image"]["imageId"]["imageDigest"]
         assert digest == digest_of(content or sha)
+        self.manifests[digest] = text
         return digest
+
+    def prod_images(self) -> dict[str, str]:
+        """What prod's own repository holds: each image's digest and its manifest."""
+        ids = self.ecr.list_images(repositoryName="hello-prod")["imageIds"]
+        if not ids:
+            return {}
+        found = self.ecr.batch_get_image(repositoryName="hello-prod", imageIds=ids)["images"]
+        return {image["imageId"]["imageDigest"]: image["imageManifest"] for image in found}
+
+    def prod_tags(self) -> list[str]:
+        """Every tag of prod's own repository (a release writes none)."""
+        images = self.ecr.describe_images(repositoryName="hello-prod")["imageDetails"]
+        return [tag for image in images for tag in image.get("imageTags", [])]
 
     @staticmethod
     def ecs_backend() -> Any:
@@ -284,11 +372,21 @@ def scheduler(monkeypatch: pytest.MonkeyPatch) -> EcsScheduler:
 
 @pytest.fixture
 def platform(monkeypatch: pytest.MonkeyPatch, scheduler: EcsScheduler) -> Iterator[Platform]:
+    downloads = LayerDownloads()
+
+    def get_download_url_for_layer(response: ECRResponse) -> ActionResult:
+        return downloads.answer(response)
+
+    # moto finds an action among its response class's functions, so a function it must be.
+    monkeypatch.setattr(ECRResponse, "get_download_url_for_layer", get_download_url_for_layer)
     with mock_aws():
         ecr = boto3.client("ecr")
-        uri = ecr.create_repository(repositoryName="hello", imageTagMutability="IMMUTABLE")[
-            "repository"
-        ]["repositoryUri"]
+        uri, prod_uri = (
+            ecr.create_repository(repositoryName=name, imageTagMutability="IMMUTABLE")[
+                "repository"
+            ]["repositoryUri"]
+            for name in ("hello", "hello-prod")
+        )
         ecs = boto3.client("ecs")
         # The service starts with all its tasks running, as a finished `terraform apply` leaves it.
         monkeypatch.setenv("MOTO_ECS_SERVICE_RUNNING", str(DESIRED))
@@ -305,7 +403,7 @@ def platform(monkeypatch: pytest.MonkeyPatch, scheduler: EcsScheduler) -> Iterat
                 containerDefinitions=[
                     {
                         "name": "hello",
-                        "image": f"{uri}:bootstrap",
+                        "image": f"{uri if env == 'dev' else prod_uri}:bootstrap",
                         "portMappings": [{"containerPort": 8000}],
                         "environment": [{"name": "HELLO_ENV", "value": env}],
                         "readonlyRootFilesystem": True,
@@ -321,7 +419,15 @@ def platform(monkeypatch: pytest.MonkeyPatch, scheduler: EcsScheduler) -> Iterat
                 launchType="FARGATE",
             )
         monkeypatch.delenv("MOTO_ECS_SERVICE_RUNNING")
-        yield Platform(ecs=ecs, ecr=ecr, scheduler=scheduler, repository_uri=uri)
+        yield Platform(
+            ecs=ecs,
+            ecr=ecr,
+            scheduler=scheduler,
+            downloads=downloads,
+            repository_uri=uri,
+            prod_repository_uri=prod_uri,
+        )
+    downloads.close()
 
 
 ALARMS = {

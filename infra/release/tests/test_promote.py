@@ -27,7 +27,7 @@ def test_promotes_the_digest_dev_runs(
         f"promoting {SHA_A} ({digest}) to prod after a 10 min soak in dev",
     ]
     prod, tags = platform.revision("hello-prod:2")
-    assert prod["containerDefinitions"][0]["image"] == f"{platform.repository_uri}@{digest}"
+    assert prod["containerDefinitions"][0]["image"] == f"{platform.prod_repository_uri}@{digest}"
     assert prod["containerDefinitions"][0]["environment"] == [
         {"name": "HELLO_ENV", "value": "prod"}
     ]

@@ -142,20 +142,36 @@ def test_prod_refuses_the_revision_terraform_registered(platform: Platform, run:
         ("{uri}@{digest}", {"revision": "latest"}, "it has no revision=<40-character SHA>"),
         # Tagged like a release, but by a tag of the image: not what provenance checks.
         ("{uri}:{sha}", {"revision": SHA_A}, "its image {uri}:{sha} is not pinned by digest in"),
-        # The same digest from another registry.
+        # The same digest from another registry, or from the build repository dev can expire.
         (
             "registry.example/hello@{digest}",
             {"revision": SHA_A},
             "its image registry.example/hello@{digest} is not pinned by digest in {uri}",
         ),
+        (
+            "{build}@{digest}",
+            {"revision": SHA_A},
+            "its image {build}@{digest} is not pinned by digest in {uri}",
+        ),
     ],
-    ids=["digest-without-tag", "tag-not-a-sha", "image-by-tag", "other-registry"],
+    ids=[
+        "digest-without-tag",
+        "tag-not-a-sha",
+        "image-by-tag",
+        "other-registry",
+        "build-repository",
+    ],
 )
 def test_prod_refuses_a_revision_no_release_registered(
     platform: Platform, run: Run, image: str, tags: dict[str, str], reason: str
 ) -> None:
     _promote(platform, run, SHA_A)
-    values = {"uri": platform.repository_uri, "digest": digest_of(SHA_A), "sha": SHA_A}
+    values = {
+        "uri": platform.prod_repository_uri,
+        "build": platform.repository_uri,
+        "digest": digest_of(SHA_A),
+        "sha": SHA_A,
+    }
     made = _register(platform, "prod", image.format(**values), tags)
     _promote(platform, run, SHA_B)
     running = platform.service("prod")["taskDefinition"]
@@ -167,6 +183,26 @@ def test_prod_refuses_a_revision_no_release_registered(
         assert reason.format(**values) in result.err
         assert result.err.endswith("; nothing was changed\n")
         assert platform.service("prod")["taskDefinition"] == running
+
+
+def test_prod_refuses_a_release_its_repository_no_longer_holds(
+    platform: Platform, run: Run
+) -> None:
+    _promote(platform, run, SHA_A, SHA_B)
+    # What prod's lifecycle policy does to its oldest releases.
+    platform.ecr.batch_delete_image(
+        repositoryName="hello-prod", imageIds=[{"imageDigest": digest_of(SHA_A)}]
+    )
+
+    for command in ("rollback", "rollback-target"):
+        result = run(command, "--env", "prod", "--to-sha", SHA_A)
+
+        assert_refused(
+            result,
+            f"refusing to roll prod back to hello-prod:2: hello-prod no longer holds"
+            f" {digest_of(SHA_A)} (its lifecycle policy keeps the newest releases only)",
+        )
+    assert platform.service("prod")["taskDefinition"].endswith("hello-prod:3")
 
 
 def test_dev_rolls_back_to_any_active_revision(platform: Platform, run: Run) -> None:
@@ -195,7 +231,8 @@ def test_rollback_target_names_the_revision_and_changes_nothing(
     digest = digest_of(SHA_A)
     assert result.out == f"hello-prod:2 runs {SHA_A} ({digest})\n"
     assert outputs.read_text() == (
-        f"revision=2\nsha={SHA_A}\ndigest={digest}\ntask_definition=hello-prod:2\n"
+        f"revision=2\nsha={SHA_A}\ndigest={digest}\nrepository={platform.prod_repository_uri}\n"
+        "task_definition=hello-prod:2\n"
     )
     assert platform.service("prod")["taskDefinition"].endswith("hello-prod:3")
 
@@ -212,4 +249,7 @@ def test_rollback_target_in_dev_names_an_unpinned_revision(
     assert result.out == (
         f"hello-dev:1 runs no tagged SHA (not pinned: {platform.repository_uri}:bootstrap)\n"
     )
-    assert outputs.read_text() == "revision=1\nsha=\ndigest=\ntask_definition=hello-dev:1\n"
+    assert (
+        outputs.read_text()
+        == "revision=1\nsha=\ndigest=\nrepository=\ntask_definition=hello-dev:1\n"
+    )

@@ -51,5 +51,5 @@ def test_before_any_release(platform: Platform, run: Run) -> None:
     table = _table(run("status", "--env", "prod").out)
 
     assert table["sha"] == "(untagged)"
-    assert table["digest"] == f"(not pinned: {platform.repository_uri}:bootstrap)"
+    assert table["digest"] == f"(not pinned: {platform.prod_repository_uri}:bootstrap)"
     assert table["task definition"] == "hello-prod:1"

@@ -197,6 +197,36 @@ run "dev" {
   }
 }
 
+# The environment lock (lock.tf): only the environment's deploy and infra roles may take
+# or release it; no role of the environment may write the other environment's lock, which
+# lies in the same bucket when both share an account.
+run "dev_lock" {
+  command = apply
+
+  module {
+    source = "./tests/object_writers"
+  }
+
+  variables {
+    roles            = run.dev.roles
+    managed_policies = run.dev.managed_policies
+    objects = {
+      own   = "arn:aws:s3:::state-111111111111/locks/dev.lock"
+      other = "arn:aws:s3:::state-111111111111/locks/prod.lock"
+    }
+  }
+
+  assert {
+    condition     = jsonencode(output.writers.own) == jsonencode({ "s3:DeleteObject" = ["deploy", "infra"], "s3:PutObject" = ["deploy", "infra"] })
+    error_message = "a role other than dev's deploy and infra roles may take or release dev's lock, or one of them may not: ${jsonencode(output.writers.own)}"
+  }
+
+  assert {
+    condition     = jsonencode(output.writers.other) == jsonencode({ "s3:DeleteObject" = [], "s3:PutObject" = [] })
+    error_message = "a dev role may write prod's lock: ${jsonencode(output.writers.other)}"
+  }
+}
+
 run "prod_own_account" {
   command = apply
 
@@ -261,6 +291,27 @@ run "prod_own_account" {
   }
 }
 
+run "prod_own_account_lock" {
+  command = apply
+
+  module {
+    source = "./tests/object_writers"
+  }
+
+  variables {
+    roles            = run.prod_own_account.roles
+    managed_policies = run.prod_own_account.managed_policies
+    objects = {
+      own = "arn:aws:s3:::state-222222222222/locks/prod.lock"
+    }
+  }
+
+  assert {
+    condition     = jsonencode(output.writers.own) == jsonencode({ "s3:DeleteObject" = ["deploy", "infra"], "s3:PutObject" = ["deploy", "infra"] })
+    error_message = "a role other than prod's deploy and infra roles may take or release prod's lock: ${jsonencode(output.writers.own)}"
+  }
+}
+
 run "prod_shared_account" {
   command = apply
 
@@ -290,6 +341,33 @@ run "prod_shared_account" {
     condition = alltrue(flatten([for s in jsondecode(output.roles.infra.inline.state).Statement :
     [for r in flatten([s.Resource]) : startswith(r, "arn:aws:s3:::state-111111111111/prod/")]]))
     error_message = "prod's infra role writes dev's state."
+  }
+}
+
+run "prod_shared_account_lock" {
+  command = apply
+
+  module {
+    source = "./tests/object_writers"
+  }
+
+  variables {
+    roles            = run.prod_shared_account.roles
+    managed_policies = run.prod_shared_account.managed_policies
+    objects = {
+      own   = "arn:aws:s3:::state-111111111111/locks/prod.lock"
+      other = "arn:aws:s3:::state-111111111111/locks/dev.lock"
+    }
+  }
+
+  assert {
+    condition     = jsonencode(output.writers.own) == jsonencode({ "s3:DeleteObject" = ["deploy", "infra"], "s3:PutObject" = ["deploy", "infra"] })
+    error_message = "a role other than prod's deploy and infra roles may take or release prod's lock: ${jsonencode(output.writers.own)}"
+  }
+
+  assert {
+    condition     = jsonencode(output.writers.other) == jsonencode({ "s3:DeleteObject" = [], "s3:PutObject" = [] })
+    error_message = "a prod role may write dev's lock in the shared bucket: ${jsonencode(output.writers.other)}"
   }
 }
 

@@ -13,7 +13,7 @@ from typing import NoReturn
 from urllib.parse import urlsplit
 
 from hello_release import soak
-from hello_release.names import ENVIRONMENTS
+from hello_release.names import ENVIRONMENTS, PROVENANCE_CHECKED
 
 DESCRIPTION = "deploy, verify, promote, roll back and publish the hello service on ECS"
 
@@ -41,6 +41,9 @@ _digest = _matching(
 )
 _account = _matching(r"\d{12}", "a 12-digit AWS account id")
 _role_arn = _matching(r"arn:aws[a-z-]*:iam::\d{12}:role/[\w+=,.@/-]+", "an IAM role ARN")
+_bucket = _matching(r"[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]", "an S3 bucket name")
+_run_id = _matching(r"[A-Za-z0-9_.-]{1,100}", "a run id (GitHub's, or a name such as manual-alice)")
+_etag = _matching(r'"?[0-9a-f]{32}"?', "an ETag (32 hex characters, as lock-status prints it)")
 
 
 def _base_url(value: str) -> str:
@@ -177,7 +180,6 @@ def parser() -> Parser:
         to.add_argument(
             "--to-sha", type=_sha, metavar="SHA", help="the newest revision tagged revision=SHA"
         )
-        registry(sub)
 
     sub = command("rollback", "return an environment to an earlier revision and wait")
     rollback_to(sub)
@@ -191,6 +193,43 @@ def parser() -> Parser:
 
     sub = command("status", "show what an environment runs")
     env(sub)
+
+    # The environment lock (lock.py): in GitHub Actions its environment variables name the
+    # run and the state bucket; elsewhere the options must.
+    def from_env(
+        sub: Parser, flag: str, variable: str, kind: Callable[[str], str], text: str
+    ) -> None:
+        default = os.environ.get(variable) or None
+        sub.add_argument(
+            flag,
+            type=kind,
+            default=default,
+            required=default is None,
+            help=f"{text} (env {variable})",
+        )
+
+    def lock_target(sub: Parser, run: bool = True) -> None:
+        env(sub)
+        from_env(sub, "--state-bucket", "HELLO_STATE_BUCKET", _bucket, "the lock's bucket")
+        if run:
+            from_env(sub, "--run-id", "GITHUB_RUN_ID", _run_id, "the run that holds the lock")
+
+    lock_target(command("lock", "take the environment's lock, or take over this run's own"))
+    lock_target(command("unlock", "release the environment's lock this run holds"))
+    lock_target(command("lock-status", "show who holds the environment's lock"), run=False)
+    sub = command("break-lock", "remove the environment's lock while its ETag is ETAG")
+    lock_target(sub, run=False)
+    sub.add_argument("--etag", required=True, type=_etag, help="as lock-status prints it")
+
+    sub = command(
+        "copy-image",
+        "copy the image the build pushed for SHA into an environment's own repository, by"
+        " digest and untagged, as a release there does first (for the first image at bootstrap)",
+    )
+    sub.add_argument("--env", required=True, choices=[PROVENANCE_CHECKED])
+    sha(sub)
+    digest(sub)
+    registry(sub)
 
     sub = command("publish", "push a local image to ECR as hello:SHA")
     sub.add_argument("--image", required=True, help="local image name or id")

@@ -16,10 +16,17 @@ from typing import TYPE_CHECKING, Any
 import boto3
 from botocore.exceptions import BotoCoreError, ClientError, NoCredentialsError, NoRegionError
 
-from hello_release import alarms, ecr, ecs, history, soak, wait
+from hello_release import alarms, ecr, ecs, history, lock, soak, wait
 from hello_release.arguments import parser
 from hello_release.errors import Changes, ReleaseError
-from hello_release.names import PROVENANCE_CHECKED, REVISION_TAG, resource, short
+from hello_release.names import (
+    PROVENANCE_CHECKED,
+    REPOSITORY,
+    REVISION_TAG,
+    repository,
+    resource,
+    short,
+)
 from hello_release.publish import publish
 from hello_release.verify import alb_url, verify
 
@@ -60,9 +67,9 @@ def _release(
     ecs_client, cloudwatch = session.client("ecs"), session.client("cloudwatch")
     running = ecs.revision(ecs_client, ecs.service(ecs_client, env).get("taskDefinition", ""))
     history.check_forward(args.repo_dir, env, running.sha, args.sha, args.command)
-    image = f"{ecr.repository_uri(ecr_client, args.registry_id)}@{digest}"
     base = ecs.revision(ecs_client, name)
-    previous = base.image  # raises before anything is registered if `hello` is missing
+    previous = base.image  # raises before anything is changed if `hello` is missing
+    image = _image_for(ecr_client, args.registry_id, env, digest, changes)
     new = ecs.register_with_image(ecs_client, base, image, args.sha)
     changes.record(f"registered {new.name}", pending=f"did not update service {name}")
     print(f"registered {new.name}: copy of {base.name} with {image} (was {previous})", flush=True)
@@ -71,7 +78,6 @@ def _release(
     wait.rollout(
         ecs_client, cloudwatch, env, new.arn, timeout=args.timeout, interval=args.poll_interval
     )
-    _mark_released(ecr_client, args.registry_id, env, args.sha, digest, changes)
     _output(sha=args.sha, digest=digest, task_definition=new.name)
     print(f"deployed {args.sha} ({digest}) to {env} as {new.name}")
 
@@ -87,21 +93,21 @@ def _built_digest(ecr_client: ECRClient, args: argparse.Namespace) -> str:
     return found
 
 
-def _mark_released(
-    ecr_client: ECRClient,
-    registry_id: str | None,
-    env: str,
-    sha: str,
-    digest: str,
-    changes: Changes,
-) -> None:
-    """Tags the digest `<env>-<sha>` once it runs stable: ECR's lifecycle keeps those images."""
-    tag = f"{env}-{sha}"
-    if ecr.add_tag(ecr_client, digest, tag, registry_id):
-        changes.record(f"tagged {digest} as hello:{tag}")
-        print(f"tagged {digest} as hello:{tag}", flush=True)
+def _image_for(
+    ecr_client: ECRClient, registry_id: str | None, env: str, digest: str, changes: Changes
+) -> str:
+    """The image `env` runs for `digest`, pinned by digest in the repository `env` pulls from;
+    into an environment's own repository the image is copied first (by digest, no tag)."""
+    own = repository(env)
+    if own == REPOSITORY:
+        return f"{ecr.repository_uri(ecr_client, registry_id)}@{digest}"
+    uri = ecr.repository_uri(ecr_client, None, own)
+    if ecr.copy_image(ecr_client, digest, registry_id, own):
+        changes.record(f"copied {digest} into {own}", pending=f"did not release it to {env}")
+        print(f"copied {REPOSITORY}@{digest} into {own}", flush=True)
     else:
-        print(f"hello:{tag} already points at {digest}", flush=True)
+        print(f"{own} holds {digest} already", flush=True)
+    return f"{uri}@{digest}"
 
 
 def deploy(args: argparse.Namespace, changes: Changes) -> None:
@@ -237,23 +243,27 @@ def _rollback_target(session: boto3.session.Session, args: argparse.Namespace) -
     else:
         target = _tagged(client, args.env, args.to_sha)
     if args.env == PROVENANCE_CHECKED:
-        repository = ecr.repository_uri(session.client("ecr"), args.registry_id)
-        _check_released(target, repository)
+        _check_released(session.client("ecr"), target, repository(args.env))
     return target
 
 
-def _check_released(target: ecs.Revision, repository: str) -> None:
-    """What a release registered: the image pinned by digest in `repository`, and the SHA tag
-    the digest's provenance is verified against (Terraform's first revision has neither)."""
+def _check_released(ecr_client: ECRClient, target: ecs.Revision, own: str) -> None:
+    """What a release registered: the SHA tag the digest's provenance is verified against
+    (Terraform's first revision has none), and the image pinned by digest in the
+    environment's own repository, which still holds it."""
     refusal = f"refusing to roll {PROVENANCE_CHECKED} back to {target.name}"
     if not RELEASED_SHA.fullmatch(target.sha or ""):
         raise ReleaseError(
             f"{refusal}: it has no {REVISION_TAG}=<40-character SHA> tag, so no release registered"
             " it; roll back to a revision a deploy or promote registered"
         )
-    if not target.digest or target.image != f"{repository}@{target.digest}":
+    uri = ecr.repository_uri(ecr_client, None, own)
+    if not target.digest or target.image != f"{uri}@{target.digest}":
+        raise ReleaseError(f"{refusal}: its image {target.image} is not pinned by digest in {uri}")
+    if not ecr.has_image(ecr_client, own, target.digest):
         raise ReleaseError(
-            f"{refusal}: its image {target.image} is not pinned by digest in {repository}"
+            f"{refusal}: {own} no longer holds {target.digest} (its lifecycle policy keeps the"
+            " newest releases only)"
         )
 
 
@@ -263,6 +273,8 @@ def rollback_target(args: argparse.Namespace, changes: Changes) -> None:
         revision=target.arn.rsplit(":", 1)[1],
         sha=target.sha or "",
         digest=target.digest or "",
+        # Where the image is: the repository a provenance check reads it from.
+        repository=target.image.partition("@")[0] if target.digest else "",
         task_definition=target.name,
     )
     print(
@@ -273,7 +285,7 @@ def rollback_target(args: argparse.Namespace, changes: Changes) -> None:
 
 def rollback(args: argparse.Namespace, changes: Changes) -> None:
     session = boto3.session.Session()
-    client, ecr_client = session.client("ecs"), session.client("ecr")
+    client = session.client("ecs")
     name = resource(args.env)
     current = ecs.service(client, args.env).get("taskDefinition", "")
     target = _rollback_target(session, args)
@@ -288,10 +300,6 @@ def rollback(args: argparse.Namespace, changes: Changes) -> None:
         timeout=args.timeout,
         interval=args.poll_interval,
     )
-    if target.sha and target.digest:
-        _mark_released(ecr_client, args.registry_id, args.env, target.sha, target.digest, changes)
-    else:
-        print(f"not tagging in ECR: {target.name} has no SHA tag or no pinned digest", flush=True)
     _output(sha=target.sha or "", digest=target.digest or "", task_definition=target.name)
     print(f"rolled {name} back to {target.name} ({target.sha or 'untagged'})")
 
@@ -335,6 +343,16 @@ def verify_command(args: argparse.Namespace, changes: Changes) -> None:
     verify(url, args.sha, timeout=args.timeout, interval=args.poll_interval)
 
 
+def copy_image(args: argparse.Namespace, changes: Changes) -> None:
+    """What a release to `--env` does before it registers a revision, on its own: at
+    bootstrap, the first image (docs/bootstrap.md)."""
+    ecr_client = boto3.session.Session().client("ecr")
+    digest = _built_digest(ecr_client, args)
+    image = _image_for(ecr_client, args.registry_id, args.env, digest, changes)
+    _output(sha=args.sha, digest=digest, image=image)
+    print(f"{args.env} can run {args.sha} as {image}")
+
+
 def publish_command(args: argparse.Namespace, changes: Changes) -> None:
     client = boto3.session.Session().client("ecr")
     digest = publish(client, args.image, args.sha, args.registry_id, changes, args.archive)
@@ -351,6 +369,8 @@ COMMANDS: dict[str, Command] = {
     "rollback-target": rollback_target,
     "status": status,
     "publish": publish_command,
+    "copy-image": copy_image,
+    **lock.COMMANDS,
 }
 
 

@@ -1,8 +1,11 @@
-"""The image registry: which digest a SHA tag points at, and where the repository lives."""
+"""The image registries: the build repository, where a SHA tag names the image the build
+pushed, and the repository of an environment that runs only from its own (prod), which a
+release fills by digest, untagged."""
 
 from __future__ import annotations
 
 import json
+import urllib.request
 from typing import TYPE_CHECKING, Any
 
 from hello_release.errors import ReleaseError
@@ -10,6 +13,15 @@ from hello_release.names import REPOSITORY
 
 if TYPE_CHECKING:
     from mypy_boto3_ecr import ECRClient
+
+# What a single-platform image's manifest can be; a manifest list names other manifests,
+# which a copy would have to follow (the build pushes one amd64 image).
+SINGLE_PLATFORM = (
+    "application/vnd.docker.distribution.manifest.v2+json",
+    "application/vnd.oci.image.manifest.v1+json",
+)
+# Seconds a blob download may stall before the copy gives up.
+DOWNLOAD_TIMEOUT = 60
 
 
 def _registry(registry_id: str | None) -> dict[str, Any]:
@@ -20,13 +32,18 @@ def _where(registry_id: str | None) -> str:
     return f"registry {registry_id}" if registry_id else "this account's registry"
 
 
-def repository_uri(ecr: ECRClient, registry_id: str | None) -> str:
-    found = ecr.describe_repositories(repositoryNames=[REPOSITORY], **_registry(registry_id))
+def repository_uri(ecr: ECRClient, registry_id: str | None, repository: str = REPOSITORY) -> str:
+    try:
+        found = ecr.describe_repositories(repositoryNames=[repository], **_registry(registry_id))
+    except ecr.exceptions.RepositoryNotFoundException:
+        raise ReleaseError(
+            f"ECR repository {repository} not found in {_where(registry_id)}"
+        ) from None
     return found["repositories"][0]["repositoryUri"]
 
 
 def find_digest(ecr: ECRClient, sha: str, registry_id: str | None) -> str | None:
-    """The digest tagged `sha`, or None when there is no such tag."""
+    """The digest the build repository's tag `sha` names, or None when there is no such tag."""
     try:
         found = ecr.describe_images(
             repositoryName=REPOSITORY, imageIds=[{"imageTag": sha}], **_registry(registry_id)
@@ -49,8 +66,19 @@ def digest(ecr: ECRClient, sha: str, registry_id: str | None) -> str:
     return found
 
 
+def has_image(ecr: ECRClient, repository: str, digest: str) -> bool:
+    """Whether this account's `repository` holds the image `digest`."""
+    try:
+        ecr.describe_images(repositoryName=repository, imageIds=[{"imageDigest": digest}])
+    except ecr.exceptions.ImageNotFoundException:
+        return False
+    except ecr.exceptions.RepositoryNotFoundException:
+        raise ReleaseError(f"ECR repository {repository} not found in {_where(None)}") from None
+    return True
+
+
 def manifest(ecr: ECRClient, digest: str, registry_id: str | None) -> tuple[str, str]:
-    """The manifest stored under `digest` and its media type."""
+    """The manifest the build repository stores under `digest`, and its media type."""
     found = ecr.batch_get_image(
         repositoryName=REPOSITORY, imageIds=[{"imageDigest": digest}], **_registry(registry_id)
     )["images"]
@@ -69,21 +97,64 @@ def config_digest(ecr: ECRClient, digest: str, registry_id: str | None) -> str:
     return str(config.get("digest", "none (a manifest list)"))
 
 
-def add_tag(ecr: ECRClient, digest: str, tag: str, registry_id: str | None) -> bool:
-    """Tags the image `digest` also as `tag` (PutImage of its own manifest); False when the tag
-    already points there. A tag on another image is an error: tags are immutable."""
-    existing = find_digest(ecr, tag, registry_id)
-    if existing == digest:
+def copy_image(ecr: ECRClient, digest: str, registry_id: str | None, repository: str) -> bool:
+    """Copies the image `digest` from the build repository (in `registry_id`) into this
+    account's `repository`, by digest and with no tag; False when it is there already.
+
+    The blobs the target lacks are read through their download URLs and uploaded with the
+    layer API; PutImage of the very manifest text keeps the digest.
+    """
+    if has_image(ecr, repository, digest):
         return False
-    if existing is not None:
-        raise ReleaseError(f"{REPOSITORY}:{tag} already holds {existing}, not {digest}")
     text, media_type = manifest(ecr, digest, registry_id)
-    ecr.put_image(
-        repositoryName=REPOSITORY,
+    if media_type not in SINGLE_PLATFORM:
+        raise ReleaseError(
+            f"{REPOSITORY}@{digest} is a {media_type or 'manifest of no media type'}, not a"
+            " single-platform image: only those are copied"
+        )
+    parsed = json.loads(text)
+    blobs = [parsed["config"]["digest"], *(layer["digest"] for layer in parsed["layers"])]
+    present = ecr.batch_check_layer_availability(repositoryName=repository, layerDigests=blobs)
+    available = {
+        layer.get("layerDigest")
+        for layer in present.get("layers", [])
+        if layer.get("layerAvailability") == "AVAILABLE"
+    }
+    for blob in dict.fromkeys(b for b in blobs if b not in available):
+        _copy_blob(ecr, blob, registry_id, repository)
+    put = ecr.put_image(
+        repositoryName=repository,
         imageManifest=text,
         imageManifestMediaType=media_type,
-        imageTag=tag,
         imageDigest=digest,
-        **_registry(registry_id),
     )
+    stored = put["image"].get("imageId", {}).get("imageDigest")
+    if stored != digest:
+        raise ReleaseError(f"ECR stored {REPOSITORY}@{digest} in {repository} as {stored}")
     return True
+
+
+def _copy_blob(ecr: ECRClient, blob: str, registry_id: str | None, repository: str) -> None:
+    url = ecr.get_download_url_for_layer(
+        repositoryName=REPOSITORY, layerDigest=blob, **_registry(registry_id)
+    )["downloadUrl"]
+    upload = ecr.initiate_layer_upload(repositoryName=repository)
+    upload_id, part_size = upload["uploadId"], upload["partSize"]
+    sent = 0
+    with urllib.request.urlopen(url, timeout=DOWNLOAD_TIMEOUT) as download:  # noqa: S310 (ECR's URL)
+        while part := download.read(part_size):
+            ecr.upload_layer_part(
+                repositoryName=repository,
+                uploadId=upload_id,
+                partFirstByte=sent,
+                partLastByte=sent + len(part) - 1,
+                layerPartBlob=part,
+            )
+            sent += len(part)
+    done = ecr.complete_layer_upload(
+        repositoryName=repository, uploadId=upload_id, layerDigests=[blob]
+    )
+    if done.get("layerDigest") != blob:
+        raise ReleaseError(
+            f"the blob {blob} of {REPOSITORY} arrived in {repository} as {done.get('layerDigest')}"
+        )
