@@ -94,7 +94,7 @@ SUPPRESSIONS: tuple[Suppression, ...] = (
         "deploy.inline.release",
         "sts:AssumeRole of dev's release-reader role only (PromotionSourceAssume): promotion "
         "reads dev's service from prod's account",
-        findings=("ecr:getauthorizationtoken,sts:assumerole",),
+        findings=("sts:assumerole",),
     ),
     Suppression(
         "CREDENTIALS_EXPOSURE",
@@ -128,11 +128,9 @@ SUPPRESSIONS: tuple[Suppression, ...] = (
         "ci-roles-policies",
         "managed.infra-compute",
         "iam:PassRole of the two task roles only, to ecs-tasks.amazonaws.com only "
-        "(PassTaskRoles), for the task definitions the infra role registers",
-        findings=(
-            "ecr:setrepositorypolicy,iam:passrole",
-            "iam:passrole",
-        ),
+        "(PassTaskRoles), for the task definitions the infra role registers; the repository "
+        "policy of the environment's own image repository only (EcrRepository)",
+        findings=("ecr:setrepositorypolicy,iam:passrole",),
     ),
     Suppression(
         "PERMISSIONS_MANAGEMENT_ACTIONS",

@@ -20,7 +20,21 @@ PROD_ACCOUNT = "222222222222"
 REGION = "us-east-1"
 PARTITION = "aws"
 SERVICE = "hello"
-REPOSITORY_ARN = f"arn:aws:ecr:{REGION}:{DEV_ACCOUNT}:repository/{SERVICE}"
+
+
+def repository_arn(account: str, name: str) -> str:
+    return f"arn:{PARTITION}:ecr:{REGION}:{account}:repository/{name}"
+
+
+# The build repository (dev's account), and each other environment's own repository, in
+# that environment's account (infra/live/common.hcl `image_repositories`).
+BUILD_REPOSITORY_ARN = repository_arn(DEV_ACCOUNT, SERVICE)
+
+
+def own_repository_arn(environment: str, account: str) -> str:
+    if environment == "dev":
+        return BUILD_REPOSITORY_ARN
+    return repository_arn(account, f"{SERVICE}-{environment}")
 
 
 PROD_DEPLOY_ROLE = f"arn:{PARTITION}:iam::{PROD_ACCOUNT}:role/{SERVICE}-prod-deploy"
@@ -33,10 +47,13 @@ def role_arn(account: str, name: str) -> str:
     return f"arn:{PARTITION}:iam::{account}:role/{name}"
 
 
-def ci_roles_variables(environment: str, **variables: Any) -> dict[str, Any]:
-    """The inputs of ci-roles-policies for an environment, as the ci-roles unit and the
-    module's account facts give them; `variables` overrides any."""
-    account = DEV_ACCOUNT if environment == "dev" else PROD_ACCOUNT
+def ci_roles_variables(
+    environment: str, account: str | None = None, **variables: Any
+) -> dict[str, Any]:
+    """The inputs of ci-roles-policies for an environment in `account` (by default its
+    own: dev's or prod's), as the ci-roles unit and the module's account facts give them;
+    `variables` overrides any."""
+    account = account or (DEV_ACCOUNT if environment == "dev" else PROD_ACCOUNT)
     # The edge inputs the ci-roles unit passes from the environment's env.hcl.
     env = env_values(environment)
     return {
@@ -47,8 +64,8 @@ def ci_roles_variables(environment: str, **variables: Any) -> dict[str, Any]:
         "service": SERVICE,
         "environment": environment,
         "github_repository": "example-org/hello-platform",
-        "ecr_repository_arn": REPOSITORY_ARN,
-        "repository_in_account": environment == "dev",
+        "build_repository_arn": BUILD_REPOSITORY_ARN,
+        "repository_arn": own_repository_arn(environment, account),
         "state_bucket": f"hello-platform-tfstate-{account}",
         "release_reader_trusted_role_arns": [],
         "promote_from_role_arn": None,
@@ -59,19 +76,30 @@ def ci_roles_variables(environment: str, **variables: Any) -> dict[str, Any]:
 
 
 # ci-roles-policies' inputs for each account layout, which between them give every
-# statement: dev (the repository lives there), prod in its own account (promotes through
-# dev's release-reader), prod sharing dev's account.
+# statement: dev with prod in its own account (dev's release-reader serves prod), prod in
+# its own account (promotes through that release-reader), and both sharing dev's account.
 CI_ROLES_LAYOUTS: dict[str, dict[str, Any]] = {
     "dev": ci_roles_variables("dev", release_reader_trusted_role_arns=[PROD_DEPLOY_ROLE]),
+    "dev-shared-account": ci_roles_variables("dev"),
     "prod-own-account": ci_roles_variables(
         "prod", promote_from_role_arn=role_arn(DEV_ACCOUNT, f"{SERVICE}-dev-release-reader")
     ),
     "prod-shared-account": ci_roles_variables(
         "prod",
+        DEV_ACCOUNT,
         promote_from_service_arn=(
-            f"arn:{PARTITION}:ecs:{REGION}:{PROD_ACCOUNT}:service/{SERVICE}-dev/{SERVICE}-dev"
+            f"arn:{PARTITION}:ecs:{REGION}:{DEV_ACCOUNT}:service/{SERVICE}-dev/{SERVICE}-dev"
         ),
     ),
+}
+# Prod's own repository in each layout: in prod's account, or in dev's when they share one.
+PROD_REPOSITORY_ARNS = {
+    "dev": own_repository_arn("prod", PROD_ACCOUNT),
+    "dev-shared-account": own_repository_arn("prod", DEV_ACCOUNT),
+    **{
+        layout: CI_ROLES_LAYOUTS[layout]["repository_arn"]
+        for layout in ("prod-own-account", "prod-shared-account")
+    },
 }
 
 
@@ -95,14 +123,15 @@ LAYOUTS = (
 
 def _service_and_edge_cases() -> Iterator[Case]:
     """The ecs-service, alb and alerts policies of each environment, and the ecr
-    repository's (which lives in dev) with prod pulling from its own account or not."""
+    repositories': the build repository with prod reading from its own account or not,
+    and prod's own."""
     for layout, environment, account in LAYOUTS:
         name = f"{SERVICE}-{environment}"
         yield Case(
             "ecs-service-policies", layout, account,
             {
                 "account_id": account,
-                "ecr_repository_arn": REPOSITORY_ARN,
+                "ecr_repository_arn": own_repository_arn(environment, account),
                 "log_group_arn": f"arn:{PARTITION}:logs:{REGION}:{account}:log-group:/ecs/{name}",
             },
         )  # fmt: skip
@@ -134,25 +163,22 @@ def _service_and_edge_cases() -> Iterator[Case]:
                 "topic_policy": topic,
             },
         )  # fmt: skip
-    prod_deploy = role_arn(PROD_ACCOUNT, f"{SERVICE}-prod-deploy")
-    # The repository's layouts: prod pulls (and tags) from its own account, or shares dev's.
-    pulls: tuple[tuple[str, list[str], list[str]], ...] = (
-        ("dev", [PROD_ACCOUNT], [prod_deploy]),
-        ("prod-shared-account", [], []),
+    # The repositories: the build one, read by prod from its own account or not; prod's.
+    repositories: tuple[tuple[str, str, list[str], int, int | None], ...] = (
+        ("dev", BUILD_REPOSITORY_ARN, [PROD_ACCOUNT], 30, 7),
+        ("prod-shared-account", BUILD_REPOSITORY_ARN, [], 30, 7),
+        ("prod-own-account", own_repository_arn("prod", PROD_ACCOUNT), [], 10, None),
     )
-    for layout, pull, tag in pulls:
+    for layout, repository, pull, keep, untagged in repositories:
         yield Case(
-            "ecr-policies", layout, DEV_ACCOUNT,
+            "ecr-policies", layout, repository.split(":")[4],
             {
                 "partition": PARTITION,
                 "pull_account_ids": pull,
-                "release_tag_role_arns": tag,
-                "keep_prod_releases": 10,
-                "keep_dev_releases": 5,
-                "untagged_expiry_days": 7,
-                "keep_builds": 30,
+                "keep_images": keep,
+                "untagged_expiry_days": untagged,
             },
-            attached_to={"repository_policy": REPOSITORY_ARN},
+            attached_to={"repository_policy": repository},
         )  # fmt: skip
 
 

@@ -22,11 +22,25 @@ locals {
   # target group, log group /ecs/<name>, and the prefix of its roles, alarms and topic.
   resource_names = { for env in keys(local.environments) : env => "${local.service}-${env}" }
 
-  # The image repository lives in the dev account only; prod pulls from it
-  # (cross-account when prod has its own), so both derive its address from dev/env.hcl.
-  image_home           = local.environments.dev
-  image_repository_arn = "arn:aws:ecr:${local.image_home.aws_region}:${local.image_home.account_id}:repository/${local.service}"
-  image_repository_url = "${local.image_home.account_id}.dkr.ecr.${local.image_home.aws_region}.amazonaws.com/${local.service}"
+  # Image repositories. The build repository (`<service>`, in dev's account and region)
+  # holds every image as built, tagged with its git SHA; dev runs from it. Every other
+  # environment runs from its own repository (`<resource name>`, in its own account and
+  # region), into which its release copies the image by digest, so nothing dev applies
+  # or deploys can expire or change what it runs (infra/modules/ecr/README.md).
+  build_environment = "dev"
+  image_repository_names = {
+    for env in keys(local.environments) : env => env == local.build_environment ? local.service : local.resource_names[env]
+  }
+  image_repositories = {
+    for env, name in local.image_repository_names : env => {
+      account_id = local.environments[env].account_id
+      region     = local.environments[env].aws_region
+      name       = name
+      arn        = "arn:aws:ecr:${local.environments[env].aws_region}:${local.environments[env].account_id}:repository/${name}"
+      url        = "${local.environments[env].account_id}.dkr.ecr.${local.environments[env].aws_region}.amazonaws.com/${name}"
+    }
+  }
+  build_repository = local.image_repositories[local.build_environment]
 
   # The commands for which a dependency that has no outputs yet (a fresh account, a new
   # unit) may stand in its mock_outputs: offline validation and pull-request plans. A plan
@@ -34,8 +48,8 @@ locals {
   # no mock value, so there Terragrunt fails naming the unit and the dependency instead.
   mock_outputs_commands = get_env("PLAN_TO_APPLY", "") == "" ? ["validate", "plan"] : ["validate"]
 
-  # Image of the task family's first revision: the SHA of the first image pushed at
-  # bootstrap (docs/bootstrap.md). Releases register every later revision from the
-  # latest one, so this never has to follow releases.
-  initial_image_tag = "0000000000000000000000000000000000000000"
+  # Digest of the first image published at bootstrap (docs/bootstrap.md): each
+  # environment's first revision runs it from its own repository, by digest. Releases
+  # register every later revision from the latest one, so this never has to follow them.
+  initial_image_digest = "sha256:0000000000000000000000000000000000000000000000000000000000000000"
 }

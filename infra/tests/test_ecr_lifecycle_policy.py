@@ -1,11 +1,12 @@
-"""The image repository's lifecycle policy, as the dev/ecr unit gets it, against ECR's rules.
+"""Each image repository's lifecycle policy, as its ecr unit gets it, against ECR's rules.
 
-The policy is the ecr-policies module's, as OpenTofu computes it with the settings the
-dev/ecr unit gives the ecr module (its rendered inputs and the module's defaults). The
-rule order the ECR User Guide requires is tested on the module itself
-(infra/modules/ecr-policies/tests/lifecycle_policy.tftest.hcl); here: the unit's settings
-reach the policy, and moto's ECR accepts it on PutLifecyclePolicy. Which images the
-policy expires is ECR's own and only shows online (infra/modules/ecr/README.md).
+The policy is the ecr-policies module's, as OpenTofu computes it with the settings each
+<env>/ecr unit gives the ecr module (its rendered inputs, checked by the module's own
+validations). The rule order the ECR User Guide requires is tested on the module itself
+(infra/modules/ecr-policies/tests/lifecycle_policy.tftest.hcl); here: each unit's settings
+reach its policy, prod's repository keeps what prod runs whatever anyone tags, and moto's
+ECR accepts each policy on PutLifecyclePolicy. Which images a policy expires is ECR's own
+and only shows online (infra/modules/ecr/README.md).
 """
 
 from __future__ import annotations
@@ -20,64 +21,79 @@ import pytest
 from botocore.exceptions import ClientError
 from moto import mock_aws
 
-from tools.policy_documents import documents, variable_values
+from tools.policy_documents import TofuFailed, documents, variable_values
+from tools.project import ENVIRONMENTS
 from tools.rendered import load
 
 Policy = dict[str, Any]
 
-RETENTION = ("keep_prod_releases", "keep_dev_releases", "keep_builds", "untagged_expiry_days")
+SETTINGS = ("pull_account_ids", "keep_images", "untagged_expiry_days")
 
 
-UNIT = load("dev", "ecr")["inputs"]
-SETTINGS = variable_values("ecr", UNIT, RETENTION)
-POLICY: Policy = documents(
-    "ecr-policies",
-    {
-        "partition": "aws",
-        "pull_account_ids": UNIT["pull_account_ids"],
-        "release_tag_role_arns": UNIT["release_tag_role_arns"],
-        **SETTINGS,
-    },
-)["lifecycle_policy"]
+def unit(env: str) -> dict[str, Any]:
+    inputs: dict[str, Any] = load(env, "ecr")["inputs"]
+    return inputs
 
 
-def test_the_protective_rules_count_what_the_unit_asks_for() -> None:
-    """The unit's retention settings (infra/live/dev/env.hcl) are the counts of the prod
-    and dev release rules, which the module puts first (its tofu tests)."""
-    prod, dev = (rule["selection"] for rule in POLICY["rules"][:2])
-    assert (prod["tagPatternList"], prod["countNumber"]) == (["prod-*"], UNIT["keep_prod_releases"])
-    assert (dev["tagPatternList"], dev["countNumber"]) == (["dev-*"], UNIT["keep_dev_releases"])
-    assert POLICY["rules"][-1]["selection"]["countNumber"] == UNIT["keep_builds"]
+def policy(env: str) -> Policy:
+    """The lifecycle policy of `env`'s repository: the module's variables as the unit sets
+    them (validated by tofu), then ecr-policies with them."""
+    settings = variable_values("ecr", unit(env), SETTINGS)
+    found: Policy = documents("ecr-policies", {"partition": "aws", **settings})["lifecycle_policy"]
+    return found
 
 
-def test_every_count_is_at_least_one() -> None:
-    """ECR User Guide, "Lifecycle policy properties in Amazon ECR", Image count:
-    countNumber is a positive integer."""
-    counts = [rule["selection"]["countNumber"] for rule in POLICY["rules"]]
-    assert all(isinstance(n, int) and n >= 1 for n in counts), counts
+POLICIES = {env: policy(env) for env in ENVIRONMENTS}
 
 
-def test_contract_defaults_keep_ten_prod_and_five_dev_releases() -> None:
-    defaults = variable_values(
-        "ecr", {"name": "hello"}, ("keep_prod_releases", "keep_dev_releases")
-    )
-    assert defaults == {"keep_prod_releases": 10, "keep_dev_releases": 5}
+@pytest.mark.parametrize("env", ENVIRONMENTS)
+def test_no_rule_selects_by_tag(env: str) -> None:
+    """A tag anyone pushes cannot make ECR expire an image it would otherwise keep."""
+    for rule in POLICIES[env]["rules"]:
+        assert set(rule["selection"]) <= {"tagStatus", "countType", "countUnit", "countNumber"}
+        assert rule["selection"]["tagStatus"] in {"any", "untagged"}
 
 
-def put_lifecycle_policy(policy: Policy) -> str:
+def test_prods_repository_keeps_its_newest_images_and_nothing_expires_by_age() -> None:
+    """What prod runs and can roll back to: the newest `keep_images` copies, at least two,
+    all untagged; an age rule on untagged images would expire every one of them."""
+    (rule,) = POLICIES["prod"]["rules"]
+    assert rule["selection"] == {
+        "tagStatus": "any",
+        "countType": "imageCountMoreThan",
+        "countNumber": unit("prod")["keep_images"],
+    }
+    assert rule["selection"]["countNumber"] >= 2
+    assert unit("prod")["untagged_expiry_days"] is None
+
+
+def test_the_build_repository_drops_interrupted_pushes_then_keeps_the_newest_builds() -> None:
+    untagged, newest = (rule["selection"] for rule in POLICIES["dev"]["rules"])
+    assert (untagged["tagStatus"], untagged["countNumber"]) == (
+        "untagged", unit("dev")["untagged_expiry_days"],
+    )  # fmt: skip
+    assert (newest["tagStatus"], newest["countNumber"]) == ("any", unit("dev")["keep_images"])
+
+
+def test_the_module_refuses_to_keep_fewer_than_two_images() -> None:
+    with pytest.raises(TofuFailed, match="Keep at least 2 images"):
+        variable_values("ecr", {**unit("prod"), "keep_images": 1}, SETTINGS)
+
+
+def put_lifecycle_policy(env: str, policy: Policy) -> str:
     """PutLifecyclePolicy of `policy` on a new repository in moto's ECR; the stored text."""
+    name = unit(env)["name"]
     with mock_aws():
         ecr = boto3.client("ecr", region_name="eu-west-1")
-        ecr.create_repository(repositoryName=UNIT["name"])
-        ecr.put_lifecycle_policy(
-            repositoryName=UNIT["name"], lifecyclePolicyText=json.dumps(policy)
-        )
-        text: str = ecr.get_lifecycle_policy(repositoryName=UNIT["name"])["lifecyclePolicyText"]
+        ecr.create_repository(repositoryName=name)
+        ecr.put_lifecycle_policy(repositoryName=name, lifecyclePolicyText=json.dumps(policy))
+        text: str = ecr.get_lifecycle_policy(repositoryName=name)["lifecyclePolicyText"]
     return text
 
 
-def test_ecr_accepts_the_policy() -> None:
-    assert json.loads(put_lifecycle_policy(POLICY)) == POLICY
+@pytest.mark.parametrize("env", ENVIRONMENTS)
+def test_ecr_accepts_the_policy(env: str) -> None:
+    assert json.loads(put_lifecycle_policy(env, POLICIES[env])) == POLICIES[env]
 
 
 def _selection(index: int, **changes: Any) -> Callable[[Policy], None]:
@@ -92,8 +108,7 @@ def _action(policy: Policy) -> None:
 
 
 def _unknown_property(policy: Policy) -> None:
-    selection = policy["rules"][0]["selection"]
-    selection["tagPatterns"] = selection.pop("tagPatternList")
+    policy["rules"][0]["selection"]["tagPatterns"] = ["prod-*"]
 
 
 # What moto's EcrLifecyclePolicyValidator checks (moto/ecr/policy_validation.py): the rule,
@@ -102,19 +117,19 @@ def _unknown_property(policy: Policy) -> None:
 @pytest.mark.parametrize(
     ("mutate", "refusal"),
     [
-        (_selection(0, countNumber=0), "lower than the required minimum (minimum: 1, found: 0)"),
+        (_selection(1, countNumber=0), "lower than the required minimum (minimum: 1, found: 0)"),
         (_selection(1, tagStatus="released"), "instance value (released) not found in enum"),
-        (_selection(2, countUnit="hours"), "instance value (hours) not found in enum"),
-        (_selection(3, countType="imageCountLessThan"), "failed to match exactly one schema"),
+        (_selection(0, countUnit="hours"), "instance value (hours) not found in enum"),
+        (_selection(1, countType="imageCountLessThan"), "failed to match exactly one schema"),
         (_action, "instance value (delete) not found in enum"),
         (_unknown_property, 'not allowed by the schema: (["tagPatterns"])'),
     ],
     ids=["count-0", "tag-status", "count-unit", "count-type", "action", "unknown-property"],
 )
 def test_ecr_refuses_a_broken_copy(mutate: Callable[[Policy], None], refusal: str) -> None:
-    policy = copy.deepcopy(POLICY)
-    mutate(policy)
+    broken = copy.deepcopy(POLICIES["dev"])
+    mutate(broken)
     with pytest.raises(ClientError) as refused:
-        put_lifecycle_policy(policy)
+        put_lifecycle_policy("dev", broken)
     assert refused.value.response["Error"]["Code"] == "InvalidParameterException"
     assert refusal in refused.value.response["Error"]["Message"]

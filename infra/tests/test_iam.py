@@ -8,13 +8,16 @@ from tools.policy_documents import documents, policy_modules
 
 # The contract with the release pipeline (infra/release): nothing more, nothing less.
 DEPLOY_ACTIONS = {
-    "ecr:GetAuthorizationToken",
     "ecr:BatchCheckLayerAvailability",
     "ecr:BatchGetImage",
     "ecr:DescribeImages",
     "ecr:DescribeRepositories",
     "ecr:GetDownloadUrlForLayer",
-    # Release tags `<env>-<sha>` on the deployed digest; pushing images is the publish role's.
+    # Prod's copy of the image it promotes into its own repository, by digest (which
+    # repository each role writes: infra/tests/test_ci_roles_security.py).
+    "ecr:InitiateLayerUpload",
+    "ecr:UploadLayerPart",
+    "ecr:CompleteLayerUpload",
     "ecr:PutImage",
     "ecs:RegisterTaskDefinition",
     "ecs:DescribeTaskDefinition",

@@ -51,10 +51,15 @@ def test_the_release_tool_names_resources_as_the_units_do(env: str) -> None:
     assert f"{roles['service']}-{roles['environment']}" == name
 
 
-def test_the_release_tool_finds_the_repository_and_the_container() -> None:
-    assert load("dev", "ecr")["inputs"]["name"] == NAMES.REPOSITORY
-    for env in ENVIRONMENTS:
-        assert load(env, "ecs-service")["inputs"]["container_name"] == NAMES.CONTAINER, env
+@pytest.mark.parametrize("env", ENVIRONMENTS)
+def test_the_release_tool_finds_each_repository_and_the_container(env: str) -> None:
+    # The repository the environment's tasks pull from (common.hcl image_repositories),
+    # which its ecr unit creates.
+    assert load(env, "ecr")["inputs"]["name"] == NAMES.repository(env)
+    assert load(env, "ecs-service")["inputs"]["ecr_repository_arn"].endswith(
+        f":repository/{NAMES.repository(env)}"
+    )
+    assert load(env, "ecs-service")["inputs"]["container_name"] == NAMES.CONTAINER
 
 
 @pytest.mark.parametrize("layout", sorted(CI_ROLES_LAYOUTS))

@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 
 from tools.deploy_budget import TARGET_SECONDS, compute
+from tools.infra_checks import pipeline_units
 from tools.project import ENVIRONMENTS
 from tools.rendered import (
     LIVE,
@@ -22,7 +23,7 @@ from tools.rendered import (
 
 CONFIGS = load_all()
 PAIRS = [(env, unit) for env in ENVIRONMENTS for unit in units(env)]
-SHA = re.compile(r"^[0-9a-f]{40}$")
+DIGEST = re.compile(r"^sha256:[0-9a-f]{64}$")
 
 
 def inputs(env: str, unit: str) -> dict[str, Any]:
@@ -30,12 +31,12 @@ def inputs(env: str, unit: str) -> dict[str, Any]:
     return value
 
 
-def test_environments_have_the_same_units_except_ecr() -> None:
+def test_environments_have_the_same_units_but_prods_admin_one() -> None:
     assert units("dev") == sorted(
         ["alb", "alerts", "ci-roles", "ecr", "ecs-cluster", "ecs-service", "network"]
     )
     # The repository's settings exist once; their state lives in prod.
-    assert units("prod") == sorted(set(units("dev")) - {"ecr"} | {"github-repo"})
+    assert units("prod") == sorted([*units("dev"), "github-repo"])
 
 
 def test_units_of_both_environments_use_the_same_module_sources() -> None:
@@ -58,23 +59,42 @@ def test_contract_names(env: str) -> None:
     service = inputs(env, "ecs-service")
     assert service["environment_name"] == env
     assert "HELLO_REVISION" not in service.get("environment", {})
-    repository, tag = service["initial_image"].rsplit(":", 1)
-    assert repository.endswith(".amazonaws.com/hello"), repository
-    assert SHA.match(tag), tag
+    repository, digest = service["initial_image"].split("@")
+    assert repository.endswith(f".amazonaws.com/{inputs(env, 'ecr')['name']}"), repository
+    assert DIGEST.match(digest), digest
     assert inputs(env, "ci-roles")["environment"] == env
     assert inputs(env, "ci-roles")["service"] == "hello"
 
 
-def test_the_image_repository_lives_in_dev_and_prod_pulls_from_it() -> None:
+def test_dev_runs_from_the_build_repository_and_prod_from_its_own() -> None:
     assert inputs("dev", "ecr")["name"] == "hello"
-    dev_image = inputs("dev", "ecs-service")["initial_image"]
-    assert inputs("prod", "ecs-service")["initial_image"] == dev_image
-    assert dev_image.startswith(f"{env_values('dev')['account_id']}.dkr.ecr.")
-    assert inputs("dev", "ci-roles")["repository_in_account"] is True
-    prod_is_separate = env_values("prod")["account_id"] != env_values("dev")["account_id"]
-    assert inputs("prod", "ci-roles")["repository_in_account"] is not prod_is_separate
-    if prod_is_separate:
-        assert env_values("prod")["account_id"] in inputs("dev", "ecr")["pull_account_ids"]
+    assert inputs("prod", "ecr")["name"] == "hello-prod"
+    dev, prod = (inputs(env, "ecs-service")["initial_image"] for env in ENVIRONMENTS)
+    assert dev.startswith(f"{env_values('dev')['account_id']}.dkr.ecr.")
+    assert prod.startswith(f"{env_values('prod')['account_id']}.dkr.ecr.")
+    # The same first image, each from the environment's own repository.
+    assert dev.split("@")[1] == prod.split("@")[1]
+    for env in ENVIRONMENTS:
+        roles = inputs(env, "ci-roles")
+        assert roles["build_repository_arn"] == inputs("dev", "ci-roles")["repository_arn"]
+        assert roles["repository_arn"] == inputs(env, "ecs-service")["ecr_repository_arn"]
+
+
+@pytest.mark.parametrize("env", ENVIRONMENTS)
+def test_each_ecr_unit_is_its_environments_own(env: str) -> None:
+    """Prod's repository is applied with prod's account, region and state, by prod's
+    pipeline run (prod-infra, behind its reviewers), never by dev's."""
+    config = CONFIGS[env]["ecr"]
+    values = env_values(env)
+    provider = generated_provider(config, "aws")
+    assert provider["allowed_account_ids"] == [values["account_id"]]
+    assert provider["region"] == values["aws_region"]
+    assert config["remote_state"]["config"]["bucket"] == values["state_bucket"]
+    assert "ecr" in pipeline_units(env)
+    name = inputs(env, "ecr")["name"]
+    assert name == ("hello" if env == "dev" else f"hello-{env}")
+    others = [other for other in ENVIRONMENTS if other != env]
+    assert all(inputs(other, "ecr")["name"] != name for other in others)
 
 
 def test_prod_is_highly_available_and_protected() -> None:

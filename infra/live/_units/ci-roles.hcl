@@ -19,13 +19,13 @@ terraform {
 }
 
 inputs = {
-  service               = local.common.service
-  environment           = local.env.environment
-  github_repository     = local.common.github_repository
-  create_oidc_provider  = local.env.create_oidc_provider
-  ecr_repository_arn    = local.common.image_repository_arn
-  repository_in_account = local.common.image_home.account_id == local.env.account_id
-  state_bucket          = local.env.state_bucket
+  service              = local.common.service
+  environment          = local.env.environment
+  github_repository    = local.common.github_repository
+  create_oidc_provider = local.env.create_oidc_provider
+  build_repository_arn = local.common.build_repository.arn
+  repository_arn       = local.common.image_repositories[local.env.environment].arn
+  state_bucket         = local.env.state_bucket
 
   # What the infra role may change at the edge: the domain's certificate and records in
   # its zone, and (without deletion protection) the access logs when the edge goes.

@@ -1,8 +1,12 @@
-# Unit template, included by dev/ecr only: the image repository lives in the dev account.
+# Unit template, included by <env>/ecr: the environment's image repository
+# (common.hcl `image_repositories`), applied in its own account by its own infra role.
+# Dev's is the build repository, which other accounts read; every other environment's
+# holds only the images its releases copied in by digest, untagged.
 locals {
-  common = read_terragrunt_config(find_in_parent_folders("common.hcl")).locals
-  env    = read_terragrunt_config(find_in_parent_folders("env.hcl")).locals
-  prod   = local.common.environments.prod
+  common     = read_terragrunt_config(find_in_parent_folders("common.hcl")).locals
+  env        = read_terragrunt_config(find_in_parent_folders("env.hcl")).locals
+  repository = local.common.image_repositories[local.env.environment]
+  is_build   = local.env.environment == local.common.build_environment
 }
 
 terraform {
@@ -10,13 +14,15 @@ terraform {
 }
 
 inputs = {
-  name             = local.common.service
-  pull_account_ids = local.env.image_pull_account_ids
+  name = local.repository.name
 
-  # Prod's deploy role tags what it released (`prod-<sha>`) here when prod is another account.
-  release_tag_role_arns = local.prod.account_id != local.env.account_id ? ["arn:aws:iam::${local.prod.account_id}:role/${local.common.resource_names.prod}-deploy"] : []
+  # The other environments' accounts copy from the build repository.
+  pull_account_ids = local.is_build ? distinct([
+    for env, values in local.common.environments : values.account_id if values.account_id != local.env.account_id
+  ]) : []
 
-  keep_prod_releases = local.env.ecr_keep_prod_releases
-  keep_dev_releases  = local.env.ecr_keep_dev_releases
-  keep_builds        = local.env.ecr_keep_builds
+  keep_images = local.env.ecr_keep_images
+  # Interrupted pushes leave untagged images in the build repository only; elsewhere every
+  # image is untagged, and an age rule would expire them all.
+  untagged_expiry_days = local.is_build ? 7 : null
 }

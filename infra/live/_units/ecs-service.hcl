@@ -3,6 +3,8 @@ locals {
   common = read_terragrunt_config(find_in_parent_folders("common.hcl")).locals
   env    = read_terragrunt_config(find_in_parent_folders("env.hcl")).locals
   name   = local.common.resource_names[local.env.environment]
+  # The environment's own image repository: its tasks pull from nowhere else.
+  repository = local.common.image_repositories[local.env.environment]
 }
 
 terraform {
@@ -53,8 +55,8 @@ inputs = {
   name               = local.name
   container_name     = local.common.service
   environment_name   = local.env.environment
-  initial_image      = "${local.common.image_repository_url}:${local.common.initial_image_tag}"
-  ecr_repository_arn = local.common.image_repository_arn
+  initial_image      = "${local.repository.url}@${local.common.initial_image_digest}"
+  ecr_repository_arn = local.repository.arn
 
   # The boundary the ci-roles unit creates (policy <service>-<env>-boundary): the infra
   # role may create and change the task and execution roles only with it attached.

@@ -65,14 +65,14 @@ inputs = {
     }
     prod = {
       reviewers = local.common.prod_reviewers
-      # Promotion reads dev from prod: the registry in the dev account and, across
+      # Promotion reads dev from prod: the build repository's registry and, across
       # accounts, dev's release-reader role (unset when both are one account).
       variables = merge(
         {
           AWS_REGION            = local.prod.aws_region
           AWS_ROLE_ARN          = "${local.role.prod}-deploy"
           HELLO_STATE_BUCKET    = local.prod.state_bucket
-          HELLO_ECR_REGISTRY_ID = local.dev.account_id
+          HELLO_ECR_REGISTRY_ID = local.common.build_repository.account_id
         },
         local.separate ? { HELLO_DEV_ROLE_ARN = "${local.role.dev}-release-reader" } : {},
       )
@@ -88,9 +88,9 @@ inputs = {
   }
 
   # Read by jobs that run in no environment: the image push on main (in the account and
-  # region of the image repository) and the pull-request plans.
+  # region of the build repository) and the pull-request plans.
   repository_variables = {
-    AWS_REGION             = local.common.image_home.aws_region
+    AWS_REGION             = local.common.build_repository.region
     AWS_PUBLISH_ROLE_ARN   = "${local.role.dev}-publish"
     AWS_PLAN_ROLE_ARN_DEV  = "${local.role.dev}-plan"
     AWS_PLAN_ROLE_ARN_PROD = "${local.role.prod}-plan"

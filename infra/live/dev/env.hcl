@@ -64,15 +64,9 @@ locals {
   alarm_p99_latency_seconds = 1
   alert_emails              = ["hello-dev-alerts@example.com"] # replace (docs/bootstrap.md); each confirms by mail
 
-  # The prod account pulls images from the repository here; leave empty when prod is this account.
-  image_pull_account_ids = ["222222222222"]
-
-  # Image retention (the repository lives here): the last N prod and M dev releases are
-  # never expired (rollback targets); builds never released expire once this many newer
-  # images exist; untagged leftovers after a week.
-  ecr_keep_prod_releases = 10
-  ecr_keep_dev_releases  = 5
-  ecr_keep_builds        = 30
+  # The build repository lives here (common.hcl): images kept, the newest by push time.
+  # Every build is pushed here, so this is also how many builds back dev can go.
+  ecr_keep_images = 30
 
   # An account has at most one GitHub OIDC provider; false if it exists already.
   create_oidc_provider = true

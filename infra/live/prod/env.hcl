@@ -53,7 +53,9 @@ locals {
   alarm_p99_latency_seconds = 1
   alert_emails              = ["hello-prod-oncall@example.com"] # replace (docs/bootstrap.md); each confirms by mail
 
-  image_pull_account_ids = []
+  # Prod's own image repository (common.hcl): images kept, the newest by push time, that
+  # is what prod runs and how far back it can roll back.
+  ecr_keep_images = 10
 
   create_oidc_provider = true
 }

@@ -2,10 +2,18 @@
 #
 # The infra role may create and change roles only with this boundary attached
 # (iam:PermissionsBoundary), and nothing may change the boundary itself: a role it
-# makes can pull the image and write the service's logs, never touch IAM.
+# makes can pull the image from the environment's own repository and write the
+# service's logs, never touch IAM.
 
 locals {
-  boundary = concat(local.ecr_pull, [
+  boundary = [
+    local.ecr_auth,
+    {
+      Sid      = "PullImage"
+      Effect   = "Allow"
+      Action   = local.ecr_pull_actions
+      Resource = var.repository_arn
+    },
     {
       Sid      = "WriteLogs"
       Effect   = "Allow"
@@ -20,5 +28,5 @@ locals {
       # aws-api-requires-wildcard: a Deny of every IAM call on every resource, including the calls that have no resource-level permissions.
       Resource = "*"
     },
-  ])
+  ]
 }

@@ -2,21 +2,30 @@
 
 locals {
   deploy = concat(
-    local.ecr_read,
+    # No image write anywhere but into the environment's own repository, where it is not
+    # the build repository (prod): the release copies the image it promotes there by
+    # digest, untagged (the layer uploads, then PutImage of the manifest). Prod's role
+    # reads the build repository through its repository policy when in another account.
+    local.build_repository_read,
+    local.publishes ? [] : [{
+      Sid    = "OwnRepositoryCopy"
+      Effect = "Allow"
+      Action = [
+        "ecr:BatchCheckLayerAvailability",
+        "ecr:BatchGetImage",
+        "ecr:CompleteLayerUpload",
+        "ecr:DescribeImages",
+        "ecr:DescribeRepositories",
+        "ecr:InitiateLayerUpload",
+        "ecr:PutImage",
+        "ecr:UploadLayerPart",
+      ]
+      Resource = var.repository_arn
+    }],
     # The release tool reads this service as promotion reads dev's (release_reader.tf).
     local.release_reader,
     local.register_task_definitions,
     [
-      # After a stable rollout the release tool tags the deployed digest `<env>-<sha>`: a
-      # PutImage of the manifest already in the repository. No layer upload, so no new
-      # image (pushing is the publish role's); prod's role also needs the repository
-      # policy's grant.
-      {
-        Sid      = "EcrReleaseTag"
-        Effect   = "Allow"
-        Action   = "ecr:PutImage"
-        Resource = var.ecr_repository_arn
-      },
       {
         Sid    = "TaskDefinitionsList"
         Effect = "Allow"

@@ -81,11 +81,11 @@ locals {
     },
   ]
 
-  # The service: its image repository (dev), cluster, service, task definitions, logs,
-  # alarms and scaling.
+  # The service: its image repository (the environment's own), cluster, service, task
+  # definitions, logs, alarms and scaling.
   infra_compute = concat(
     local.register_task_definitions,
-    [for statement in [
+    [
       {
         Sid    = "EcrRepository"
         Effect = "Allow"
@@ -100,10 +100,8 @@ locals {
           "ecr:TagResource",
           "ecr:UntagResource",
         ]
-        Resource = var.ecr_repository_arn
+        Resource = var.repository_arn
       },
-    ] : statement if var.repository_in_account],
-    [
       {
         Sid    = "EcsClusterAndService"
         Effect = "Allow"

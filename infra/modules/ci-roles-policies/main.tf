@@ -27,6 +27,9 @@ locals {
   account_id = var.account_id
   region     = var.region
   partition  = var.partition
+  # Where the build repository is the environment's own (dev): the publish role exists
+  # there, and no deploy role writes an image.
+  publishes = var.repository_arn == var.build_repository_arn
   # The OIDC provider's host: the prefix of its token's claims (`<host>:sub`).
   oidc_host = split("oidc-provider/", var.oidc_provider_arn)[1]
 

@@ -27,9 +27,9 @@ locals {
 }
 
 output "roles" {
-  description = "Role key -> its trust policy (`trust`), inline policies (`inline`: name -> JSON) and the keys of `managed_policies` attached to it (`managed`), for each role ci-roles creates: publish (where the repository lives), deploy, infra, plan, release-reader (when other accounts read this one)."
+  description = "Role key -> its trust policy (`trust`), inline policies (`inline`: name -> JSON) and the keys of `managed_policies` attached to it (`managed`), for each role ci-roles creates: publish (where the build repository is the environment's own), deploy, infra, plan, release-reader (when other accounts read this one)."
   value = merge(
-    var.repository_in_account ? {
+    local.publishes ? {
       publish = { trust = local.github_trust["publish"], inline = { push-image = local.document["publish"] }, managed = [] }
     } : {},
     {

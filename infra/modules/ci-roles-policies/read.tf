@@ -40,7 +40,7 @@ locals {
       Sid      = "EcrRead"
       Effect   = "Allow"
       Action   = ["ecr:DescribeRepositories", "ecr:GetLifecyclePolicy", "ecr:GetRepositoryPolicy", "ecr:ListTagsForResource"]
-      Resource = var.ecr_repository_arn
+      Resource = var.repository_arn
     },
     {
       Sid      = "EcsRead"

@@ -1,31 +1,25 @@
 # Statements more than one document needs, each said once and concatenated into each.
 
 locals {
-  # Pull the service's image: the release roles, and the task roles through the boundary.
-  ecr_pull = [
-    {
-      Sid    = "EcrAuth"
-      Effect = "Allow"
-      Action = "ecr:GetAuthorizationToken"
-      # aws-api-requires-wildcard: ecr:GetAuthorizationToken has no resource-level permissions.
-      Resource = "*"
-    },
-    {
-      Sid      = "PullImage"
-      Effect   = "Allow"
-      Action   = ["ecr:BatchCheckLayerAvailability", "ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"]
-      Resource = var.ecr_repository_arn
-    },
-  ]
+  ecr_auth = {
+    Sid    = "EcrAuth"
+    Effect = "Allow"
+    Action = "ecr:GetAuthorizationToken"
+    # aws-api-requires-wildcard: ecr:GetAuthorizationToken has no resource-level permissions.
+    Resource = "*"
+  }
+  ecr_pull_actions = ["ecr:BatchCheckLayerAvailability", "ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"]
 
-  # What the release tool reads of the repository (publish and deploy roles): the image,
-  # its tags and the repository's address, to refuse a tag that already holds another image.
-  ecr_read = concat(local.ecr_pull, [{
-    Sid      = "EcrDescribe"
+  # What the release tool reads of the build repository (publish and deploy roles): the
+  # image, its tags and the repository's address, to resolve a SHA to its digest and
+  # refuse a tag that already holds another image; prod's deploy role reads the image
+  # to copy it. No GetAuthorizationToken: the release tool pulls no image with docker.
+  build_repository_read = [{
+    Sid      = "BuildRepositoryRead"
     Effect   = "Allow"
-    Action   = ["ecr:DescribeImages", "ecr:DescribeRepositories"]
-    Resource = var.ecr_repository_arn
-  }])
+    Action   = concat(local.ecr_pull_actions, ["ecr:DescribeImages", "ecr:DescribeRepositories"])
+    Resource = var.build_repository_arn
+  }]
 
   # A revision of the service's task definition (deploy and infra roles).
   # RegisterTaskDefinition is authorised on the new revision's ARN, so only the service's

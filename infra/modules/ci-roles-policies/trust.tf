@@ -11,7 +11,7 @@ locals {
   # Role -> its trust statements: the Sid and the condition on the audience and `sub`.
   github_trusts = {
     publish = [{
-      Sid = "BuildJobOfDeployWorkflowOnMain"
+      Sid = "PushJobOfDeployWorkflowOnMain"
       Condition = { StringEquals = merge(local.aud, {
         (local.sub) = "${local.repo_subject}:ref:refs/heads/main:job_workflow_ref:${local.workflows}/deploy.yml@refs/heads/main"
       }) }

@@ -48,14 +48,14 @@ variable "github_repository" {
   }
 }
 
-variable "ecr_repository_arn" {
-  description = "ARN of the image repository (in the dev account; prod reads it cross-account)."
+variable "build_repository_arn" {
+  description = "ARN of the build repository (dev's account and region), where every image is pushed tagged with its git SHA: the publish role pushes to it, the deploy roles read it."
   type        = string
 }
 
-variable "repository_in_account" {
-  description = "True where the image repository lives (dev): the publish role exists there and the infra role manages the repository."
-  type        = bool
+variable "repository_arn" {
+  description = "ARN of the environment's own image repository, the one its tasks pull from: the build repository for dev; for prod `<service>-prod`, in its own account, which only its deploy role writes (copies by digest). The publish role exists where the two are one."
+  type        = string
 }
 
 variable "release_reader_trusted_role_arns" {

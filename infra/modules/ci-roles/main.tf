@@ -3,7 +3,7 @@
 #
 # Each role trusts exactly the workflow file, ref and environment that needs it, through
 # the repository's OIDC subject template (repo, context, job_workflow_ref):
-#   <name>-publish         deploy.yml on main, job without environment (the build job)    ECR push
+#   <name>-publish         deploy.yml on main, job without environment (the push job)     ECR push
 #   <name>-deploy          deploy.yml and release.yml on main, environment <env>           releases
 #   <name>-infra           infra.yml on main, environment <env>-infra                      terragrunt apply
 #   <name>-plan            infra.yml in pull requests, and on main without environment     read-only plans
@@ -50,8 +50,8 @@ module "policies" {
   service                          = var.service
   environment                      = var.environment
   github_repository                = var.github_repository
-  ecr_repository_arn               = var.ecr_repository_arn
-  repository_in_account            = var.repository_in_account
+  build_repository_arn             = var.build_repository_arn
+  repository_arn                   = var.repository_arn
   release_reader_trusted_role_arns = var.release_reader_trusted_role_arns
   promote_from_role_arn            = var.promote_from_role_arn
   promote_from_service_arn         = var.promote_from_service_arn

@@ -4,7 +4,7 @@ output "oidc_provider_arn" {
 }
 
 output "publish_role_arn" {
-  description = "Role of deploy.yml's build job on main (repository variable AWS_PUBLISH_ROLE_ARN): pushes the image; null where the repository does not live."
+  description = "Role of deploy.yml's push job on main (repository variable AWS_PUBLISH_ROLE_ARN): pushes the image; null where the build repository is not the environment's own."
   value       = length(aws_iam_role.publish) > 0 ? aws_iam_role.publish[0].arn : null
 }
 

@@ -8,7 +8,7 @@ resource "aws_iam_role" "publish" {
   count = contains(keys(local.roles), "publish") ? 1 : 0
 
   name                 = "${local.name}-publish"
-  description          = "GitHub Actions: the build job of deploy.yml on main pushes the image"
+  description          = "GitHub Actions: the push job of deploy.yml on main pushes the image"
   assume_role_policy   = local.roles["publish"].trust
   max_session_duration = 3600
   tags                 = var.tags

@@ -1,5 +1,5 @@
 output "repository_policy" {
-  description = "The repository policy (JSON) letting pull_account_ids pull and release_tag_role_arns tag; null without pull accounts."
+  description = "The repository policy (JSON) letting pull_account_ids read the images; null without pull accounts."
   value = length(var.pull_account_ids) == 0 ? null : jsonencode({
     Version   = "2012-10-17"
     Statement = local.repository_statements

@@ -1,3 +1,3 @@
 terraform {
-  required_version = ">= 1.9.0" # variable validations that compare variables
+  required_version = ">= 1.8.0"
 }

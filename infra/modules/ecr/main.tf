@@ -1,5 +1,6 @@
-# The one image repository. Images are built once (tag = the 40-char git SHA) and
-# promoted by digest, so tags are immutable and other accounts may be allowed to pull.
+# An image repository: the build repository (images pushed once, tagged with their git
+# SHA) or an environment's own (images copied in by digest at promote). Tags are
+# immutable either way, and other accounts may be allowed to read.
 
 resource "aws_ecr_repository" "this" {
   # checkov:skip=CKV_AWS_136:AES256 (AWS-managed) encryption is on; a customer KMS key is an input (kms_key_arn) because cross-account pulls then also need key grants.
@@ -21,17 +22,14 @@ resource "aws_ecr_repository" "this" {
 
 data "aws_partition" "current" {}
 
-# Retention by release tag, and the other accounts' pull and tag grants (ecr-policies).
+# Retention by count (no rule reads tags), and the other accounts' read grant (ecr-policies).
 module "policies" {
   source = "../ecr-policies"
 
-  partition             = data.aws_partition.current.partition
-  pull_account_ids      = var.pull_account_ids
-  release_tag_role_arns = var.release_tag_role_arns
-  keep_prod_releases    = var.keep_prod_releases
-  keep_dev_releases     = var.keep_dev_releases
-  untagged_expiry_days  = var.untagged_expiry_days
-  keep_builds           = var.keep_builds
+  partition            = data.aws_partition.current.partition
+  pull_account_ids     = var.pull_account_ids
+  keep_images          = var.keep_images
+  untagged_expiry_days = var.untagged_expiry_days
 }
 
 resource "aws_ecr_lifecycle_policy" "this" {

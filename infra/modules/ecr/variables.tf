@@ -1,10 +1,10 @@
 variable "name" {
-  description = "Repository name (the contract name is `hello`)."
+  description = "Repository name: the service's for the build repository (`hello`), the environment's resource name for its own (`hello-prod`)."
   type        = string
 }
 
 variable "pull_account_ids" {
-  description = "Other AWS account IDs allowed to pull (and describe) images, e.g. the prod account when it is not this one."
+  description = "Other AWS account IDs allowed to read (pull and describe) images: those of the environments that copy from the build repository, when not this one."
   type        = list(string)
   default     = []
 
@@ -14,63 +14,29 @@ variable "pull_account_ids" {
   }
 }
 
-variable "release_tag_role_arns" {
-  description = "Roles of pull_account_ids that tag the images they release (PutImage of an existing manifest as `<env>-<sha>`): prod's deploy role when prod has its own account."
-  type        = list(string)
-  default     = []
-
-  validation {
-    condition     = alltrue([for arn in var.release_tag_role_arns : can(regex("^arn:aws[a-z-]*:iam::[0-9]{12}:role/.+$", arn))])
-    error_message = "Each release tag role must be an IAM role ARN (arn:aws:iam::<account>:role/<name>)."
-  }
-}
-
-variable "keep_prod_releases" {
-  description = "Prod releases (`prod-<sha>` tags) kept: what prod runs and how far back a prod rollback can go."
+variable "keep_images" {
+  description = "Images kept, the newest by push time; older ones expire. In an environment's own repository: what it runs and how far back it can roll back."
   type        = number
-  default     = 10
 
   validation {
-    condition     = var.keep_prod_releases >= 2
-    error_message = "Keep at least 2 prod releases: the running one and a rollback target."
-  }
-}
-
-variable "keep_dev_releases" {
-  description = "Dev releases (`dev-<sha>` tags) kept: what dev runs and the candidates for promotion."
-  type        = number
-  default     = 5
-
-  validation {
-    condition     = var.keep_dev_releases >= 2
-    error_message = "Keep at least 2 dev releases: the running one and a rollback target."
-  }
-}
-
-variable "keep_builds" {
-  description = "Builds never released (only the `<sha>` tag) expire once this many newer images (of any kind) exist."
-  type        = number
-  default     = 30
-
-  validation {
-    condition     = var.keep_builds >= 1
-    error_message = "keep_builds must be at least 1."
+    condition     = var.keep_images >= 2
+    error_message = "Keep at least 2 images: the running one and a rollback target."
   }
 }
 
 variable "untagged_expiry_days" {
-  description = "Days after which untagged images (interrupted pushes) expire."
+  description = "Days after which untagged images (interrupted pushes) expire; null: no such rule. An environment's own repository holds only untagged images (copied by digest): null there, or they all expire."
   type        = number
-  default     = 7
+  default     = null
 
   validation {
-    condition     = var.untagged_expiry_days >= 1
-    error_message = "untagged_expiry_days must be at least 1."
+    condition     = var.untagged_expiry_days == null || try(var.untagged_expiry_days >= 1, false)
+    error_message = "untagged_expiry_days must be at least 1, or null."
   }
 }
 
 variable "kms_key_arn" {
-  description = "Customer-managed KMS key for image encryption; null uses AES256. Cross-account pullers then need grants on the key too."
+  description = "Customer-managed KMS key for image encryption; null uses AES256. Cross-account readers then need grants on the key too."
   type        = string
   default     = null
 }

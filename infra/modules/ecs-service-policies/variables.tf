@@ -9,7 +9,7 @@ variable "account_id" {
 }
 
 variable "ecr_repository_arn" {
-  description = "ARN of the image repository the execution role pulls from (may be in another account)."
+  description = "ARN of the environment's image repository: the only one the execution role pulls from."
   type        = string
 }
 

@@ -6,16 +6,17 @@
 module "release_audit_patterns" {
   source = "../release-audit-patterns"
 
-  # initial_image is `<repository>:<sha>` or `<repository>@sha256:<digest>`.
-  image_repository_url = regex("^[^:@]+", var.initial_image)
+  # initial_image is `<repository url>@sha256:<digest>`.
+  image_repository_url = split("@", var.initial_image)[0]
   task_family          = var.name
   service_name         = var.name
 }
 
 locals {
   release_audit_patterns = {
-    task-definition = module.release_audit_patterns.register_task_definition_pattern
-    service-update  = module.release_audit_patterns.update_service_pattern
+    task-definition  = module.release_audit_patterns.register_task_definition_pattern
+    service-update   = module.release_audit_patterns.update_service_pattern
+    service-settings = module.release_audit_patterns.update_service_settings_pattern
   }
   release_audit_targets = {
     for pair in setproduct(keys(local.release_audit_patterns), var.alarm_actions) : "${pair[0]} ${pair[1]}" => { rule = pair[0], arn = pair[1] }

@@ -19,17 +19,17 @@ variable "environment_name" {
 }
 
 variable "initial_image" {
-  description = "Image of the family's first revision (`<repo_url>:<40-char sha>`). Releases register later revisions; changing this only registers a new base revision."
+  description = "Image of the family's first revision, by digest (`<repository url>@sha256:<digest>`), in the repository of `ecr_repository_arn`. Releases register later revisions; changing this only registers a new base revision."
   type        = string
 
   validation {
-    condition     = can(regex("^[^:@]+(:[0-9a-f]{40}|@sha256:[0-9a-f]{64})$", var.initial_image))
-    error_message = "initial_image must be <repository>:<40-char git sha> or <repository>@sha256:<digest>."
+    condition     = can(regex("^[^:@]+@sha256:[0-9a-f]{64}$", var.initial_image))
+    error_message = "initial_image must be <repository url>@sha256:<64 hex digits>: pinned by digest, as every release is."
   }
 }
 
 variable "ecr_repository_arn" {
-  description = "ARN of the image repository the execution role may pull from (may be in another account)."
+  description = "ARN of the environment's image repository: the only one the execution role may pull from."
   type        = string
 }
 

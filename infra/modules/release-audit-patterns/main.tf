@@ -2,7 +2,8 @@
 # refuse the deploy role (ci-roles-policies/deploy.tf): a revision of the family whose
 # image is not the repository by digest, and a service update that changes more than the
 # task definition. Provider-free: the ecs-service module puts them in rules that notify
-# the alerts topic.
+# the alerts topic. The UpdateService fields are split over two patterns, each under
+# EventBridge's default event pattern size (2,048 characters).
 #
 # In a pattern, a field holding an array matches when any element matches, so one
 # container with another image is enough; `exists` matches leaf fields only, so each
@@ -27,7 +28,8 @@ locals {
 
   present = [{ exists = true }]
   # What a release never sends (it sends cluster, service and taskDefinition only,
-  # infra/release/src/hello_release/ecs.py): one alternative per field.
+  # infra/release/src/hello_release/ecs.py): one alternative per field. First what
+  # decides whether a bad release rolls back and how many tasks serve.
   service_changes = [
     { desiredCount = local.present },
     { capacityProviderStrategy = { capacityProvider = local.present } },
@@ -46,15 +48,40 @@ locals {
     { deploymentConfiguration = { canaryConfiguration = { canaryPercent = local.present } } },
     { deploymentConfiguration = { earlySuccessCriteria = { enable = local.present } } },
   ]
+  # Then every other field of the UpdateService request (ECS API Reference), by a leaf
+  # each must send: placement, network, platform, grace period, Exec, tags, deployment
+  # controller, service discovery, Service Connect, volumes, VPC Lattice, a forced
+  # redeployment.
+  service_settings = [
+    { availabilityZoneRebalancing = local.present },
+    { deploymentController = { type = local.present } },
+    { enableECSManagedTags = local.present },
+    { enableExecuteCommand = local.present },
+    { forceNewDeployment = local.present },
+    { healthCheckGracePeriodSeconds = local.present },
+    { networkConfiguration = { awsvpcConfiguration = { subnets = local.present } } },
+    { networkConfiguration = { awsvpcConfiguration = { securityGroups = local.present } } },
+    { networkConfiguration = { awsvpcConfiguration = { assignPublicIp = local.present } } },
+    { placementConstraints = { type = local.present } },
+    { placementConstraints = { expression = local.present } },
+    { placementStrategy = { type = local.present } },
+    { placementStrategy = { field = local.present } },
+    { platformVersion = local.present },
+    { propagateTags = local.present },
+    { serviceConnectConfiguration = { enabled = local.present } },
+    { serviceRegistries = { registryArn = local.present } },
+    { volumeConfigurations = { name = local.present } },
+    { vpcLatticeConfigurations = { roleArn = local.present } },
+  ]
 
-  update_service = merge(local.from_cloudtrail, {
+  update_service = { for key, alternatives in { changes = local.service_changes, settings = local.service_settings } : key => merge(local.from_cloudtrail, {
     detail = {
       eventSource = ["ecs.amazonaws.com"]
       eventName   = ["UpdateService"]
       requestParameters = {
         service = [var.service_name, { suffix = "/${var.service_name}" }]
-        "$or"   = local.service_changes
+        "$or"   = alternatives
       }
     }
-  })
+  }) }
 }

@@ -11,8 +11,8 @@ variables {
   service                          = "svc"
   environment                      = "prod"
   github_repository                = "org/repo"
-  ecr_repository_arn               = "arn:aws:ecr:us-east-1:111111111111:repository/svc"
-  repository_in_account            = false
+  build_repository_arn             = "arn:aws:ecr:us-east-1:111111111111:repository/svc"
+  repository_arn                   = "arn:aws:ecr:us-east-1:111111111111:repository/svc-prod"
   release_reader_trusted_role_arns = []
   promote_from_role_arn            = null
   promote_from_service_arn         = null
@@ -80,10 +80,10 @@ run "dev" {
   command = apply
 
   variables {
-    environment           = "dev"
-    repository_in_account = true
-    domain_name           = "dev.example.com"
-    deletion_protection   = false
+    environment         = "dev"
+    repository_arn      = "arn:aws:ecr:us-east-1:111111111111:repository/svc"
+    domain_name         = "dev.example.com"
+    deletion_protection = false
   }
 
   assert {

@@ -1,6 +1,6 @@
-# The CI roles' documents in each account layout the project supports: dev (the image
-# repository lives there, prod reads it from its own account), prod in its own account,
-# prod sharing dev's account. infra/tests/test_ci_roles_security.py checks the rules that
+# The CI roles' documents in each account layout the project supports: dev (the build
+# repository is its own; prod reads it from its own account), prod in its own account
+# (with its own repository there), prod sharing dev's account. infra/tests/test_ci_roles_security.py checks the rules that
 # span many documents or other units.
 
 variables {
@@ -11,8 +11,8 @@ variables {
   service                          = "svc"
   environment                      = "dev"
   github_repository                = "org/repo"
-  ecr_repository_arn               = "arn:aws:ecr:us-east-1:111111111111:repository/svc"
-  repository_in_account            = true
+  build_repository_arn             = "arn:aws:ecr:us-east-1:111111111111:repository/svc"
+  repository_arn                   = "arn:aws:ecr:us-east-1:111111111111:repository/svc"
   release_reader_trusted_role_arns = ["arn:aws:iam::222222222222:role/svc-prod-deploy"]
   promote_from_role_arn            = null
   promote_from_service_arn         = null
@@ -179,6 +179,17 @@ run "dev" {
     error_message = "dev's infra role cannot empty the access-log bucket it destroys."
   }
 
+  # Dev's deploy role (no reviewer) reads the build repository and writes no image or tag.
+  assert {
+    condition = alltrue([for s in jsondecode(output.roles.deploy.inline.release).Statement :
+      flatten([s.Resource]) == [var.build_repository_arn] && length(setsubtract(flatten([s.Action]), [
+        "ecr:BatchCheckLayerAvailability", "ecr:BatchGetImage", "ecr:DescribeImages", "ecr:DescribeRepositories", "ecr:GetDownloadUrlForLayer",
+      ])) == 0
+      if anytrue([for a in flatten([s.Action]) : startswith(a, "ecr:")])
+    ])
+    error_message = "dev's deploy role may write an image or tag, or reaches another repository than the build one."
+  }
+
   # The release reader trusts the named roles only, through their accounts.
   assert {
     condition     = jsondecode(output.roles["release-reader"].trust).Statement[0].Condition == { ArnEquals = { "aws:PrincipalArn" = var.release_reader_trusted_role_arns } }
@@ -223,7 +234,7 @@ run "prod_own_account" {
     account_id                       = "222222222222"
     oidc_provider_arn                = "arn:aws:iam::222222222222:oidc-provider/token.actions.githubusercontent.com"
     environment                      = "prod"
-    repository_in_account            = false
+    repository_arn                   = "arn:aws:ecr:us-east-1:222222222222:repository/svc-prod"
     release_reader_trusted_role_arns = []
     promote_from_role_arn            = "arn:aws:iam::111111111111:role/svc-dev-release-reader"
     state_bucket                     = "state-222222222222"
@@ -240,6 +251,24 @@ run "prod_own_account" {
   assert {
     condition     = [for s in jsondecode(output.roles.deploy.inline.release).Statement : s.Resource if s.Action == "sts:AssumeRole"] == [var.promote_from_role_arn]
     error_message = "prod's deploy role assumes dev's release reader, nothing else."
+  }
+
+  # Prod's deploy role writes images only into prod's own repository; the infra role,
+  # the plans and the task roles' boundary know no other repository.
+  assert {
+    condition = alltrue([for s in jsondecode(output.roles.deploy.inline.release).Statement :
+      flatten([s.Resource]) == [var.repository_arn]
+      if contains(flatten([s.Action]), "ecr:PutImage") || contains(flatten([s.Action]), "ecr:InitiateLayerUpload")
+    ])
+    error_message = "prod's deploy role writes images outside its own repository."
+  }
+
+  assert {
+    condition = alltrue(flatten([for doc in concat(values(output.managed_policies), values(output.roles.infra.inline)) : [
+      for s in jsondecode(doc).Statement : flatten([s.Resource]) == [var.repository_arn]
+      if s.Effect == "Allow" && anytrue([for a in flatten([s.Action]) : startswith(a, "ecr:") && a != "ecr:GetAuthorizationToken"])
+    ]]))
+    error_message = "the infra, plan or task roles of prod reach another repository than prod's own."
   }
 
   # With deletion protection nobody in the pipeline deletes a log.
@@ -288,7 +317,7 @@ run "prod_shared_account" {
 
   variables {
     environment              = "prod"
-    repository_in_account    = false
+    repository_arn           = "arn:aws:ecr:us-east-1:111111111111:repository/svc-prod"
     promote_from_service_arn = "arn:aws:ecs:us-east-1:111111111111:service/svc-dev/svc-dev"
     domain_name              = "example.com"
     deletion_protection      = true

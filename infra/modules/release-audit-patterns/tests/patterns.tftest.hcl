@@ -91,6 +91,52 @@ run "update_service" {
   }
 }
 
+# Every field of the UpdateService request (ECS API Reference, UpdateService, "Request
+# Parameters"), as of this writing: a release sends the first three, each other one is
+# watched by one of the two patterns.
+run "every_update_service_field_a_release_never_sends_is_watched" {
+  command = apply
+
+  variables {
+    # The longest name the ecs-service module takes (32 characters).
+    task_family  = "a-service-named-to-the-limit-prd"
+    service_name = "a-service-named-to-the-limit-prd"
+  }
+
+  assert {
+    condition = setunion(
+      toset(["cluster", "service", "taskDefinition"]),
+      toset(flatten([for pattern in [output.update_service_pattern, output.update_service_settings_pattern] : [
+        for alternative in jsondecode(pattern).detail.requestParameters["$or"] : keys(alternative)
+      ]])),
+      ) == toset([
+        "availabilityZoneRebalancing", "capacityProviderStrategy", "cluster", "deploymentConfiguration",
+        "deploymentController", "desiredCount", "enableECSManagedTags", "enableExecuteCommand",
+        "forceNewDeployment", "healthCheckGracePeriodSeconds", "loadBalancers", "networkConfiguration",
+        "placementConstraints", "placementStrategy", "platformVersion", "propagateTags", "service",
+        "serviceConnectConfiguration", "serviceRegistries", "taskDefinition", "volumeConfigurations",
+        "vpcLatticeConfigurations",
+    ])
+    error_message = "An UpdateService field that a release never sends is not watched."
+  }
+
+  assert {
+    condition = alltrue([for pattern in [output.update_service_pattern, output.update_service_settings_pattern] :
+      jsondecode(pattern).detail.eventName == ["UpdateService"] &&
+      jsondecode(pattern).detail.requestParameters.service == [var.service_name, { suffix = "/${var.service_name}" }] &&
+      length(setintersection(toset(flatten([for a in jsondecode(pattern).detail.requestParameters["$or"] : keys(a)])), toset(["cluster", "service", "taskDefinition"]))) == 0 &&
+      alltrue([for a in jsondecode(pattern).detail.requestParameters["$or"] : strcontains(jsonencode(a), "[{\"exists\":true}]")])
+    ])
+    error_message = "Both patterns watch the service's UpdateService calls, each alternative a field's presence, none a field a release sends."
+  }
+
+  # EventBridge quotas: an event pattern is at most 2,048 characters by default.
+  assert {
+    condition     = alltrue([for pattern in [output.register_task_definition_pattern, output.update_service_pattern, output.update_service_settings_pattern] : length(pattern) <= 2048])
+    error_message = "An event pattern is longer than EventBridge's default 2,048 characters."
+  }
+}
+
 run "no_wildcard_repository" {
   command = plan
 
