@@ -287,7 +287,7 @@ def status(session: nox.Session) -> None:
 def copy_image(session: nox.Session) -> None:
     """Copies the image the build pushed into prod's own repository, by digest, as promote
     does first; at bootstrap, the first image: `nox -s copy-image -- --env prod --sha <sha>
-    --digest sha256:... --registry-id DEV_ACCOUNT_ID`."""
+    --digest sha256:... --registry-id DEV`."""
     _hello_release(session, "copy-image")
 
 

@@ -301,11 +301,14 @@ def test_prod_verifies_the_attestation_of_the_digest_it_promotes(
     assert expression(verify_step["env"]["GH_TOKEN"]) == "github.token"
     assert "TOKEN" not in run(verify_step)
     assert job["permissions"]["attestations"] == "read"
-    # The registry gh reads the manifest from is the one the ECR login step logged in to.
-    login = action_step(job, ECR_LOGIN)
-    assert login < verify
+    # The registry gh reads the manifest from is the one an ECR login step logged in to.
     registry = env_value(job, verify_step, flag(run(verify_step), "--image").split("/")[0][1:])
-    assert registry == f"${{{{ steps.{steps(job)[login]['id']}.outputs.registry }}}}"
+    login = index(
+        job,
+        lambda step: uses_action(step, ECR_LOGIN)
+        and registry == f"${{{{ steps.{step.get('id')}.outputs.registry }}}}",
+    )
+    assert login < verify
 
 
 def test_deploy_prod_promotes_the_digest_the_push_reported() -> None:

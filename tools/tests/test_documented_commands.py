@@ -55,7 +55,7 @@ EXAMPLES = {
     "N": "7",
     "BUCKET": "hello-platform-tfstate-123456789012",
     "ETAG": "0123456789abcdef0123456789abcdef",
-    "DEV_ACCOUNT_ID": "123456789012",
+    "DEV": "123456789012",
 }
 PLACEHOLDER = re.compile(
     r"(?P<digest>sha256:\.\.\.)|<(?P<angle>[\w /]+)>|\$\{(?P<braced>\w+)\}|\$(?P<dollar>\w+)"
