@@ -55,4 +55,5 @@ limit_request_field_size = 8190
 accesslog = "-"
 access_log_format = '%(h)s "%(r)s" %(s)s %(B)s %(M)s "%({x-amzn-trace-id}i)s"'
 logconfig_dict = GUNICORN_LOGCONFIG
+logger_class = "hello.logs.AccessLogger"
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1,::1")

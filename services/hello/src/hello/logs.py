@@ -10,8 +10,10 @@ from datetime import UTC, datetime
 from typing import Any
 
 from flask import has_request_context, request
+from gunicorn import glogging
 
 TRACE_HEADER = "X-Amzn-Trace-Id"
+TRACE_ATOM = "{x-amzn-trace-id}i"
 
 # gunicorn access-log atoms worth keeping, by the name they get in the log line.
 _ACCESS_FIELDS = {
@@ -60,10 +62,41 @@ def _access_fields(atoms: dict[str, Any]) -> dict[str, Any]:
         if number in fields:
             with contextlib.suppress(TypeError, ValueError):
                 fields[number] = int(fields[number])
-    trace_id = atoms.get("{x-amzn-trace-id}i")
+    trace_id = atoms.get(TRACE_ATOM)
     if trace_id not in (None, "-", ""):
         fields["trace_id"] = trace_id
     return fields
+
+
+# Where each atom the access line keeps comes from in the WSGI environ (the rest are the
+# response's status, byte count and duration).
+_ENVIRON_ATOMS = {
+    "h": "REMOTE_ADDR",
+    "m": "REQUEST_METHOD",
+    "U": "PATH_INFO",
+    "q": "QUERY_STRING",
+    "H": "SERVER_PROTOCOL",
+    "a": "HTTP_USER_AGENT",
+    "f": "HTTP_REFERER",
+    TRACE_ATOM: "HTTP_" + TRACE_HEADER.upper().replace("-", "_"),
+}
+
+
+class AccessLogger(glogging.Logger):  # type: ignore[misc]
+    """gunicorn's logger with only the access atoms the JSON line keeps: gunicorn's own
+    `atoms()` also formats a timestamp and copies every request and response header on
+    every request, a third of what an access line costs."""
+
+    def atoms(
+        self, resp: Any, req: Any, environ: dict[str, Any], request_time: Any
+    ) -> dict[str, Any]:
+        status = resp.status
+        atoms = {atom: environ.get(key) for atom, key in _ENVIRON_ATOMS.items()}
+        atoms["r"] = f"{atoms['m']} {environ.get('RAW_URI')} {atoms['H']}"
+        atoms["s"] = status.split(None, 1)[0] if isinstance(status, str) else status
+        atoms["B"] = getattr(resp, "sent", None)
+        atoms["M"] = request_time.seconds * 1000 + request_time.microseconds // 1000
+        return atoms
 
 
 class RequestTraceFilter(logging.Filter):

@@ -4,13 +4,14 @@ import io
 import json
 import logging
 import sys
+from datetime import timedelta
 
 import pytest
 from flask.testing import FlaskClient
 from gunicorn.config import Config
 from gunicorn.glogging import Logger
 
-from hello.logs import GUNICORN_LOGCONFIG, JsonFormatter
+from hello.logs import GUNICORN_LOGCONFIG, AccessLogger, JsonFormatter
 
 TRACE = "Root=1-5759e988-bd862e3fe1be46a994272793"
 
@@ -97,3 +98,49 @@ def test_gunicorn_accepts_the_log_config_and_logs_json(
     logger.error("worker %s booted", 7)
     entry = json.loads(capsys.readouterr().out.splitlines()[-1])
     assert entry == entry | {"logger": "gunicorn.error", "message": "worker 7 booted"}
+
+
+class _Response:
+    status = "404 NOT FOUND"
+    sent = 61
+    headers = [("Content-Type", "application/json"), ("Content-Length", "61")]
+
+
+class _Request:
+    def __init__(self, headers: dict[str, str]) -> None:
+        self.headers = [(name.upper(), value) for name, value in headers.items()]
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {"User-Agent": "curl/8", "Referer": "https://example.com/", "X-Amzn-Trace-Id": TRACE},
+        {},
+    ],
+    ids=["every-header", "no-header"],
+)
+def test_the_access_logger_writes_the_line_gunicorns_own_logger_writes(
+    capsys: pytest.CaptureFixture[str], headers: dict[str, str]
+) -> None:
+    config = Config()
+    config.set("logconfig_dict", GUNICORN_LOGCONFIG)
+    config.set("accesslog", "-")
+    environ = {
+        "REMOTE_ADDR": "10.0.1.7",
+        "REQUEST_METHOD": "GET",
+        "RAW_URI": "/missing?x=1",
+        "PATH_INFO": "/missing",
+        "QUERY_STRING": "x=1",
+        "SERVER_PROTOCOL": "HTTP/1.1",
+        **{"HTTP_" + name.upper().replace("-", "_"): value for name, value in headers.items()},
+    }
+    lines = []
+    for logger_class in (Logger, AccessLogger):
+        logger_class(config).access(
+            _Response(), _Request(headers), environ, timedelta(seconds=1, microseconds=2500)
+        )
+        lines.append(json.loads(capsys.readouterr().out.splitlines()[-1]))
+    own, ours = ({k: v for k, v in line.items() if k != "time"} for line in lines)
+    assert ours == own
+    assert ours["duration_ms"] == 1002
+    assert ("trace_id" in ours) == bool(headers)
