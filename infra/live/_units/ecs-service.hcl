@@ -93,6 +93,10 @@ inputs = {
   listener_arn          = dependency.alb.outputs.listener_arn
   lb_arn_suffix         = dependency.alb.outputs.lb_arn_suffix
 
+  # Only the environment's domain, which the alb unit serves, reaches the tasks (any
+  # host in a dev without a domain: it is reached by the load balancer's DNS name).
+  host_name = local.env.domain_name
+
   log_retention_days = local.env.log_retention_days
 
   # Deployment alarms (roll a release back) and where every alarm notifies.
