@@ -188,13 +188,8 @@ variable "listener_arn" {
 }
 
 variable "host_name" {
-  description = "Host name the forwarding rule admits (the environment's domain); other hosts get the listener's default 404. Empty admits any host: only for a load balancer without a domain, reached by its DNS name."
+  description = "Host name the forwarding rule admits: the environment's domain, as the alb module serves (and checks) it; other hosts get the listener's default 404. Empty admits any host: only for a load balancer without a domain, reached by its DNS name."
   type        = string
-
-  validation {
-    condition     = var.host_name == "" || can(regex("^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\\.)+[a-z]{2,63}$", var.host_name))
-    error_message = "host_name must be a lower-case DNS name such as hello.example.com (or empty)."
-  }
 }
 
 variable "listener_rule_priority" {
