@@ -25,6 +25,7 @@ def test_the_container_definition_is_one_register_task_definition_accepts() -> N
     containers = json.loads(computed["container_definitions"])
     model = botocore.session.get_session().get_service_model("ecs")
     request = model.operation_model("RegisterTaskDefinition").input_shape
+    assert request is not None
     report = ParamValidator().validate(
         {"family": "web-dev", "containerDefinitions": containers}, request
     )

@@ -20,8 +20,8 @@ from tools.rendered import LIVE, env_values, load
 
 PlanVariables = Callable[[str, dict[str, Any]], str]  # the plan_variables fixture
 # The default VPC's block and its default subnets: a /20 per AZ from the start, six at most.
-DEFAULT_VPC = ipaddress.ip_network("172.31.0.0/16")
-DEFAULT_SUBNETS = ipaddress.ip_network("172.31.0.0/17").subnets(new_prefix=20)
+DEFAULT_VPC = ipaddress.IPv4Network("172.31.0.0/16")
+DEFAULT_SUBNETS = list(DEFAULT_VPC.subnets(new_prefix=20))[:6]
 
 
 def network_inputs(env: str) -> dict[str, Any]:
@@ -33,12 +33,11 @@ def test_prod_tasks_run_in_private_subnets_free_in_the_default_vpc(
     plan_variables: PlanVariables,
 ) -> None:
     inputs = network_inputs("prod")
-    blocks = [ipaddress.ip_network(cidr) for cidr in inputs["private_subnet_cidrs"]]
+    blocks = [ipaddress.IPv4Network(cidr) for cidr in inputs["private_subnet_cidrs"]]
     assert len(blocks) >= 2
     if inputs["vpc_id"] == "":
-        taken = list(DEFAULT_SUBNETS)[:6]
         assert all(block.subnet_of(DEFAULT_VPC) for block in blocks)
-        assert not any(block.overlaps(subnet) for block in blocks for subnet in taken)
+        assert not any(block.overlaps(subnet) for block in blocks for subnet in DEFAULT_SUBNETS)
     assert not any(a.overlaps(b) for i, a in enumerate(blocks) for b in blocks[i + 1 :])
     plan_variables("network", inputs)  # the module accepts them
 
