@@ -204,6 +204,22 @@ SUPPRESSIONS: tuple[Suppression, ...] = (
     Suppression(
         "RESOURCE_MISMATCH",
         "ci-roles-policies",
+        "managed.infra-network",
+        "the private network's creates are split the same way (infra_network_private.tf): on the"
+        " VPC without conditions, on the new subnet, route table or endpoint with the project's"
+        " request tags, and an endpoint's subnets, route table and security group by their tags",
+        findings=(
+            "ec2:CreateRouteTable on arn:*:ec2:*:*:route-table/*; ec2:CreateSubnet on arn:*:ec2:"
+            "*:*:subnet/*; ec2:CreateVpcEndpoint on arn:*:ec2:*:*:vpc-endpoint/*",
+            "ec2:CreateRouteTable,ec2:CreateSubnet on arn:*:ec2:*:*:vpc/*",
+            "ec2:CreateVpcEndpoint on arn:*:ec2:*:*:vpc/*",
+            "ec2:CreateVpcEndpoint,ec2:ModifyVpcEndpoint on arn:*:ec2:*:*:vpc-endpoint/*; ec2:Cre"
+            "ateVpcEndpoint on arn:*:ec2:*:*:vpc/*",
+        ),
+    ),
+    Suppression(
+        "RESOURCE_MISMATCH",
+        "ci-roles-policies",
         "managed.infra-alerts",
         "KMS alias calls are authorised on the alias and on its key, split as AWS documents it: "
         "the alerts alias by name (AlertsKeyAlias), the key by the project's tags "

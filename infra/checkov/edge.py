@@ -17,20 +17,20 @@ MANAGED_GROUPS = {
 REDACTED_HEADERS = {"authorization", "cookie"}
 
 
-class HttpListenerNeverForwards(BaseResourceCheck):
-    """Port 80 answers a 404 (no domain) or a 301 to HTTPS on 443, never the service."""
+class ListenerNeverForwardsByDefault(BaseResourceCheck):
+    """What no rule matches (another host, on any port) gets a fixed response or, on port 80,
+    a 301 to HTTPS on 443; never the service."""
 
     def __init__(self) -> None:
         super().__init__(
-            name="HTTP listeners never forward: they redirect to HTTPS:443 (301) or answer 404",
+            name="Listeners never forward by default: they answer a fixed response or "
+            "redirect to HTTPS:443 (301)",
             id="CKV_PLATFORM_8",
             categories=[CheckCategories.NETWORKING],
             supported_resources=["aws_lb_listener"],
         )
 
     def scan_resource_conf(self, conf: dict[str, Any]) -> CheckResult:
-        if value(conf, "protocol") != "HTTP":
-            return CheckResult.UNKNOWN
         for action in blocks(conf, "default_action"):
             if blocks(action, "forward") or "forward" in str(value(action, "type")):
                 return CheckResult.FAILED
@@ -41,6 +41,29 @@ class HttpListenerNeverForwards(BaseResourceCheck):
                 if target != ("HTTPS", "443", "HTTP_301"):
                     return CheckResult.FAILED
         return CheckResult.PASSED
+
+
+class ListenerRuleForwardsOnlyItsHost(BaseResourceCheck):
+    """A forwarding rule names the host it admits (a `dynamic` one may leave it out for a
+    load balancer without a domain: the module's variable says when)."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            name="Listener rules that forward match a host header",
+            id="CKV_PLATFORM_19",
+            categories=[CheckCategories.NETWORKING],
+            supported_resources=["aws_lb_listener_rule"],
+        )
+
+    def scan_resource_conf(self, conf: dict[str, Any]) -> CheckResult:
+        forwards = any(
+            blocks(action, "forward") or "forward" in str(value(action, "type"))
+            for action in blocks(conf, "action")
+        )
+        if not forwards:
+            return CheckResult.UNKNOWN
+        hosts = [c for c in blocks(conf, "condition") if blocks(c, "host_header")]
+        return CheckResult.PASSED if hosts else CheckResult.FAILED
 
 
 class WebAclBlocksWithManagedGroupsAndARateLimit(BaseResourceCheck):
@@ -102,6 +125,7 @@ class WafLogsWithoutCredentials(BaseResourceCheck):
         return CheckResult.PASSED if redacted >= REDACTED_HEADERS else CheckResult.FAILED
 
 
-http_listener = HttpListenerNeverForwards()
+listener = ListenerNeverForwardsByDefault()
+listener_rule = ListenerRuleForwardsOnlyItsHost()
 web_acl = WebAclBlocksWithManagedGroupsAndARateLimit()
 waf_logging = WafLogsWithoutCredentials()

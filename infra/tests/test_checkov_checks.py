@@ -85,6 +85,21 @@ BREAKAGES: dict[str, tuple[str, str, str, str, str]] = {
         "alb", "main.tf", 'protocol    = "HTTPS"\n        status_code = "HTTP_301"',
         'protocol    = "HTTP"\n        status_code = "HTTP_301"', "CKV_PLATFORM_8",
     ),
+    "HTTPS listener forwards by default": (
+        "alb", "main.tf",
+        '    type = "fixed-response"\n\n    fixed_response {\n      content_type = "text/plain"\n'
+        '      message_body = "Not Found"\n      status_code  = "404"\n    }',
+        '    type             = "forward"\n    target_group_arn = "arn:aws:elasticloadbalancing:'
+        'us-east-1:111111111111:targetgroup/any/0123456789abcdef"',
+        "CKV_PLATFORM_8",
+    ),
+    "service forwards every host": (
+        "ecs-service", "main.tf",
+        '  dynamic "condition" {\n    for_each = var.host_name == "" ? [] : [var.host_name]\n\n'
+        '    content {\n      host_header {\n        values = [condition.value]\n      }\n'
+        '    }\n  }\n',
+        "", "CKV_PLATFORM_19",
+    ),
     "WAF common rules only counted": (
         "alb", "waf.tf",
         '    override_action {\n      none {}\n    }\n\n    statement {\n'

@@ -489,6 +489,41 @@ def test_infra_role_changes_only_security_groups_tagged_for_the_project(layout: 
     assert "ec2:DeleteSecurityGroup" not in as_list(rules["Action"])
 
 
+@pytest.mark.parametrize("layout", LAYOUTS)
+def test_infra_role_builds_a_private_network_that_cannot_lead_out(layout: str) -> None:
+    """The network module's private subnets: their route table gets no route (so no way out
+    of the VPC), endpoints only to the services the tasks need, and only the project's own
+    subnets, route tables and endpoints change (not the default subnets the ALB uses)."""
+    infra, env = DOCS[layout]["infra"], env_of(layout)
+    tags = {"service": "hello", "environment": env}
+    granted = actions(infra)
+    outward = ("CreateRoute", "ReplaceRoute", "ReplaceRouteTableAssociation", "CreateNatGateway",
+               "AttachInternetGateway", "CreateInternetGateway")  # fmt: skip
+    for action in outward:
+        assert f"ec2:{action}" not in granted, action
+    kinds = (":subnet/", ":route-table/", ":vpc-endpoint/")
+    for statement in statements(infra):
+        if not any(kind in r for r in as_list(statement["Resource"]) for kind in kinds):
+            continue
+        condition = statement.get("Condition", {}).get("StringEquals", {})
+        if statement["Sid"] == "PrivateNetworkTagOnCreate":
+            assert statement["Action"] == "ec2:CreateTags"
+            assert set(condition) == {"ec2:CreateAction"}
+        elif all(a.startswith("ec2:Create") and a != "ec2:CreateTags"
+                 for a in as_list(statement["Action"])):  # fmt: skip
+            requested = {f"aws:RequestTag/{k}": v for k, v in tags.items()}
+            existing = {f"aws:ResourceTag/{k}": v for k, v in tags.items()}
+            assert condition in (requested, existing) or (
+                {k: v for k, v in condition.items() if k != "ec2:VpceServiceName"} == requested
+            ), statement["Sid"]
+        else:
+            assert condition == {f"aws:ResourceTag/{k}": v for k, v in tags.items()}, statement
+    services = by_sid(infra, "EndpointCreate")["Condition"]["StringEquals"]["ec2:VpceServiceName"]
+    assert sorted(services) == [
+        f"com.amazonaws.us-east-1.{name}" for name in ("ecr.api", "ecr.dkr", "logs", "s3")
+    ]
+
+
 def s3_object_resources(policy: Policy, bucket: str, effect: str = "Allow") -> dict[str, set[str]]:
     """Object-level S3 actions on `bucket`'s objects -> the object patterns they name."""
     found: dict[str, set[str]] = {}
@@ -974,6 +1009,9 @@ def test_platform_read_covers_the_resource_types_the_platform_plans(layout: str)
         "ec2:DescribeSecurityGroups",
         "ec2:DescribeVpcs",
         "ec2:DescribeSubnets",
+        "ec2:DescribeRouteTables",
+        "ec2:DescribeVpcEndpoints",
+        "ec2:DescribePrefixLists",
         "iam:GetRole",
         "iam:GetRolePolicy",
         "iam:GetPolicyVersion",

@@ -7,9 +7,9 @@ logs CKV_AWS_91, invalid headers CKV_AWS_131, deletion protection CKV_AWS_150, t
 bucket's public access block CKV_AWS_53-56 and CKV2_AWS_6, owner-enforced objects
 CKV2_AWS_65, versioning CKV_AWS_21, encryption CKV_AWS_19, lifecycle CKV2_AWS_61 and
 CKV_AWS_300, WAF logging CKV2_AWS_31; the repository's, infra/checkov: CKV2_PLATFORM_7
-HTTPS listener, CKV_PLATFORM_8 HTTP listener, CKV_PLATFORM_9 and 10 WAF); and real
-`terragrunt` runs on a copy of infra/live with the domain emptied (prod must refuse, dev
-must render and stay on HTTP).
+HTTPS listener, CKV_PLATFORM_8 listener defaults, CKV_PLATFORM_19 the service's host
+rule, CKV_PLATFORM_9 and 10 WAF); and real `terragrunt` runs on a copy of infra/live with
+the domain emptied (prod must refuse, dev must render, stay on HTTP and admit any host).
 """
 
 from __future__ import annotations
@@ -176,10 +176,29 @@ def test_prod_without_a_domain_refuses_to_render(tmp_path: Path) -> None:
 
 
 def test_dev_without_a_domain_renders(tmp_path: Path) -> None:
-    result = render_alb(live_copy(tmp_path, "dev", domain=""), "dev")
+    live = live_copy(tmp_path, "dev", domain="")
+    result = render_alb(live, "dev")
     assert result.returncode == 0, result.stderr[-2000:]
     inputs = json.loads(result.stdout)["inputs"]
     assert inputs == {**load("dev", "alb")["inputs"], **WITHOUT_DOMAIN}
+    # Reached by the load balancer's DNS name, the service admits any host there.
+    service = terragrunt("render", "--json", "--working-dir", str(live / "dev" / "ecs-service"),
+                         cwd=live)  # fmt: skip
+    assert service.returncode == 0, service.stderr[-2000:]
+    assert json.loads(service.stdout)["inputs"]["host_name"] == ""
+
+
+# --- host names ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("env", ENVIRONMENTS)
+def test_only_the_environments_domain_reaches_its_service(env: str) -> None:
+    """The forwarding rule admits the host the alb serves; the listeners answer any other
+    with a 404 (CKV_PLATFORM_8), and the rule always has the condition (CKV_PLATFORM_19)."""
+    host = load(env, "ecs-service")["inputs"]["host_name"]
+    assert host == alb_inputs(env)["domain_name"] == env_values(env)["domain_name"]
+    if env == "prod":
+        assert host != ""
 
 
 def test_serve_binds_to_loopback_only() -> None:

@@ -15,8 +15,9 @@ dependency "network" {
   config_path = "${get_terragrunt_dir()}/../network"
 
   mock_outputs = {
-    vpc_id     = "vpc-00000000000000000"
-    subnet_ids = ["subnet-00000000000000001", "subnet-00000000000000002"]
+    vpc_id           = "vpc-00000000000000000"
+    subnet_ids       = ["subnet-00000000000000001", "subnet-00000000000000002"]
+    assign_public_ip = true
   }
   mock_outputs_allowed_terraform_commands = local.common.mock_outputs_commands
 }
@@ -88,10 +89,18 @@ inputs = {
   cluster_name          = dependency.cluster.outputs.cluster_name
   vpc_id                = dependency.network.outputs.vpc_id
   subnet_ids            = dependency.network.outputs.subnet_ids
-  assign_public_ip      = local.env.assign_public_ip
   alb_security_group_id = dependency.alb.outputs.security_group_id
   listener_arn          = dependency.alb.outputs.listener_arn
   lb_arn_suffix         = dependency.alb.outputs.lb_arn_suffix
+
+  # Only the environment's domain, which the alb unit serves, reaches the tasks (any
+  # host in a dev without a domain: it is reached by the load balancer's DNS name).
+  host_name = local.env.domain_name
+
+  # A public IP exactly where the network unit's subnets need one to reach ECR and
+  # CloudWatch Logs (a network state from before that output has the default VPC's
+  # public subnets, which do).
+  assign_public_ip = try(dependency.network.outputs.assign_public_ip, true)
 
   log_retention_days = local.env.log_retention_days
 

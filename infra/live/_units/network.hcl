@@ -2,6 +2,7 @@
 locals {
   common = read_terragrunt_config(find_in_parent_folders("common.hcl")).locals
   env    = read_terragrunt_config(find_in_parent_folders("env.hcl")).locals
+  name   = local.common.resource_names[local.env.environment]
 }
 
 terraform {
@@ -9,7 +10,9 @@ terraform {
 }
 
 inputs = {
-  vpc_id            = local.env.vpc_id
-  subnet_ids        = local.env.subnet_ids
-  public_subnet_ids = local.env.public_subnet_ids
+  name                 = local.name
+  vpc_id               = local.env.vpc_id
+  subnet_ids           = local.env.subnet_ids
+  public_subnet_ids    = local.env.public_subnet_ids
+  private_subnet_cidrs = local.env.private_subnet_cidrs
 }

@@ -8,12 +8,15 @@ locals {
   state_bucket = "hello-platform-tfstate-111111111111"
 
   # Networking: empty = the account's default VPC and its public default subnets, where
-  # tasks need a public IP to reach ECR. For private subnets with NAT or VPC endpoints,
-  # set the IDs and assign_public_ip = false (docs/decisions/0004-default-vpc.md).
-  vpc_id            = ""
-  subnet_ids        = []
-  public_subnet_ids = []
-  assign_public_ip  = true
+  # tasks get a public IP to reach ECR and CloudWatch Logs. private_subnet_cidrs moves the
+  # tasks to private subnets with VPC endpoints and no public IP, at the endpoints' hourly
+  # price (infra/modules/network/README.md), which dev saves. Or bring your own subnets:
+  # subnet_ids (with NAT or endpoints: tasks get no public IP there) and public_subnet_ids
+  # (docs/decisions/0004-default-vpc.md).
+  vpc_id               = ""
+  subnet_ids           = []
+  public_subnet_ids    = []
+  private_subnet_cidrs = []
 
   # Public name of the service and the Route 53 public hosted zone that holds it
   # (docs/bootstrap.md). With a domain the platform serves HTTPS only (certificate,

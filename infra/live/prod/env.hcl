@@ -7,11 +7,15 @@ locals {
   # Created at bootstrap, before the first apply (docs/bootstrap.md).
   state_bucket = "hello-platform-tfstate-222222222222"
 
-  # See dev/env.hcl for the networking choices.
-  vpc_id            = ""
-  subnet_ids        = []
-  public_subnet_ids = []
-  assign_public_ip  = true
+  # See dev/env.hcl for the networking choices. prod's tasks run in private subnets: an
+  # exploited task has no way to the internet, only to ECR, S3 and CloudWatch Logs. The
+  # blocks follow the default subnets (172.31.0.0/20 to 172.31.80.0/20, one per AZ, six
+  # at most); check they are free before the first apply (docs/bootstrap.md, "Private
+  # subnets").
+  vpc_id               = ""
+  subnet_ids           = []
+  public_subnet_ids    = []
+  private_subnet_cidrs = ["172.31.96.0/20", "172.31.112.0/20"]
 
   # Public name of the service and its Route 53 public hosted zone (docs/bootstrap.md).
   # prod serves HTTPS only and refuses to render without a domain.

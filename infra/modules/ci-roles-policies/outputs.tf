@@ -3,10 +3,10 @@ locals {
   # each `<service>-<environment>-<key>`; the infra role may change none of them.
   managed_statements = {
     boundary           = local.boundary
-    platform-read      = local.platform_read
+    platform-read      = concat(local.platform_read, local.private_network_read)
     platform-read-edge = local.platform_read_edge
     infra-compute      = local.infra_compute
-    infra-network      = local.infra_network
+    infra-network      = concat(local.infra_network, local.infra_private_network)
     infra-edge         = local.infra_edge
     infra-alerts       = local.infra_alerts
   }

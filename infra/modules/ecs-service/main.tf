@@ -170,6 +170,8 @@ resource "aws_lb_target_group" "this" {
   }
 }
 
+# Only requests for the environment's own name reach the tasks; any other Host (a scan of
+# the load balancer's address, someone else's name pointed at it) gets the listener's 404.
 resource "aws_lb_listener_rule" "this" {
   listener_arn = var.listener_arn
   priority     = var.listener_rule_priority
@@ -177,6 +179,16 @@ resource "aws_lb_listener_rule" "this" {
   action {
     type             = "forward"
     target_group_arn = aws_lb_target_group.this.arn
+  }
+
+  dynamic "condition" {
+    for_each = var.host_name == "" ? [] : [var.host_name]
+
+    content {
+      host_header {
+        values = [condition.value]
+      }
+    }
   }
 
   condition {

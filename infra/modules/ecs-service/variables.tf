@@ -187,6 +187,11 @@ variable "listener_arn" {
   type        = string
 }
 
+variable "host_name" {
+  description = "Host name the forwarding rule admits: the environment's domain, as the alb module serves (and checks) it; other hosts get the listener's default 404. Empty admits any host: only for a load balancer without a domain, reached by its DNS name."
+  type        = string
+}
+
 variable "listener_rule_priority" {
   description = "Priority of the forwarding rule on the listener."
   type        = number

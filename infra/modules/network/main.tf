@@ -1,7 +1,8 @@
 # Resolves the VPC and subnets the platform runs in. With no IDs given it uses the
-# account's default VPC and its default subnets (one public subnet per AZ); give
-# private subnet IDs (with a NAT gateway or VPC endpoints) plus public ones for the
-# load balancer to run tasks without public IPs. See docs/decisions/0004-default-vpc.md.
+# account's default VPC and its default subnets (one public subnet per AZ). With
+# private_subnet_cidrs it also creates private subnets for the tasks (private.tf), which
+# reach ECR, S3 and CloudWatch Logs through VPC endpoints and need no public IP. See
+# docs/decisions/0004-default-vpc.md.
 
 data "aws_vpc" "this" {
   id      = var.vpc_id == "" ? null : var.vpc_id
@@ -23,12 +24,14 @@ data "aws_subnets" "default" {
 }
 
 locals {
-  subnet_ids        = length(var.subnet_ids) > 0 ? var.subnet_ids : sort(data.aws_subnets.default[0].ids)
-  public_subnet_ids = length(var.public_subnet_ids) > 0 ? var.public_subnet_ids : local.subnet_ids
+  private           = length(var.private_subnet_cidrs) > 0
+  given_subnet_ids  = length(var.subnet_ids) > 0 ? var.subnet_ids : sort(data.aws_subnets.default[0].ids)
+  public_subnet_ids = length(var.public_subnet_ids) > 0 ? var.public_subnet_ids : local.given_subnet_ids
+  subnet_ids        = local.private ? aws_subnet.private[*].id : local.given_subnet_ids
 }
 
 data "aws_subnet" "selected" {
-  for_each = toset(local.subnet_ids)
+  for_each = local.private ? toset([]) : toset(local.given_subnet_ids)
 
   id = each.value
 }

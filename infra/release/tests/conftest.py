@@ -407,6 +407,10 @@ def platform(monkeypatch: pytest.MonkeyPatch, scheduler: EcsScheduler) -> Iterat
                         "portMappings": [{"containerPort": 8000}],
                         "environment": [{"name": "HELLO_ENV", "value": env}],
                         "readonlyRootFilesystem": True,
+                        "linuxParameters": {
+                            "capabilities": {"drop": ["ALL"]},
+                            "initProcessEnabled": True,
+                        },
                     }
                 ],
                 tags=[{"key": "managed-by", "value": "terraform"}],

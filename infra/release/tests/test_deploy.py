@@ -33,6 +33,10 @@ def test_registers_a_copy_pinned_to_the_digest_and_rolls_it_out(
         **base["containerDefinitions"][0],
         "image": "x",
     }
+    assert new["containerDefinitions"][0]["linuxParameters"] == {
+        "capabilities": {"drop": ["ALL"]},
+        "initProcessEnabled": True,
+    }
     assert "HELLO_REVISION" not in str(new["containerDefinitions"])
     service = platform.service("dev")
     assert service["taskDefinition"] == new["taskDefinitionArn"]

@@ -135,3 +135,17 @@ run "logs_to_the_given_group" {
     error_message = "Logs go to log_group_name in log_region, streams prefixed with the container name."
   }
 }
+
+run "drops_every_capability_and_runs_an_init_process" {
+  command = apply
+
+  assert {
+    condition     = jsondecode(output.container_definitions)[0].linuxParameters.capabilities == { drop = ["ALL"] }
+    error_message = "The container drops every Linux capability and adds none."
+  }
+
+  assert {
+    condition     = jsondecode(output.container_definitions)[0].linuxParameters.initProcessEnabled == true
+    error_message = "An init process runs as PID 1 (signals reach gunicorn, zombies are reaped)."
+  }
+}
