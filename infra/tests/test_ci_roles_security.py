@@ -505,13 +505,15 @@ def test_state_access_is_limited_to_the_environment_keys(layout: str) -> None:
     account, env = account_of(layout), env_of(layout)
     bucket = f"arn:aws:s3:::hello-platform-tfstate-{account}"
     keys, lock = f"{bucket}/{env}/*", f"{bucket}/locks/{env}.lock"
+    applied = f"{bucket}/locks/{env}.applied"
     read, infra = DOCS[layout]["platform_read"], DOCS[layout]["infra"]
     assert s3_object_resources(read, bucket) == {"s3:GetObject": {keys}}
-    # The state, and the environment lock outside it (its own tofu test: lock.tf).
+    # The state, and the environment lock and last applied commit outside it (their own
+    # tofu test: lock.tf).
     assert s3_object_resources(infra, bucket) == {
-        "s3:GetObject": {keys, lock},
+        "s3:GetObject": {keys, lock, applied},
         "s3:DeleteObject": {keys, lock},
-        "s3:PutObject": {keys, lock},
+        "s3:PutObject": {keys, lock, applied},
     }
     assert s3_object_resources(DOCS[layout]["deploy"], bucket) == {
         action: {lock} for action in ("s3:GetObject", "s3:DeleteObject", "s3:PutObject")
