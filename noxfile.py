@@ -198,7 +198,8 @@ def apply(session: nox.Session) -> None:
 
 # --- provenance: the build's attestation, checked before prod runs an image -------------
 
-# The one workflow and ref allowed to have built what prod runs.
+# The one workflow and ref allowed to have built what prod runs: the certificate identity
+# (its SubjectAlternativeName) `gh attestation verify` must find exactly, not as a pattern.
 SIGNER_WORKFLOW = ".github/workflows/deploy.yml"
 SIGNER_REF = "refs/heads/main"
 
@@ -208,23 +209,24 @@ def attest_verify(session: nox.Session) -> None:
     """Verifies an image digest's build provenance attestation: made by this repository's
     deploy.yml on main, from commit SHA, on a GitHub-hosted runner; fails otherwise.
     `nox -s attest-verify -- --image <registry>/hello --digest sha256:... --sha <sha>`.
-    Needs the GitHub CLI (logged in, or GH_TOKEN) and docker credentials for the registry."""
+    Runs the GitHub CLI pinned in mise.toml (built from the Go module proxy on first use
+    where mise has not installed it), logged in or with GH_TOKEN, and needs docker
+    credentials for the registry."""
     args = session_args(session).parse()
     if not args.repo:
         session.error("name the repository that built the image: --repo OWNER/NAME")
-    gh = shutil.which("gh")
-    if not gh:
-        session.error("the GitHub CLI (gh) is missing: install it from https://cli.github.com")
+    gh = tool(session, "gh")
+    identity = f"https://github.com/{args.repo}/{SIGNER_WORKFLOW}@{SIGNER_REF}"
     session.run(
         gh, "attestation", "verify", f"oci://{args.image}@{args.digest}",
         "--repo", args.repo,
-        "--signer-workflow", f"{args.repo}/{SIGNER_WORKFLOW}",
+        "--cert-identity", identity,
         "--source-ref", SIGNER_REF,
         "--source-digest", args.sha,
         "--deny-self-hosted-runners",
         external=True,
     )  # fmt: skip
-    session.log(f"{args.digest}: provenance verified ({SIGNER_WORKFLOW} on {SIGNER_REF})")
+    session.log(f"{args.digest}: provenance verified (signed by {identity})")
 
 
 # --- releases: thin wrappers over hello-release (infra/release); arguments go through posargs ---
