@@ -326,6 +326,26 @@ def env_break_lock(session: nox.Session) -> None:
     _hello_release(session, "break-lock")
 
 
+# Applies move forward only (docs/runbooks/stale-lock.md#applies-move-forward-only): the
+# apply jobs check under the lock before they apply and record at the end.
+
+
+@nox.session(name="apply-check")
+def apply_check(session: nox.Session) -> None:
+    """Refuses unless the checkout's HEAD is the commit last applied to the environment or a
+    descendant of it (any commit before the first apply is recorded):
+    `nox -s apply-check -- --env prod --state-bucket BUCKET`."""
+    _hello_release(session, "apply-check")
+
+
+@nox.session(name="apply-record")
+def apply_record(session: nox.Session) -> None:
+    """Records the checkout's HEAD as the commit last applied to the environment (an admin,
+    after applying by hand): `nox -s apply-record -- --env prod --state-bucket BUCKET
+    --run-id manual-alice`."""
+    _hello_release(session, "apply-record")
+
+
 @nox.session
 def publish(session: nox.Session) -> None:
     """Pushes a local image to ECR: `nox -s publish -- --image hello:<sha> --sha <sha>`."""

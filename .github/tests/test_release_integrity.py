@@ -529,6 +529,40 @@ def test_only_the_jobs_that_change_an_environment_lock_it_and_none_breaks_a_lock
     assert jobs_running("nox -s env-break-lock") == []
 
 
+# --- infra: applies move forward only ---------------------------------------------------
+
+APPLIES = "nox -s apply -- "
+
+
+@pytest.mark.parametrize(("name", "job_id", "job"), job_params(jobs_running(APPLIES)))
+def test_each_apply_checks_it_moves_forward_under_the_lock_and_records_after_it(
+    name: str, job_id: str, job: Job
+) -> None:
+    found = steps(job)
+    lock, unlock = session_step(job, "env-lock"), session_step(job, "env-unlock")
+    check, record = session_step(job, "apply-check"), session_step(job, "apply-record")
+    apply = session_step(job, "apply")
+    # Checked under the lock before the apply; recorded after it, still under the lock, and
+    # only when it succeeded (the lock test: nothing before the release has an `if:`).
+    assert lock < check < apply < record < unlock, f"{name}:{job_id}"
+    assert "if" not in found[check], f"{name}:{job_id}"
+    assert "if" not in found[record], f"{name}:{job_id}"
+    environment = str(job["environment"]).removesuffix("-infra")
+    assert locked_environment(job, found[check]) == environment, f"{name}:{job_id}"
+    assert locked_environment(job, found[record]) == environment, f"{name}:{job_id}"
+    # The check follows the history back to the last applied commit.
+    for checkout in steps_using(job, CHECKOUT):
+        assert checkout["with"].get("fetch-depth") == 0, f"{name}:{job_id}"
+        assert "ref" not in checkout["with"], "the checkout is the commit that triggered the run"
+
+
+def test_only_the_apply_jobs_check_and_record_the_last_applied_commit() -> None:
+    applies = where(jobs_running(APPLIES))
+    assert applies == ["infra.yml:apply-dev", "infra.yml:apply-prod"]
+    assert where(jobs_running("nox -s apply-check ")) == applies
+    assert where(jobs_running("nox -s apply-record ")) == applies
+
+
 # --- infra: prod applies the plan that was saved and shown -----------------------------
 
 
