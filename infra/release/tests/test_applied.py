@@ -12,6 +12,7 @@ from typing import Any
 import boto3
 import pytest
 from moto import mock_aws
+from moto.core import set_initial_no_auth_action_count
 
 from hello_release.lock import HOLDER_VARIABLES
 
@@ -211,6 +212,37 @@ def test_a_directory_that_is_not_a_checkout_is_refused(
     result = run("apply-check", "--env", "dev", "--repo-dir", str(tmp_path))
 
     assert_refused(result, f"{tmp_path} is not a git checkout with a commit checked out")
+
+
+# The three IAM calls that make the role's credentials go unchecked; every call after them
+# is authorized against its policy.
+@set_initial_no_auth_action_count(3)
+def test_a_role_that_may_not_list_the_record_is_refused_not_taken_for_a_first_apply(
+    s3: Any, run: Run, job: Job, checkout: Checkout, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    iam = boto3.client("iam")
+    iam.create_user(UserName="infra")
+    may_write_the_record = {
+        "Effect": "Allow",
+        "Action": ["s3:GetObject", "s3:PutObject"],
+        "Resource": f"arn:aws:s3:::{BUCKET}/{KEY}",
+    }
+    iam.put_user_policy(
+        UserName="infra",
+        PolicyName="lock",
+        PolicyDocument=json.dumps({"Version": "2012-10-17", "Statement": [may_write_the_record]}),
+    )
+    key = iam.create_access_key(UserName="infra")["AccessKey"]
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", key["AccessKeyId"])
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", key["SecretAccessKey"])
+    job("101")
+    checkout(SHA_B)
+
+    result = run("apply-check", "--env", "dev")
+
+    assert result.code == 1
+    assert "AWS ListObjectsV2 failed: AccessDenied" in result.err
+    assert "first apply" not in result.out
 
 
 @pytest.mark.parametrize(
