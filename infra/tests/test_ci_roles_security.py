@@ -698,10 +698,10 @@ def test_infra_role_writes_s3_only_in_its_state_keys_and_its_access_log_bucket(
     bucket = access_log_bucket(layout)
     state = f"arn:aws:s3:::hello-platform-tfstate-{account}"
     state_keys, lock = f"{state}/{env}/*", f"{state}/locks/{env}.lock"
+    applied = f"{state}/locks/{env}.applied"
+    allowed = {state_keys, lock, applied, bucket, f"{bucket}/*"}
     for statement in writes(DOCS[layout]["infra"], "s3"):
-        assert set(as_list(statement["Resource"])) <= {state_keys, lock, bucket, f"{bucket}/*"}, (
-            statement["Sid"]
-        )
+        assert set(as_list(statement["Resource"])) <= allowed, statement["Sid"]
     # The plan reads the bucket's settings and lists it (HeadBucket), no other bucket.
     read = by_sid(DOCS[layout]["platform_read"], "LogBucketSettingsRead")
     assert read["Resource"] == bucket
