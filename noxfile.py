@@ -198,7 +198,8 @@ def apply(session: nox.Session) -> None:
 
 # --- provenance: the build's attestation, checked before prod runs an image -------------
 
-# The one workflow and ref allowed to have built what prod runs.
+# The one workflow and ref allowed to have built what prod runs: the certificate identity
+# (its SubjectAlternativeName) `gh attestation verify` must find exactly, not as a pattern.
 SIGNER_WORKFLOW = ".github/workflows/deploy.yml"
 SIGNER_REF = "refs/heads/main"
 
@@ -208,23 +209,24 @@ def attest_verify(session: nox.Session) -> None:
     """Verifies an image digest's build provenance attestation: made by this repository's
     deploy.yml on main, from commit SHA, on a GitHub-hosted runner; fails otherwise.
     `nox -s attest-verify -- --image <registry>/hello --digest sha256:... --sha <sha>`.
-    Needs the GitHub CLI (logged in, or GH_TOKEN) and docker credentials for the registry."""
+    Runs the GitHub CLI pinned in mise.toml (built from the Go module proxy on first use
+    where mise has not installed it), logged in or with GH_TOKEN, and needs docker
+    credentials for the registry."""
     args = session_args(session).parse()
     if not args.repo:
         session.error("name the repository that built the image: --repo OWNER/NAME")
-    gh = shutil.which("gh")
-    if not gh:
-        session.error("the GitHub CLI (gh) is missing: install it from https://cli.github.com")
+    gh = tool(session, "gh")
+    identity = f"https://github.com/{args.repo}/{SIGNER_WORKFLOW}@{SIGNER_REF}"
     session.run(
         gh, "attestation", "verify", f"oci://{args.image}@{args.digest}",
         "--repo", args.repo,
-        "--signer-workflow", f"{args.repo}/{SIGNER_WORKFLOW}",
+        "--cert-identity", identity,
         "--source-ref", SIGNER_REF,
         "--source-digest", args.sha,
         "--deny-self-hosted-runners",
         external=True,
     )  # fmt: skip
-    session.log(f"{args.digest}: provenance verified ({SIGNER_WORKFLOW} on {SIGNER_REF})")
+    session.log(f"{args.digest}: provenance verified (signed by {identity})")
 
 
 # --- releases: thin wrappers over hello-release (infra/release); arguments go through posargs ---
@@ -322,6 +324,26 @@ def env_break_lock(session: nox.Session) -> None:
     """Removes a stale lock, only while its ETag is still the one shown (an admin, once its
     run is over): `nox -s env-break-lock -- --env prod --state-bucket BUCKET --etag ETAG`."""
     _hello_release(session, "break-lock")
+
+
+# Applies move forward only (docs/runbooks/stale-lock.md#applies-move-forward-only): the
+# apply jobs check under the lock before they apply and record at the end.
+
+
+@nox.session(name="apply-check")
+def apply_check(session: nox.Session) -> None:
+    """Refuses unless the checkout's HEAD is the commit last applied to the environment or a
+    descendant of it (any commit before the first apply is recorded):
+    `nox -s apply-check -- --env prod --state-bucket BUCKET`."""
+    _hello_release(session, "apply-check")
+
+
+@nox.session(name="apply-record")
+def apply_record(session: nox.Session) -> None:
+    """Records the checkout's HEAD as the commit last applied to the environment (an admin,
+    after applying by hand): `nox -s apply-record -- --env prod --state-bucket BUCKET
+    --run-id manual-alice`."""
+    _hello_release(session, "apply-record")
 
 
 @nox.session

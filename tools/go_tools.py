@@ -33,6 +33,10 @@ GO_TOOLS = {
     "tflint": ("tflint", "github.com/terraform-linters/tflint", ".", ""),
     "terraform-docs": ("terraform-docs", "github.com/terraform-docs/terraform-docs", ".", ""),
     "actionlint": ("actionlint", "github.com/rhysd/actionlint", "./cmd/actionlint", ""),
+    "gh": (
+        "gh", "github.com/cli/cli/v2", "./cmd/gh",
+        "-X github.com/cli/cli/v2/internal/build.Version={version}",
+    ),
 }  # fmt: skip
 
 

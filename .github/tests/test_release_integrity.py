@@ -43,7 +43,7 @@ from workflow_files import (
     where,
 )
 
-from tools.project import ENVIRONMENTS
+from tools.project import ENVIRONMENTS, pinned_versions
 
 ECR_LOGIN = "aws-actions/amazon-ecr-login"
 PROVENANCE = "actions/attest-build-provenance"
@@ -529,6 +529,40 @@ def test_only_the_jobs_that_change_an_environment_lock_it_and_none_breaks_a_lock
     assert jobs_running("nox -s env-break-lock") == []
 
 
+# --- infra: applies move forward only ---------------------------------------------------
+
+APPLIES = "nox -s apply -- "
+
+
+@pytest.mark.parametrize(("name", "job_id", "job"), job_params(jobs_running(APPLIES)))
+def test_each_apply_checks_it_moves_forward_under_the_lock_and_records_after_it(
+    name: str, job_id: str, job: Job
+) -> None:
+    found = steps(job)
+    lock, unlock = session_step(job, "env-lock"), session_step(job, "env-unlock")
+    check, record = session_step(job, "apply-check"), session_step(job, "apply-record")
+    apply = session_step(job, "apply")
+    # Checked under the lock before the apply; recorded after it, still under the lock, and
+    # only when it succeeded (the lock test: nothing before the release has an `if:`).
+    assert lock < check < apply < record < unlock, f"{name}:{job_id}"
+    assert "if" not in found[check], f"{name}:{job_id}"
+    assert "if" not in found[record], f"{name}:{job_id}"
+    environment = str(job["environment"]).removesuffix("-infra")
+    assert locked_environment(job, found[check]) == environment, f"{name}:{job_id}"
+    assert locked_environment(job, found[record]) == environment, f"{name}:{job_id}"
+    # The check follows the history back to the last applied commit.
+    for checkout in steps_using(job, CHECKOUT):
+        assert checkout["with"].get("fetch-depth") == 0, f"{name}:{job_id}"
+        assert "ref" not in checkout["with"], "the checkout is the commit that triggered the run"
+
+
+def test_only_the_apply_jobs_check_and_record_the_last_applied_commit() -> None:
+    applies = where(jobs_running(APPLIES))
+    assert applies == ["infra.yml:apply-dev", "infra.yml:apply-prod"]
+    assert where(jobs_running("nox -s apply-check ")) == applies
+    assert where(jobs_running("nox -s apply-record ")) == applies
+
+
 # --- infra: prod applies the plan that was saved and shown -----------------------------
 
 
@@ -581,16 +615,18 @@ DIGEST = "sha256:" + "ab" * 32
 IMAGE = "123456789012.dkr.ecr.eu-west-1.amazonaws.com/hello"
 
 
-def nox_session(*args: str, path: str | None = None) -> subprocess.CompletedProcess[str]:
+def nox_session(
+    *args: str, path: str | None = None, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
     assert NOX
-    env = {key: value for key, value in os.environ.items() if not key.startswith("NOX")}
-    env.pop("GITHUB_REPOSITORY", None)
+    run_env = {key: value for key, value in os.environ.items() if not key.startswith("NOX")}
+    run_env.pop("GITHUB_REPOSITORY", None)
     if path is not None:
-        env["PATH"] = path
+        run_env["PATH"] = path
     return subprocess.run(
         [NOX, "--no-venv", "-f", str(ROOT / "noxfile.py"), "-s", *args],
         cwd=ROOT,
-        env=env,
+        env=run_env | (env or {}),
         capture_output=True,
         text=True,
         check=False,
@@ -598,17 +634,38 @@ def nox_session(*args: str, path: str | None = None) -> subprocess.CompletedProc
     )
 
 
+GH = pinned_versions()["gh"]
+
+
+class FakeGh:
+    """The GitHub CLI pinned in mise.toml as the attest-verify session finds it built in
+    the tools cache: it records its arguments in `log` and exits with the code in
+    `exit_code`. First on PATH is a `gh` of another version (what a runner ships), which
+    records its arguments in `other_log`."""
+
+    def __init__(self, tmp_path: Path) -> None:
+        cache, on_path = tmp_path / "tools", tmp_path / "bin"
+        self.log, self.other_log = tmp_path / "gh-args", tmp_path / "other-gh-args"
+        self.exit_code = tmp_path / "exit-code"
+        self.exit_code.write_text("0")
+        self._program(cache / "gh" / GH / "bin", GH, self.log)
+        self._program(on_path, "2.40.0", self.other_log)
+        self.env = {"HELLO_TOOLS_CACHE": str(cache), "PATH": f"{on_path}:{os.environ['PATH']}"}
+
+    def _program(self, bin_dir: Path, version: str, log: Path) -> None:
+        bin_dir.mkdir(parents=True)
+        gh = bin_dir / "gh"
+        gh.write_text(
+            "#!/bin/sh\n"
+            f'[ "$1" = --version ] && echo "gh version {version} (2026-01-01)" && exit 0\n'
+            f'printf "%s\\n" "$@" > {log}\nexit $(cat {self.exit_code})\n'
+        )
+        gh.chmod(0o755)
+
+
 @pytest.fixture
-def fake_gh(tmp_path: Path) -> tuple[Path, Path]:
-    """A `gh` that records its arguments and exits with the code in ./exit-code."""
-    bin_dir = tmp_path / "bin"
-    bin_dir.mkdir()
-    log = tmp_path / "gh-args"
-    gh = bin_dir / "gh"
-    gh.write_text(f'#!/bin/sh\nprintf "%s\\n" "$@" > {log}\nexit $(cat {tmp_path}/exit-code)\n')
-    gh.chmod(0o755)
-    (tmp_path / "exit-code").write_text("0")
-    return bin_dir, log
+def fake_gh(tmp_path: Path) -> FakeGh:
+    return FakeGh(tmp_path)
 
 
 def verify_args(*extra: str) -> tuple[str, ...]:
@@ -616,35 +673,42 @@ def verify_args(*extra: str) -> tuple[str, ...]:
 
 
 @needs_nox
-def test_attest_verify_pins_workflow_ref_and_commit(fake_gh: tuple[Path, Path]) -> None:
-    bin_dir, log = fake_gh
-    result = nox_session(
-        *verify_args("--repo", "acme/hello-platform"), path=f"{bin_dir}:{os.environ['PATH']}"
-    )
+def test_attest_verify_pins_the_exact_signer_identity_ref_and_commit(fake_gh: FakeGh) -> None:
+    result = nox_session(*verify_args("--repo", "acme/hello-platform"), env=fake_gh.env)
     assert result.returncode == 0, result.stderr
-    assert log.read_text().splitlines() == [
+    assert fake_gh.log.read_text().splitlines() == [
         "attestation",
         "verify",
         f"oci://{IMAGE}@{DIGEST}",
         "--repo",
         "acme/hello-platform",
-        "--signer-workflow",
-        "acme/hello-platform/.github/workflows/deploy.yml",
+        # The certificate's identity, matched exactly: no pattern, which older gh releases
+        # made of --signer-workflow without anchoring it.
+        "--cert-identity",
+        "https://github.com/acme/hello-platform/.github/workflows/deploy.yml@refs/heads/main",
         "--source-ref",
         "refs/heads/main",
         "--source-digest",
         COMMIT,
         "--deny-self-hosted-runners",
     ]
+    assert "provenance verified (signed by https://github.com/acme/hello-platform/" in (
+        result.stderr
+    )
 
 
 @needs_nox
-def test_attest_verify_fails_when_gh_does(fake_gh: tuple[Path, Path]) -> None:
-    bin_dir, _log = fake_gh
-    (bin_dir.parent / "exit-code").write_text("1")
-    result = nox_session(
-        *verify_args("--repo", "acme/hello-platform"), path=f"{bin_dir}:{os.environ['PATH']}"
-    )
+def test_attest_verify_runs_the_pinned_gh_not_the_one_on_path(fake_gh: FakeGh) -> None:
+    result = nox_session(*verify_args("--repo", "acme/hello-platform"), env=fake_gh.env)
+    assert result.returncode == 0, result.stderr
+    assert fake_gh.log.exists()
+    assert not fake_gh.other_log.exists(), "the gh on PATH is not the version mise.toml pins"
+
+
+@needs_nox
+def test_attest_verify_fails_when_gh_does(fake_gh: FakeGh) -> None:
+    fake_gh.exit_code.write_text("1")
+    result = nox_session(*verify_args("--repo", "acme/hello-platform"), env=fake_gh.env)
     assert result.returncode != 0
     assert "provenance verified" not in result.stderr
 
@@ -665,13 +729,12 @@ def test_attest_verify_fails_when_gh_does(fake_gh: tuple[Path, Path]) -> None:
     ],
 )  # fmt: skip
 def test_attest_verify_rejects_bad_arguments(
-    fake_gh: tuple[Path, Path], args: tuple[str, ...], message: str
+    fake_gh: FakeGh, args: tuple[str, ...], message: str
 ) -> None:
-    bin_dir, log = fake_gh
-    result = nox_session(*args, path=f"{bin_dir}:{os.environ['PATH']}")
+    result = nox_session(*args, env=fake_gh.env)
     assert result.returncode != 0
     assert message in result.stderr
-    assert not log.exists(), "gh must not run on bad arguments"
+    assert not fake_gh.log.exists(), "gh must not run on bad arguments"
 
 
 def units(environment: str) -> list[str]:

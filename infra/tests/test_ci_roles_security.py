@@ -540,13 +540,15 @@ def test_state_access_is_limited_to_the_environment_keys(layout: str) -> None:
     account, env = account_of(layout), env_of(layout)
     bucket = f"arn:aws:s3:::hello-platform-tfstate-{account}"
     keys, lock = f"{bucket}/{env}/*", f"{bucket}/locks/{env}.lock"
+    applied = f"{bucket}/locks/{env}.applied"
     read, infra = DOCS[layout]["platform_read"], DOCS[layout]["infra"]
     assert s3_object_resources(read, bucket) == {"s3:GetObject": {keys}}
-    # The state, and the environment lock outside it (its own tofu test: lock.tf).
+    # The state, and the environment lock and last applied commit outside it (their own
+    # tofu test: lock.tf).
     assert s3_object_resources(infra, bucket) == {
-        "s3:GetObject": {keys, lock},
+        "s3:GetObject": {keys, lock, applied},
         "s3:DeleteObject": {keys, lock},
-        "s3:PutObject": {keys, lock},
+        "s3:PutObject": {keys, lock, applied},
     }
     assert s3_object_resources(DOCS[layout]["deploy"], bucket) == {
         action: {lock} for action in ("s3:GetObject", "s3:DeleteObject", "s3:PutObject")
@@ -731,10 +733,10 @@ def test_infra_role_writes_s3_only_in_its_state_keys_and_its_access_log_bucket(
     bucket = access_log_bucket(layout)
     state = f"arn:aws:s3:::hello-platform-tfstate-{account}"
     state_keys, lock = f"{state}/{env}/*", f"{state}/locks/{env}.lock"
+    applied = f"{state}/locks/{env}.applied"
+    allowed = {state_keys, lock, applied, bucket, f"{bucket}/*"}
     for statement in writes(DOCS[layout]["infra"], "s3"):
-        assert set(as_list(statement["Resource"])) <= {state_keys, lock, bucket, f"{bucket}/*"}, (
-            statement["Sid"]
-        )
+        assert set(as_list(statement["Resource"])) <= allowed, statement["Sid"]
     # The plan reads the bucket's settings and lists it (HeadBucket), no other bucket.
     read = by_sid(DOCS[layout]["platform_read"], "LogBucketSettingsRead")
     assert read["Resource"] == bucket

@@ -72,3 +72,13 @@ def test_the_release_tool_takes_the_lock_the_ci_roles_may_write(layout: str) -> 
             s for s in found[f"{role}.inline.lock"]["Statement"] if s["Sid"] == "EnvironmentLock"
         ]
         assert statement["Resource"] == lock, role
+
+
+@pytest.mark.parametrize("layout", sorted(CI_ROLES_LAYOUTS))
+def test_the_release_tool_records_the_last_apply_where_the_infra_role_may(layout: str) -> None:
+    variables = CI_ROLES_LAYOUTS[layout]
+    found = documents("ci-roles-policies", variables)
+    bucket, key = variables["state_bucket"], NAMES.applied_key(variables["environment"])
+    statements = {s["Sid"]: s for s in found["infra.inline.lock"]["Statement"]}
+    assert statements["LastApplied"]["Resource"] == f"arn:aws:s3:::{bucket}/{key}"
+    assert statements["LastAppliedList"]["Condition"] == {"StringEquals": {"s3:prefix": key}}

@@ -230,7 +230,7 @@ def test_every_release_session_has_a_documented_example() -> None:
     assert set(RELEASE_SESSIONS) == {
         "deploy", "verify", "promote", "rollback", "rollback-target", "status", "publish",
         "env-lock", "env-unlock", "env-lock-status", "env-break-lock",
-        "copy-image",
+        "apply-check", "apply-record", "copy-image",
     }  # fmt: skip
     assert examples >= set(RELEASE_SESSIONS)
     assert {c.path for c in DOCUMENTED} >= {

@@ -23,6 +23,7 @@ locals {
     infra_logs     = local.infra_log_denies
     release_reader = local.release_reader
     lock           = local.environment_lock
+    infra_lock     = local.infra_lock
   } : key => jsonencode({ Version = "2012-10-17", Statement = statements }) }
 }
 
@@ -37,7 +38,7 @@ output "roles" {
       infra = {
         trust = local.github_trust["infra"]
         inline = merge(
-          { state = local.document["infra_state"], iam = local.document["infra_iam"], lock = local.document["lock"] },
+          { state = local.document["infra_state"], iam = local.document["infra_iam"], lock = local.document["infra_lock"] },
           # With deletion protection: what the role may never do to the environment's logs.
           var.deletion_protection ? { logs = local.document["infra_logs"] } : {},
         )

@@ -31,6 +31,7 @@ from moto.core.responses import ActionResult
 from moto.ecr.responses import ECRResponse
 
 from hello_release import cli, soak, wait
+from hello_release.lock import HOLDER_VARIABLES
 
 ACCOUNT = "123456789012"  # moto's default account
 REGION = "eu-west-1"
@@ -41,6 +42,13 @@ SHA_A = "d3da9d0ff8ce04e7f41c3d37e504e429afe0b290"
 SHA_B = "cbfaf3a63171f178f0eca92eaa503eb2c15309db"
 SHA_C = "12d4aff7d68bd55e8683e92ef8821dee65483f70"
 DESIRED = 2
+# The state bucket, which holds the environment locks and the last applied commits.
+STATE_BUCKET = "hello-platform-tfstate-123456789012"
+# What GitHub Actions sets besides a run's own variables (HOLDER_VARIABLES).
+GITHUB_SERVER = {
+    "GITHUB_SERVER_URL": "https://github.com",
+    "GITHUB_REPOSITORY": "example-org/hello",
+}
 
 Outcome = Literal["complete", "circuit-breaker", "alarm-rollback", "stuck"]
 # The wall clock the scheduler keeps (deployment times; promote's soak reads it).
@@ -359,6 +367,28 @@ def _clean_environment(monkeypatch: pytest.MonkeyPatch, history: Path) -> None:
     # The one region variable boto3 reads (docs/runbooks/deploy.md).
     monkeypatch.setenv("AWS_DEFAULT_REGION", REGION)
     monkeypatch.delenv("AWS_REGION", raising=False)
+
+
+@pytest.fixture
+def outside_actions(monkeypatch: pytest.MonkeyPatch) -> None:
+    """No run and no state bucket unless a test says so (the tests may run inside Actions)."""
+    for name in [*HOLDER_VARIABLES.values(), *GITHUB_SERVER, "GITHUB_RUN_ID", "HELLO_STATE_BUCKET"]:
+        monkeypatch.delenv(name, raising=False)
+
+
+@pytest.fixture
+def s3() -> Iterator[Any]:
+    """The state bucket on moto's S3 as bootstrap creates it: versioned, so a released lock
+    leaves a delete marker behind."""
+    with mock_aws():
+        client = boto3.client("s3")
+        client.create_bucket(
+            Bucket=STATE_BUCKET, CreateBucketConfiguration={"LocationConstraint": REGION}
+        )
+        client.put_bucket_versioning(
+            Bucket=STATE_BUCKET, VersioningConfiguration={"Status": "Enabled"}
+        )
+        yield client
 
 
 @pytest.fixture

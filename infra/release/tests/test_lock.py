@@ -5,48 +5,24 @@ and removed by an admin only while its ETag is the one they were shown."""
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
-import boto3
 import pytest
-from moto import mock_aws
 
 from hello_release import lock
-from hello_release.lock import HOLDER_VARIABLES
 
-from .conftest import REGION, SHA_A, Run
+from .conftest import GITHUB_SERVER, SHA_A, STATE_BUCKET, Run
 
-BUCKET = "hello-platform-tfstate-123456789012"
+pytestmark = pytest.mark.usefixtures("outside_actions")
+BUCKET = STATE_BUCKET
 KEY = "locks/dev.lock"
 RUNBOOK = "docs/runbooks/stale-lock.md"
 WORKFLOW = "example-org/hello-platform/.github/workflows/deploy.yml@refs/heads/main"
-# What GitHub Actions sets besides the run's variables (HOLDER_VARIABLES).
-SERVER = {"GITHUB_SERVER_URL": "https://github.com", "GITHUB_REPOSITORY": "example-org/hello"}
 
 Job = Callable[..., None]
 # A lock's holder record and its ETag.
 Taken = tuple[dict[str, str], str]
-
-
-@pytest.fixture(autouse=True)
-def _outside_actions(monkeypatch: pytest.MonkeyPatch) -> None:
-    """No run and no bucket unless a test says so (the tests may run inside Actions)."""
-    for name in [*HOLDER_VARIABLES.values(), *SERVER, "GITHUB_RUN_ID", "HELLO_STATE_BUCKET"]:
-        monkeypatch.delenv(name, raising=False)
-
-
-@pytest.fixture
-def s3() -> Iterator[Any]:
-    """The state bucket as bootstrap creates it: versioned, so a released lock leaves a
-    delete marker behind."""
-    with mock_aws():
-        client = boto3.client("s3")
-        client.create_bucket(
-            Bucket=BUCKET, CreateBucketConfiguration={"LocationConstraint": REGION}
-        )
-        client.put_bucket_versioning(Bucket=BUCKET, VersioningConfiguration={"Status": "Enabled"})
-        yield client
 
 
 @pytest.fixture
@@ -55,7 +31,7 @@ def job(monkeypatch: pytest.MonkeyPatch) -> Job:
 
     def running(run_id: str, attempt: str = "1") -> None:
         values = {
-            **SERVER,
+            **GITHUB_SERVER,
             "GITHUB_RUN_ID": run_id,
             "GITHUB_RUN_ATTEMPT": attempt,
             "GITHUB_WORKFLOW_REF": WORKFLOW,

@@ -199,7 +199,9 @@ run "dev" {
 
 # The environment lock (lock.tf): only the environment's deploy and infra roles may take
 # or release it; no role of the environment may write the other environment's lock, which
-# lies in the same bucket when both share an account.
+# lies in the same bucket when both share an account. The record of the last applied
+# commit beside it: only the infra role may write it (a deploy role could otherwise let an
+# old commit be applied again), and it never deletes it.
 run "dev_lock" {
   command = apply
 
@@ -211,8 +213,10 @@ run "dev_lock" {
     roles            = run.dev.roles
     managed_policies = run.dev.managed_policies
     objects = {
-      own   = "arn:aws:s3:::state-111111111111/locks/dev.lock"
-      other = "arn:aws:s3:::state-111111111111/locks/prod.lock"
+      own           = "arn:aws:s3:::state-111111111111/locks/dev.lock"
+      other         = "arn:aws:s3:::state-111111111111/locks/prod.lock"
+      applied       = "arn:aws:s3:::state-111111111111/locks/dev.applied"
+      other_applied = "arn:aws:s3:::state-111111111111/locks/prod.applied"
     }
   }
 
@@ -224,6 +228,16 @@ run "dev_lock" {
   assert {
     condition     = jsonencode(output.writers.other) == jsonencode({ "s3:DeleteObject" = [], "s3:PutObject" = [] })
     error_message = "a dev role may write prod's lock: ${jsonencode(output.writers.other)}"
+  }
+
+  assert {
+    condition     = jsonencode(output.writers.applied) == jsonencode({ "s3:DeleteObject" = [], "s3:PutObject" = ["infra"] })
+    error_message = "a role other than dev's infra role may write the commit last applied to dev, or the infra role may not: ${jsonencode(output.writers.applied)}"
+  }
+
+  assert {
+    condition     = jsonencode(output.writers.other_applied) == jsonencode({ "s3:DeleteObject" = [], "s3:PutObject" = [] })
+    error_message = "a dev role may write the commit last applied to prod: ${jsonencode(output.writers.other_applied)}"
   }
 }
 
@@ -302,13 +316,19 @@ run "prod_own_account_lock" {
     roles            = run.prod_own_account.roles
     managed_policies = run.prod_own_account.managed_policies
     objects = {
-      own = "arn:aws:s3:::state-222222222222/locks/prod.lock"
+      own     = "arn:aws:s3:::state-222222222222/locks/prod.lock"
+      applied = "arn:aws:s3:::state-222222222222/locks/prod.applied"
     }
   }
 
   assert {
     condition     = jsonencode(output.writers.own) == jsonencode({ "s3:DeleteObject" = ["deploy", "infra"], "s3:PutObject" = ["deploy", "infra"] })
     error_message = "a role other than prod's deploy and infra roles may take or release prod's lock: ${jsonencode(output.writers.own)}"
+  }
+
+  assert {
+    condition     = jsonencode(output.writers.applied) == jsonencode({ "s3:DeleteObject" = [], "s3:PutObject" = ["infra"] })
+    error_message = "a role other than prod's infra role may write the commit last applied to prod, or the infra role may not: ${jsonencode(output.writers.applied)}"
   }
 }
 
@@ -355,8 +375,10 @@ run "prod_shared_account_lock" {
     roles            = run.prod_shared_account.roles
     managed_policies = run.prod_shared_account.managed_policies
     objects = {
-      own   = "arn:aws:s3:::state-111111111111/locks/prod.lock"
-      other = "arn:aws:s3:::state-111111111111/locks/dev.lock"
+      own           = "arn:aws:s3:::state-111111111111/locks/prod.lock"
+      other         = "arn:aws:s3:::state-111111111111/locks/dev.lock"
+      applied       = "arn:aws:s3:::state-111111111111/locks/prod.applied"
+      other_applied = "arn:aws:s3:::state-111111111111/locks/dev.applied"
     }
   }
 
@@ -368,6 +390,16 @@ run "prod_shared_account_lock" {
   assert {
     condition     = jsonencode(output.writers.other) == jsonencode({ "s3:DeleteObject" = [], "s3:PutObject" = [] })
     error_message = "a prod role may write dev's lock in the shared bucket: ${jsonencode(output.writers.other)}"
+  }
+
+  assert {
+    condition     = jsonencode(output.writers.applied) == jsonencode({ "s3:DeleteObject" = [], "s3:PutObject" = ["infra"] })
+    error_message = "a role other than prod's infra role may write the commit last applied to prod, or the infra role may not: ${jsonencode(output.writers.applied)}"
+  }
+
+  assert {
+    condition     = jsonencode(output.writers.other_applied) == jsonencode({ "s3:DeleteObject" = [], "s3:PutObject" = [] })
+    error_message = "a prod role may write the commit last applied to dev: ${jsonencode(output.writers.other_applied)}"
   }
 }
 

@@ -221,6 +221,17 @@ def parser() -> Parser:
     lock_target(sub, run=False)
     sub.add_argument("--etag", required=True, type=_etag, help="as lock-status prints it")
 
+    # The last applied commit (applied.py), next to the lock: the checkout's HEAD is applied.
+    sub = command(
+        "apply-check", "refuse unless HEAD is the commit last applied to the environment or a"
+        " descendant of it (any commit when none is recorded yet)",
+    )  # fmt: skip
+    lock_target(sub, run=False)
+    repo_dir(sub)
+    sub = command("apply-record", "record HEAD as the commit last applied to the environment")
+    lock_target(sub)
+    repo_dir(sub)
+
     sub = command(
         "copy-image",
         "copy the image the build pushed for SHA into an environment's own repository, by"

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 import boto3
 from botocore.exceptions import BotoCoreError, ClientError, NoCredentialsError, NoRegionError
 
-from hello_release import alarms, ecr, ecs, history, lock, soak, wait
+from hello_release import alarms, applied, ecr, ecs, history, lock, soak, wait
 from hello_release.arguments import parser
 from hello_release.errors import Changes, ReleaseError
 from hello_release.names import (
@@ -371,6 +371,7 @@ COMMANDS: dict[str, Command] = {
     "publish": publish_command,
     "copy-image": copy_image,
     **lock.COMMANDS,
+    **applied.COMMANDS,
 }
 
 

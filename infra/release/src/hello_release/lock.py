@@ -214,24 +214,24 @@ def break_lock(s3: Any, bucket: str, env: str, etag: str) -> None:
     print(f"removed the {env} lock of {describe(held.holder)}")
 
 
-def _s3() -> Any:
+def s3_client() -> Any:
     return boto3.session.Session().client("s3")
 
 
 def lock_command(args: argparse.Namespace, changes: Changes) -> None:
-    take(_s3(), args.state_bucket, args.env, args.run_id)
+    take(s3_client(), args.state_bucket, args.env, args.run_id)
 
 
 def unlock_command(args: argparse.Namespace, changes: Changes) -> None:
-    release(_s3(), args.state_bucket, args.env, args.run_id)
+    release(s3_client(), args.state_bucket, args.env, args.run_id)
 
 
 def status_command(args: argparse.Namespace, changes: Changes) -> None:
-    show(_s3(), args.state_bucket, args.env)
+    show(s3_client(), args.state_bucket, args.env)
 
 
 def break_command(args: argparse.Namespace, changes: Changes) -> None:
-    break_lock(_s3(), args.state_bucket, args.env, args.etag)
+    break_lock(s3_client(), args.state_bucket, args.env, args.etag)
 
 
 COMMANDS = {

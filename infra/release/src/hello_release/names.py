@@ -2,9 +2,9 @@
 
 The release tool is a package of its own, so it keeps its own copy of these facts; their
 home is infra/live (the environments are its folders with an env.hcl, the names are
-`resource_names` in common.hcl) and ci-roles-policies (the lock's key, which only the
-environment's roles may write), and infra/tests/test_release_names.py fails when they
-disagree.
+`resource_names` in common.hcl) and ci-roles-policies (the keys of the lock and of the
+last applied commit, which only the environment's roles may write), and
+infra/tests/test_release_names.py fails when they disagree.
 """
 
 from __future__ import annotations
@@ -27,6 +27,12 @@ def lock_key(env: str) -> str:
     """The environment lock's object in the environment's state bucket (hello_release/lock.py):
     outside every unit's state, whose keys are `<env>/<unit>/...`."""
     return f"locks/{env}.lock"
+
+
+def applied_key(env: str) -> str:
+    """The record of the last commit applied to the environment (hello_release/applied.py),
+    next to its lock."""
+    return f"locks/{env}.applied"
 
 
 def resource(env: str) -> str:
