@@ -18,6 +18,7 @@ from typing import Any
 import pytest
 
 from tools.iam_lint import lint, suppression_for
+from tools.infra_checks import ADMIN_UNITS
 from tools.policy_cases import BUILD_REPOSITORY_ARN as REPOSITORY
 from tools.policy_cases import (
     CASES,
@@ -506,7 +507,10 @@ def test_state_access_is_limited_to_the_environment_keys(layout: str) -> None:
     bucket = f"arn:aws:s3:::hello-platform-tfstate-{account}"
     keys, lock = f"{bucket}/{env}/*", f"{bucket}/locks/{env}.lock"
     read, infra = DOCS[layout]["platform_read"], DOCS[layout]["infra"]
+    admin = {f"{bucket}/{env}/{unit}/*" for unit in ADMIN_UNITS}
     assert s3_object_resources(read, bucket) == {"s3:GetObject": {keys}}
+    # Not the admin units' state, which nothing the pipeline plans depends on.
+    assert s3_object_resources(read, bucket, "Deny") == {"s3:GetObject": admin}
     # The state, and the environment lock outside it (its own tofu test: lock.tf).
     assert s3_object_resources(infra, bucket) == {
         "s3:GetObject": {keys, lock},
@@ -516,10 +520,8 @@ def test_state_access_is_limited_to_the_environment_keys(layout: str) -> None:
     assert s3_object_resources(DOCS[layout]["deploy"], bucket) == {
         action: {lock} for action in ("s3:GetObject", "s3:DeleteObject", "s3:PutObject")
     }
-    assert s3_object_resources(infra, bucket, "Deny") == {
-        action: {f"{bucket}/{env}/ci-roles/*", f"{bucket}/{env}/github-repo/*"}
-        for action in ("s3:DeleteObject", "s3:PutObject")
-    }
+    denied = s3_object_resources(infra, bucket, "Deny")
+    assert denied == dict.fromkeys(("s3:DeleteObject", "s3:GetObject", "s3:PutObject"), admin)
     (listing,) = [s for s in allowing(read, "s3:ListBucket") if bucket in as_list(s["Resource"])]
     assert listing["Resource"] == bucket
     assert listing["Condition"] == {"StringLike": {"s3:prefix": f"{env}/*"}}
@@ -950,7 +952,8 @@ def test_plan_role_reads_through_the_read_policies_only(layout: str) -> None:
 @pytest.mark.parametrize("layout", LAYOUTS)
 def test_platform_read_policy_only_reads(layout: str) -> None:
     read = DOCS[layout]["platform_read"]
-    assert not statements(read, "Deny")
+    # Its one Deny keeps the admin units' state out of reach (test_state_access_*).
+    assert [s["Sid"] for s in statements(read, "Deny")] == ["DenyAdminUnitsStateRead"]
     verbs = ("Describe", "Get", "List")
     for action in actions(read):
         assert action.split(":")[1].startswith(verbs), action

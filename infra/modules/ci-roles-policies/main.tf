@@ -76,6 +76,9 @@ locals {
   state_bucket_arn = "arn:${local.partition}:s3:::${var.state_bucket}"
   state_prefix     = "${var.environment}/"
   state_keys_arn   = "${local.state_bucket_arn}/${local.state_prefix}*"
+  # The units an administrator applies (docs/bootstrap.md): no CI role reads or writes
+  # their state, which holds the CI roles' own settings and the repository's.
+  admin_state_keys_arns = [for unit in ["ci-roles", "github-repo"] : "${local.state_bucket_arn}/${local.state_prefix}${unit}/*"]
 
   # The tags the provider's default_tags put on everything the project creates: in a
   # request (a new resource), and on an existing resource.

@@ -1,7 +1,7 @@
 # The read policies of plans (and an apply's refresh), for the plan and infra roles: the
-# state of this environment only, and describe/list/get of the resource types the
-# platform's modules manage (the service and its network; the edge and the alerts). No
-# object outside the state, no log events, no secrets.
+# state of this environment's platform units only, and describe/list/get of the resource
+# types the platform's modules manage (the service and its network; the edge and the
+# alerts). No object outside the state, no log events, no secrets.
 
 locals {
   platform_read = [
@@ -18,6 +18,14 @@ locals {
       Effect   = "Allow"
       Action   = "s3:GetObject"
       Resource = local.state_keys_arn
+    },
+    # No platform unit depends on an admin unit, so neither a plan nor an apply reads
+    # their state; a pull request's plan role would otherwise read it all.
+    {
+      Sid      = "DenyAdminUnitsStateRead"
+      Effect   = "Deny"
+      Action   = "s3:GetObject"
+      Resource = local.admin_state_keys_arns
     },
     # Terragrunt checks the state bucket's settings before it runs OpenTofu.
     {

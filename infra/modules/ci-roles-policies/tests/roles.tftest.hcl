@@ -227,6 +227,42 @@ run "dev_lock" {
   }
 }
 
+# State (read.tf, infra.tf): the plan and infra roles read the environment's platform
+# units, the infra role writes them; no CI role reads or writes the admin units' state.
+run "dev_state" {
+  command = apply
+
+  module {
+    source = "./tests/object_writers"
+  }
+
+  variables {
+    roles            = run.dev.roles
+    managed_policies = run.dev.managed_policies
+    actions          = ["s3:DeleteObject", "s3:GetObject", "s3:PutObject"]
+    objects = {
+      platform    = "arn:aws:s3:::state-111111111111/dev/alb/tofu.tfstate"
+      ci_roles    = "arn:aws:s3:::state-111111111111/dev/ci-roles/tofu.tfstate"
+      github_repo = "arn:aws:s3:::state-111111111111/dev/github-repo/tofu.tfstate"
+    }
+  }
+
+  assert {
+    condition     = jsonencode(output.writers.platform) == jsonencode({ "s3:DeleteObject" = ["infra"], "s3:GetObject" = ["infra", "plan"], "s3:PutObject" = ["infra"] })
+    error_message = "dev's platform state is not read by exactly the plan and infra roles and written by the infra role: ${jsonencode(output.writers.platform)}"
+  }
+
+  assert {
+    condition     = jsonencode(output.writers.ci_roles) == jsonencode({ "s3:DeleteObject" = [], "s3:GetObject" = [], "s3:PutObject" = [] })
+    error_message = "a CI role may read or write the ci-roles unit's state: ${jsonencode(output.writers.ci_roles)}"
+  }
+
+  assert {
+    condition     = jsonencode(output.writers.github_repo) == jsonencode({ "s3:DeleteObject" = [], "s3:GetObject" = [], "s3:PutObject" = [] })
+    error_message = "a CI role may read or write the github-repo unit's state: ${jsonencode(output.writers.github_repo)}"
+  }
+}
+
 run "prod_own_account" {
   command = apply
 
@@ -288,6 +324,40 @@ run "prod_own_account" {
     condition = alltrue(flatten([for s in jsondecode(output.roles.infra.inline.state).Statement :
     [for r in flatten([s.Resource]) : startswith(r, "arn:aws:s3:::state-222222222222/prod/")]]))
     error_message = "prod's infra role writes state outside prod/."
+  }
+}
+
+run "prod_own_account_state" {
+  command = apply
+
+  module {
+    source = "./tests/object_writers"
+  }
+
+  variables {
+    roles            = run.prod_own_account.roles
+    managed_policies = run.prod_own_account.managed_policies
+    actions          = ["s3:DeleteObject", "s3:GetObject", "s3:PutObject"]
+    objects = {
+      platform    = "arn:aws:s3:::state-222222222222/prod/ecs-service/tofu.tfstate"
+      ci_roles    = "arn:aws:s3:::state-222222222222/prod/ci-roles/tofu.tfstate"
+      github_repo = "arn:aws:s3:::state-222222222222/prod/github-repo/tofu.tfstate"
+    }
+  }
+
+  assert {
+    condition     = jsonencode(output.writers.platform) == jsonencode({ "s3:DeleteObject" = ["infra"], "s3:GetObject" = ["infra", "plan"], "s3:PutObject" = ["infra"] })
+    error_message = "prod's platform state is not read by exactly the plan and infra roles and written by the infra role: ${jsonencode(output.writers.platform)}"
+  }
+
+  assert {
+    condition     = jsonencode(output.writers.ci_roles) == jsonencode({ "s3:DeleteObject" = [], "s3:GetObject" = [], "s3:PutObject" = [] })
+    error_message = "a CI role may read or write prod's ci-roles state: ${jsonencode(output.writers.ci_roles)}"
+  }
+
+  assert {
+    condition     = jsonencode(output.writers.github_repo) == jsonencode({ "s3:DeleteObject" = [], "s3:GetObject" = [], "s3:PutObject" = [] })
+    error_message = "a CI role may read or write the github-repo unit's state (prod holds it): ${jsonencode(output.writers.github_repo)}"
   }
 }
 
