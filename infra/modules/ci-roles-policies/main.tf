@@ -63,8 +63,6 @@ locals {
   web_acl_arn            = module.names.web_acl_arn
   load_balancer_arn      = module.names.load_balancer_arn
   alerts_topic_arn       = module.names.alerts_topic_arn
-  alerts_alias_arn       = module.names.alerts_key_alias_arn
-  kms_keys_arn           = "arn:${local.partition}:kms:${local.region}:${local.account_id}:key/*"
   certificates_arn       = "arn:${local.partition}:acm:${local.region}:${local.account_id}:certificate/*"
   # The service's log group and the web ACL's, each with its log streams.
   log_group_arns = ["${local.log_group_arn}*", "${local.waf_log_group_arn}*"]

@@ -144,14 +144,16 @@ locals {
     {
       Sid    = "EdgeDescribeWithoutResourceLevelPermissions"
       Effect = "Allow"
-      Action = ["kms:ListAliases", "route53:ListHostedZones", "sns:GetSubscriptionAttributes"]
-      # aws-api-requires-wildcard: ListAliases, ListHostedZones and GetSubscriptionAttributes have no resource-level permissions.
+      Action = ["acm:ListCertificates", "route53:ListHostedZones", "sns:GetSubscriptionAttributes"]
+      # aws-api-requires-wildcard: ListCertificates, ListHostedZones and GetSubscriptionAttributes have no resource-level permissions.
       Resource = "*"
     },
+    # The alb module finds its certificate by domain: list, describe, the public
+    # certificate and chain (GetCertificate; ACM never returns a private key it issued).
     {
       Sid      = "CertificatesRead"
       Effect   = "Allow"
-      Action   = ["acm:DescribeCertificate", "acm:ListTagsForCertificate"]
+      Action   = ["acm:DescribeCertificate", "acm:GetCertificate", "acm:ListTagsForCertificate"]
       Resource = local.certificates_arn
     },
     {
@@ -205,14 +207,6 @@ locals {
       Effect   = "Allow"
       Action   = ["sns:GetTopicAttributes", "sns:ListSubscriptionsByTopic", "sns:ListTagsForResource"]
       Resource = "arn:${local.partition}:sns:${local.region}:${local.account_id}:${local.name}-*"
-    },
-    # The alerts topic's key: keys are found by the project's tags (their ARNs are IDs).
-    {
-      Sid       = "KeysRead"
-      Effect    = "Allow"
-      Action    = ["kms:DescribeKey", "kms:GetKeyPolicy", "kms:GetKeyRotationStatus", "kms:ListResourceTags"]
-      Resource  = local.kms_keys_arn
-      Condition = { StringEquals = local.resource_tags }
     },
   ]
 }

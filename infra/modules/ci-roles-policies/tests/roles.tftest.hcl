@@ -157,6 +157,26 @@ run "dev" {
     error_message = "a task definition may be registered for another launch type, or privileged."
   }
 
+  # No CI role may create, tag or change a KMS key: tagging inside CreateKey needs
+  # kms:TagResource on every key of the account, which would let the infra role tag an
+  # untagged key into the project's scope. The alerts key is ci-roles' (an admin's).
+  assert {
+    condition = !anytrue(flatten([for doc in concat(values(output.managed_policies), flatten([for role in values(output.roles) : values(role.inline)])) : [
+      for s in jsondecode(doc).Statement : [for a in flatten([s.Action]) : startswith(a, "kms:")] if s.Effect == "Allow"
+    ]]))
+    error_message = "a CI role holds a KMS permission: with kms:TagResource an untagged key can be tagged into its scope."
+  }
+
+  # Nor request, tag or delete a certificate: tagging inside RequestCertificate is
+  # authorised on no certificate ARN, so a grant of it lets an untagged certificate be
+  # tagged into the project's scope. The certificate is ci-roles' (an admin's).
+  assert {
+    condition = !anytrue(flatten([for doc in concat(values(output.managed_policies), flatten([for role in values(output.roles) : values(role.inline)])) : [
+      for s in jsondecode(doc).Statement : [for a in flatten([s.Action]) : startswith(a, "acm:") && !can(regex("^acm:(Describe|Get|List)", a))] if s.Effect == "Allow"
+    ]]))
+    error_message = "a CI role may write a certificate: with acm:AddTagsToCertificate an untagged certificate can be tagged into its scope."
+  }
+
   # The release-audit rules: the infra role manages the environment's rules only; plans
   # read them.
   assert {
