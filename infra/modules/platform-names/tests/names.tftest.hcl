@@ -16,8 +16,12 @@ run "dev" {
     condition = alltrue([for name in [output.access_logs_bucket, output.load_balancer_name, output.web_acl_name, output.alerts_topic_name] :
       startswith(name, var.name)
     ]) && output.waf_log_group_name == "aws-waf-logs-${var.name}" && output.alerts_key_alias == "alias/${output.alerts_topic_name}"
-    && output.alarm_name_prefix == "${var.name}-" && output.release_audit_rule_prefix == "${var.name}-release-audit-"
     error_message = "Every name starts with the environment's name (after the prefix AWS requires, aws-waf-logs- or alias/)."
+  }
+
+  assert {
+    condition     = output.alarm_name_prefix == "${var.name}-" && output.release_audit_rule_prefix == "${var.name}-release-audit-"
+    error_message = "The alarms and the release-audit rules that may notify the alerts topic are the environment's own."
   }
 
   assert {
