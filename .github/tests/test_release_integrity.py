@@ -305,8 +305,10 @@ def test_prod_verifies_the_attestation_of_the_digest_it_promotes(
     registry = env_value(job, verify_step, flag(run(verify_step), "--image").split("/")[0][1:])
     login = index(
         job,
-        lambda step: uses_action(step, ECR_LOGIN)
-        and registry == f"${{{{ steps.{step.get('id')}.outputs.registry }}}}",
+        lambda step: (
+            uses_action(step, ECR_LOGIN)
+            and registry == f"${{{{ steps.{step.get('id')}.outputs.registry }}}}"
+        ),
     )
     assert login < verify
 

@@ -103,7 +103,7 @@ def test_gunicorn_accepts_the_log_config_and_logs_json(
 class _Response:
     status = "404 NOT FOUND"
     sent = 61
-    headers = [("Content-Type", "application/json"), ("Content-Length", "61")]
+    headers = (("Content-Type", "application/json"), ("Content-Length", "61"))
 
 
 class _Request:
