@@ -149,8 +149,8 @@ SUPPRESSIONS: tuple[Suppression, ...] = (
         "PERMISSIONS_MANAGEMENT_ACTIONS",
         "ci-roles-policies",
         "managed.infra-alerts",
-        "the alerts key's policy and topic, created with and managed only under the project's tags",
-        findings=("kms:createkey,kms:putkeypolicy,sns:createtopic,sns:settopicattributes",),
+        "the alerts topic and its policy, the environment's topic by name",
+        findings=("sns:createtopic,sns:settopicattributes",),
     ),
     Suppression(
         "UNKNOWN_CONDITION_FOR_ACTION",
@@ -216,27 +216,6 @@ SUPPRESSIONS: tuple[Suppression, ...] = (
             "ec2:CreateVpcEndpoint,ec2:ModifyVpcEndpoint on arn:*:ec2:*:*:vpc-endpoint/*; ec2:Cre"
             "ateVpcEndpoint on arn:*:ec2:*:*:vpc/*",
         ),
-    ),
-    Suppression(
-        "RESOURCE_MISMATCH",
-        "ci-roles-policies",
-        "managed.infra-alerts",
-        "KMS alias calls are authorised on the alias and on its key, split as AWS documents it: "
-        "the alerts alias by name (AlertsKeyAlias), the key by the project's tags "
-        "(AlertsKeyOfTheEnvironment), which an alias ARN cannot carry",
-        findings=(
-            "kms:CreateAlias,kms:DeleteAlias,kms:UpdateAlias on arn:*:kms:*:*:alias/*",
-            "kms:CreateAlias,kms:DeleteAlias,kms:UpdateAlias on arn:*:kms:*:*:key/*",
-        ),
-    ),
-    Suppression(
-        "RESOURCE_STAR",
-        "ci-roles-policies",
-        "managed.infra-edge",
-        "the tags RequestCertificate sets are authorised as acm:AddTagsToCertificate before the "
-        "certificate has an ARN (CertificateTagOnRequest); request tags and the IfExists resource"
-        " tags scope it",
-        findings=("acm:AddTagsToCertificate",),
     ),
     Suppression(
         "RESOURCE_POLICY_PRIVILEGE_ESCALATION",

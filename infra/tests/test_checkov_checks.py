@@ -113,8 +113,13 @@ BREAKAGES: dict[str, tuple[str, str, str, str, str]] = {
     "WAF logs cookies": (
         "alb", "waf.tf", 'name = "cookie"', 'name = "x-request-id"', "CKV_PLATFORM_10",
     ),
+    "HTTPS listener serving a certificate ci-roles did not issue": (
+        "alb", "main.tf", "certificate_arn   = data.aws_acm_certificate.this[0].arn",
+        'certificate_arn   = "arn:aws:acm:us-east-1:111111111111:certificate/other"',
+        "CKV2_PLATFORM_7",
+    ),
     "certificate validated by e-mail": (
-        "alb", "tls.tf", 'validation_method = "DNS"', 'validation_method = "EMAIL"',
+        "ci-roles", "certificate.tf", 'validation_method = "DNS"', 'validation_method = "EMAIL"',
         "CKV2_PLATFORM_15",
     ),
     "access-log bucket without Object Lock": (

@@ -18,6 +18,7 @@ from typing import Any
 import pytest
 
 from tools.iam_lint import lint, suppression_for
+from tools.infra_checks import ADMIN_UNITS
 from tools.policy_cases import BUILD_REPOSITORY_ARN as REPOSITORY
 from tools.policy_cases import (
     CASES,
@@ -542,7 +543,10 @@ def test_state_access_is_limited_to_the_environment_keys(layout: str) -> None:
     keys, lock = f"{bucket}/{env}/*", f"{bucket}/locks/{env}.lock"
     applied = f"{bucket}/locks/{env}.applied"
     read, infra = DOCS[layout]["platform_read"], DOCS[layout]["infra"]
+    admin = {f"{bucket}/{env}/{unit}/*" for unit in ADMIN_UNITS}
     assert s3_object_resources(read, bucket) == {"s3:GetObject": {keys}}
+    # Not the admin units' state, which nothing the pipeline plans depends on.
+    assert s3_object_resources(read, bucket, "Deny") == {"s3:GetObject": admin}
     # The state, and the environment lock and last applied commit outside it (their own
     # tofu test: lock.tf).
     assert s3_object_resources(infra, bucket) == {
@@ -553,10 +557,8 @@ def test_state_access_is_limited_to_the_environment_keys(layout: str) -> None:
     assert s3_object_resources(DOCS[layout]["deploy"], bucket) == {
         action: {lock} for action in ("s3:GetObject", "s3:DeleteObject", "s3:PutObject")
     }
-    assert s3_object_resources(infra, bucket, "Deny") == {
-        action: {f"{bucket}/{env}/ci-roles/*", f"{bucket}/{env}/github-repo/*"}
-        for action in ("s3:DeleteObject", "s3:PutObject")
-    }
+    denied = s3_object_resources(infra, bucket, "Deny")
+    assert denied == dict.fromkeys(("s3:DeleteObject", "s3:GetObject", "s3:PutObject"), admin)
     (listing,) = [s for s in allowing(read, "s3:ListBucket") if bucket in as_list(s["Resource"])]
     assert listing["Resource"] == bucket
     assert listing["Condition"] == {"StringLike": {"s3:prefix": f"{env}/*"}}
@@ -601,14 +603,15 @@ def access_log_bucket(layout: str) -> str:
 
 
 def parse(module: str, kind: str) -> dict[str, Any]:
-    """A module's `resource` blocks (type -> name -> body) or `module` calls (name -> body)
-    as bc-python-hcl2 reads them: each attribute a one-item list of its expression's text."""
+    """A module's `resource` or `data` blocks (type -> name -> body) or `module` calls
+    (name -> body) as bc-python-hcl2 reads them: each attribute a one-item list of its
+    expression's text."""
     found: dict[str, Any] = {}
     for path in sorted((MODULES / module).glob("*.tf")):
         with path.open() as file:
             for block in load_hcl(file).get(kind, []):
                 for key, body in block.items():
-                    if kind == "resource":
+                    if kind in ("resource", "data"):
                         found.setdefault(key, {}).update(body)
                     else:
                         found[key] = body
@@ -623,16 +626,17 @@ NAMED_BY_PLATFORM_NAMES = {
     ("alb", "aws_wafv2_web_acl", "this", "name"): "web_acl_name",
     ("alb", "aws_cloudwatch_log_group", "waf", "name"): "waf_log_group_name",
     ("alerts", "aws_sns_topic", "this", "name"): "alerts_topic_name",
-    ("alerts", "aws_kms_alias", "this", "name"): "alerts_key_alias",
+    ("alerts", "aws_sns_topic", "this", "kms_master_key_id"): "alerts_key_alias",
+    ("ci-roles", "aws_kms_alias", "alerts", "name"): "alerts_key_alias",
 }
 
 
-@pytest.mark.parametrize("module", ["alb", "alerts", POLICIES])
+@pytest.mark.parametrize("module", ["alb", "alerts", "ci-roles", POLICIES])
 def test_edge_names_come_from_platform_names_for_the_modules_own_name(module: str) -> None:
     """One place for each name: the resources and the grants on them cannot drift apart."""
     call = parse(module, "module")["names"]
     assert call["source"] == ["../platform-names"]
-    own_name = "${local.name}" if module == POLICIES else "${var.name}"
+    own_name = "${local.name}" if module in (POLICIES, "ci-roles") else "${var.name}"
     assert call["name"] == [own_name]
     locals_ = {"alerts": {"${local.topic_name}": "${module.names.alerts_topic_name}"}}
     resources = parse(module, "resource")
@@ -645,17 +649,24 @@ def test_edge_names_come_from_platform_names_for_the_modules_own_name(module: st
 
 
 def test_the_alb_module_names_its_records_and_certificate_for_the_units_zone_and_domain() -> None:
-    """The grants below scope DNS and certificates to the unit's hosted_zone_id and
-    domain_name; the module must put its records and certificate exactly there."""
-    resources = parse("alb", "resource")
-    records = resources["aws_route53_record"]
+    """The grants below scope DNS to the unit's hosted_zone_id and domain_name; the module
+    must put its records exactly there, and serve the certificate ci-roles issued for the
+    domain, which ci-roles validates in the same zone."""
+    records = parse("alb", "resource")["aws_route53_record"]
     assert records
     assert {record["zone_id"][0] for record in records.values()} == {"${var.hosted_zone_id}"}
-    aliases = [record for record in records.values() if "alias" in record]
-    assert aliases
-    assert all(record["name"] == ["${var.domain_name}"] for record in aliases)
-    (certificate,) = resources["aws_acm_certificate"].values()
+    assert all(
+        record["name"] == ["${var.domain_name}"] and "alias" in record
+        for record in records.values()
+    )
+    (found,) = parse("alb", "data")["aws_acm_certificate"].values()
+    assert found["domain"] == ["${var.domain_name}"]
+    assert found["types"] == [["AMAZON_ISSUED"]]
+    admin = parse("ci-roles", "resource")
+    (certificate,) = admin["aws_acm_certificate"].values()
     assert certificate["domain_name"] == ["${var.domain_name}"]
+    (validation,) = admin["aws_route53_record"].values()
+    assert validation["zone_id"] == ["${var.hosted_zone_id}"]
 
 
 @pytest.mark.parametrize("environment", ENVIRONMENTS)
@@ -673,56 +684,30 @@ def test_infra_role_changes_records_of_its_domain_in_its_own_zone_only(layout: s
     for statement in changes:
         assert statement["Action"] == "route53:ChangeResourceRecordSets"
         assert statement["Resource"] == f"arn:aws:route53:::hostedzone/{zone}"
+        # The alias records only: the certificate's validation record is ci-roles'.
         assert statement["Condition"] == {
-            "ForAllValues:StringLike": {
-                "route53:ChangeResourceRecordSetsNormalizedRecordNames": [domain, f"_*.{domain}"]
-            },
             "ForAllValues:StringEquals": {
-                "route53:ChangeResourceRecordSetsRecordTypes": ["A", "AAAA", "CNAME"]
+                "route53:ChangeResourceRecordSetsNormalizedRecordNames": [domain],
+                "route53:ChangeResourceRecordSetsRecordTypes": ["A", "AAAA"],
             },
         }
 
 
-def test_without_a_domain_the_infra_role_gets_no_certificate_or_record_writes() -> None:
+def test_without_a_domain_the_infra_role_gets_no_record_writes() -> None:
     infra = role_views(ci_roles_variables("dev", domain_name="", hosted_zone_id=""))["infra"]
-    assert writes(DEV["infra"], "acm")
     assert writes(DEV["infra"], "route53")
-    assert not writes(infra, "acm")
     assert not writes(infra, "route53")
 
 
 @pytest.mark.parametrize("layout", LAYOUTS)
-def test_infra_role_requests_certificates_for_its_domain_and_changes_only_its_own(
-    layout: str,
-) -> None:
-    env, account = env_of(layout), account_of(layout)
-    domain = alb_inputs(layout)["domain_name"]
-    found = writes(DOCS[layout]["infra"], "acm")
-    assert {a for s in found for a in as_list(s["Action"])} == {
-        "acm:RequestCertificate",
-        "acm:AddTagsToCertificate",
-        "acm:DeleteCertificate",
-        "acm:RemoveTagsFromCertificate",
-    }
-    for statement in found:
-        condition = statement["Condition"]
-        if "acm:RequestCertificate" in as_list(statement["Action"]):
-            assert statement["Action"] == "acm:RequestCertificate"
-            assert condition == {
-                "ForAllValues:StringEquals": {"acm:DomainNames": domain},
-                "StringEquals": {"acm:ValidationMethod": "DNS", **project_tags(env, "RequestTag")},
-            }
-        elif statement["Resource"] == "*":
-            # The tags RequestCertificate sets: only the project's, and never onto a
-            # certificate another environment or project has tagged.
-            assert statement["Action"] == "acm:AddTagsToCertificate"
-            assert condition == {
-                "StringEquals": project_tags(env, "RequestTag"),
-                "StringEqualsIfExists": project_tags(env),
-            }
-        else:
-            assert statement["Resource"] == f"arn:aws:acm:{REGION}:{account}:certificate/*"
-            assert condition == {"StringEquals": project_tags(env)}
+def test_no_ci_role_requests_tags_or_deletes_a_certificate(layout: str) -> None:
+    # Tagging inside RequestCertificate is authorised on no certificate ARN, so a grant of
+    # it would let the infra role tag an untagged certificate into its scope: the
+    # certificate is ci-roles' (an admin applies it), and CI roles only read certificates.
+    for name, policy in DOCS[layout].items():
+        if not name.endswith(".trust"):
+            found = [a for a in actions(policy) if a.startswith("acm:")]
+            assert all(a.split(":")[1].startswith(READ_VERBS) for a in found), (name, found)
 
 
 @pytest.mark.parametrize("layout", LAYOUTS)
@@ -798,35 +783,13 @@ def test_infra_role_writes_only_its_web_acl_and_log_groups(layout: str) -> None:
 
 
 @pytest.mark.parametrize("layout", LAYOUTS)
-def test_infra_role_manages_only_keys_tagged_for_its_environment(layout: str) -> None:
-    env, account = env_of(layout), account_of(layout)
-    keys = f"arn:aws:kms:{REGION}:{account}:key/*"
-    alias = names(layout)["alerts_key_alias_arn"]
-    found = writes(DOCS[layout]["infra"], "kms")
-    assert found
-    for statement in found:
-        acts, condition = set(as_list(statement["Action"])), statement.get("Condition", {})
-        if statement["Resource"] == "*":
-            assert acts == {"kms:CreateKey"}
-            assert condition == {"StringEquals": project_tags(env, "RequestTag")}
-        elif statement["Resource"] == alias:
-            # An alias call is authorised on the key too, which needs the tags below.
-            assert acts <= {"kms:CreateAlias", "kms:DeleteAlias", "kms:UpdateAlias"}
-        elif "StringEqualsIfExists" in condition:
-            # Tagging inside CreateKey: only the project's tags, never onto another
-            # environment's or project's key.
-            assert statement["Resource"] == keys
-            assert acts == {"kms:TagResource"}
-            assert condition == {
-                "StringEquals": project_tags(env, "RequestTag"),
-                "StringEqualsIfExists": project_tags(env),
-            }
-        else:
-            assert statement["Resource"] == keys
-            assert condition == {"StringEquals": project_tags(env)}, statement["Sid"]
-    for statement in statements(DOCS[layout]["platform_read"]):
-        if statement["Resource"] == keys:
-            assert statement["Condition"] == {"StringEquals": project_tags(env)}
+def test_no_ci_role_creates_tags_or_reads_a_kms_key(layout: str) -> None:
+    # Creating a key with tags needs kms:TagResource on every key of the account, which
+    # would let the infra role tag an untagged key into its scope: the alerts key is
+    # ci-roles' (an admin applies it), and no CI role holds any KMS permission.
+    for name, policy in DOCS[layout].items():
+        if not name.endswith(".trust"):
+            assert not [a for a in actions(policy) if a.startswith("kms:")], name
 
 
 @pytest.mark.parametrize("layout", LAYOUTS)
@@ -987,7 +950,8 @@ def test_plan_role_reads_through_the_read_policies_only(layout: str) -> None:
 @pytest.mark.parametrize("layout", LAYOUTS)
 def test_platform_read_policy_only_reads(layout: str) -> None:
     read = DOCS[layout]["platform_read"]
-    assert not statements(read, "Deny")
+    # Its one Deny keeps the admin units' state out of reach (test_state_access_*).
+    assert [s["Sid"] for s in statements(read, "Deny")] == ["DenyAdminUnitsStateRead"]
     verbs = ("Describe", "Get", "List")
     for action in actions(read):
         assert action.split(":")[1].startswith(verbs), action
@@ -1034,11 +998,6 @@ def test_platform_read_covers_the_resource_types_the_platform_plans(layout: str)
         # the provider's HeadBucket, and bucket tags through S3 Control
         "s3:ListBucket",
         "s3:ListTagsForResource",
-        "kms:DescribeKey",
-        "kms:GetKeyPolicy",
-        "kms:GetKeyRotationStatus",
-        "kms:ListResourceTags",
-        "kms:ListAliases",
         "sns:GetTopicAttributes",
         "sns:GetSubscriptionAttributes",
         "sns:ListSubscriptionsByTopic",

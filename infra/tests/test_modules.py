@@ -110,7 +110,10 @@ def test_resources_attach_only_what_their_policy_module_computes(module: str) ->
                 if re.fullmatch(r"\$\{each\.value(\.\w+)?\}", value):
                     (value,) = body["for_each"]
                 value = policies_behind(value, module_locals(parsed))
-                assert re.fullmatch(r"\$\{module\.policies\.[^}]+\}", value), (kind, name, value)
+                # Its own policy module, or another one (ci-roles creates the alerts key).
+                called = re.fullmatch(r"\$\{module\.(\w+)\.[^}]+\}", value)
+                assert called, (kind, name, value)
+                assert re.fullmatch(r"\.\./[\w-]+-policies", calls[called.group(1)]["source"][0])
                 attached += 1
     assert attached
 

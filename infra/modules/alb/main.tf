@@ -159,7 +159,7 @@ resource "aws_lb_listener" "https" {
   port              = 443
   protocol          = "HTTPS"
   ssl_policy        = var.ssl_policy
-  certificate_arn   = aws_acm_certificate_validation.this[0].certificate_arn
+  certificate_arn   = data.aws_acm_certificate.this[0].arn
 
   # The load balancer adds Strict-Transport-Security to every HTTPS response.
   routing_http_response_strict_transport_security_header_value = var.hsts_header_value

@@ -34,8 +34,8 @@ output "listener_arn" {
 }
 
 output "certificate_arn" {
-  description = "The validated ACM certificate of domain_name; null without a domain."
-  value       = local.https ? aws_acm_certificate_validation.this[0].certificate_arn : null
+  description = "The issued ACM certificate of domain_name (ci-roles requests it) that the HTTPS listener serves; null without a domain."
+  value       = local.https ? data.aws_acm_certificate.this[0].arn : null
 }
 
 output "access_logs_bucket" {

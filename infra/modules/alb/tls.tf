@@ -1,39 +1,41 @@
-# HTTPS for domain_name: a DNS-validated ACM certificate, validated through records in
-# the hosted zone, and alias records that point the name at the load balancer.
-# Nothing here exists without a domain.
+# HTTPS for domain_name: the certificate the admin-applied ci-roles unit requested and
+# validated for it (the infra role that applies this module requests, tags and deletes
+# no certificate: docs/decisions/0005-shared-account.md), and alias records that point
+# the name at the load balancer. Nothing here exists without a domain.
 
-resource "aws_acm_certificate" "this" {
+data "aws_acm_certificate" "this" {
   count = local.https ? 1 : 0
 
-  domain_name       = var.domain_name
-  validation_method = "DNS"
-  tags              = merge(var.tags, { Name = var.domain_name })
+  domain      = var.domain_name
+  statuses    = ["ISSUED"]
+  types       = ["AMAZON_ISSUED"]
+  most_recent = true
+}
+
+# Created here before, now ci-roles' (docs/bootstrap.md says how an environment that has
+# them moves them there): forgotten, never destroyed.
+removed {
+  from = aws_acm_certificate.this
 
   lifecycle {
-    # A new certificate (another domain) is issued and attached before the old one goes.
-    create_before_destroy = true
+    destroy = false
   }
 }
 
-resource "aws_route53_record" "validation" {
-  for_each = {
-    for option in flatten(aws_acm_certificate.this[*].domain_validation_options) :
-    option.domain_name => option
-  }
+removed {
+  from = aws_route53_record.validation
 
-  zone_id         = var.hosted_zone_id
-  name            = each.value.resource_record_name
-  type            = each.value.resource_record_type
-  records         = [each.value.resource_record_value]
-  ttl             = 300
-  allow_overwrite = true
+  lifecycle {
+    destroy = false
+  }
 }
 
-resource "aws_acm_certificate_validation" "this" {
-  count = local.https ? 1 : 0
+removed {
+  from = aws_acm_certificate_validation.this
 
-  certificate_arn         = aws_acm_certificate.this[0].arn
-  validation_record_fqdns = [for record in aws_route53_record.validation : record.fqdn]
+  lifecycle {
+    destroy = false
+  }
 }
 
 # A always; AAAA only when the load balancer has IPv6 addresses (dualstack): an AAAA

@@ -36,7 +36,7 @@ variable "ingress_cidr_blocks" {
 }
 
 variable "domain_name" {
-  description = "Public name of the service (e.g. hello.example.com). Given: an ACM certificate, alias records in hosted_zone_id and HTTPS only (HTTP answers 301). Empty: plain HTTP on the load balancer's DNS name."
+  description = "Public name of the service (e.g. hello.example.com). Given: the ACM certificate ci-roles issued for it, alias records in hosted_zone_id and HTTPS only (HTTP answers 301). Empty: plain HTTP on the load balancer's DNS name."
   type        = string
   default     = ""
 
@@ -52,7 +52,7 @@ variable "domain_name" {
 }
 
 variable "hosted_zone_id" {
-  description = "ID of the Route 53 public hosted zone that holds domain_name (certificate validation and alias records)."
+  description = "ID of the Route 53 public hosted zone that holds domain_name (the alias records)."
   type        = string
   default     = ""
 

@@ -8,9 +8,9 @@ output "topic_name" {
   value       = aws_sns_topic.this.name
 }
 
-output "kms_key_arn" {
-  description = "Customer-managed key encrypting the topic (rotation on)."
-  value       = aws_kms_key.this.arn
+output "kms_key_alias" {
+  description = "Alias of the customer-managed key encrypting the topic (ci-roles creates it)."
+  value       = module.names.alerts_key_alias
 }
 
 output "subscribed_emails" {

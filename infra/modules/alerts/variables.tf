@@ -14,17 +14,6 @@ variable "emails" {
   }
 }
 
-variable "key_deletion_window_days" {
-  description = "Days a deleted topic key stays recoverable (KMS allows 7 to 30)."
-  type        = number
-  default     = 30
-
-  validation {
-    condition     = var.key_deletion_window_days >= 7 && var.key_deletion_window_days <= 30
-    error_message = "KMS allows a deletion window of 7 to 30 days."
-  }
-}
-
 variable "tags" {
   description = "Extra tags (the provider's default_tags already carry service, environment, repository, managed-by)."
   type        = map(string)

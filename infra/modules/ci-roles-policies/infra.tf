@@ -4,8 +4,7 @@
 # the edge in infra_edge.tf, the alerts in infra_alerts.tf: managed policies).
 
 locals {
-  # The environment's state keys, never those of the units an admin applies (ci-roles,
-  # github-repo).
+  # The environment's state keys, never those of the units an admin applies.
   infra_state = [
     {
       Sid      = "StateWrite"
@@ -14,13 +13,10 @@ locals {
       Resource = local.state_keys_arn
     },
     {
-      Sid    = "DenyAdminUnitsState"
-      Effect = "Deny"
-      Action = ["s3:DeleteObject", "s3:PutObject"]
-      Resource = [
-        "${local.state_bucket_arn}/${local.state_prefix}ci-roles/*",
-        "${local.state_bucket_arn}/${local.state_prefix}github-repo/*",
-      ]
+      Sid      = "DenyAdminUnitsState"
+      Effect   = "Deny"
+      Action   = ["s3:DeleteObject", "s3:PutObject"]
+      Resource = local.admin_state_keys_arns
     },
   ]
 

@@ -1,50 +1,10 @@
-# infra (alerts): the alerts module's KMS key and alias, its topic and subscriptions.
-# A managed policy of the infra role (outputs.tf).
+# infra (alerts): the alerts module's topic and subscriptions. A managed policy of the
+# infra role (outputs.tf). No KMS write: the topic's key is ci-roles' (an admin applies
+# it), because creating a key with tags needs kms:TagResource on every key of the
+# account, and that lets an untagged key be tagged into the project's scope.
 
 locals {
   infra_alerts = [
-    # Keys have IDs, not names: the alerts key is the project's by its tags, set when it
-    # is created (the provider tags it in CreateKey, which needs TagResource on every key).
-    {
-      Sid    = "AlertsKeyCreate"
-      Effect = "Allow"
-      Action = "kms:CreateKey"
-      # aws-api-requires-wildcard: CreateKey has no key ARN before the key exists; the request tag conditions scope it.
-      Resource  = "*"
-      Condition = { StringEquals = local.request_tags }
-    },
-    # Never onto a key another environment or project has tagged.
-    {
-      Sid       = "AlertsKeyTagOnCreate"
-      Effect    = "Allow"
-      Action    = "kms:TagResource"
-      Resource  = local.kms_keys_arn
-      Condition = { StringEquals = local.request_tags, StringEqualsIfExists = local.resource_tags }
-    },
-    {
-      Sid    = "AlertsKeyOfTheEnvironment"
-      Effect = "Allow"
-      Action = [
-        "kms:CreateAlias",
-        "kms:DeleteAlias",
-        "kms:EnableKeyRotation",
-        "kms:PutKeyPolicy",
-        "kms:ScheduleKeyDeletion",
-        "kms:TagResource",
-        "kms:UntagResource",
-        "kms:UpdateAlias",
-        "kms:UpdateKeyDescription",
-      ]
-      Resource  = local.kms_keys_arn
-      Condition = { StringEquals = local.resource_tags }
-    },
-    # An alias call is authorised on the alias and on its key (AlertsKeyOfTheEnvironment).
-    {
-      Sid      = "AlertsKeyAlias"
-      Effect   = "Allow"
-      Action   = ["kms:CreateAlias", "kms:DeleteAlias", "kms:UpdateAlias"]
-      Resource = local.alerts_alias_arn
-    },
     {
       Sid      = "AlertsTopic"
       Effect   = "Allow"

@@ -1,48 +1,22 @@
-# infra (edge): the alb module's certificate, DNS records, access-log bucket and web ACL.
+# infra (edge): the alb module's DNS records, access-log bucket and web ACL.
 # A managed policy of the infra role (outputs.tf).
 
 locals {
   infra_edge = concat(
-    # A certificate for the environment's domain only, validated through DNS, carrying the
-    # project's tags from its request on (the provider tags it in RequestCertificate).
-    [for domain in local.domains : {
-      Sid    = "CertificateRequest"
-      Effect = "Allow"
-      Action = "acm:RequestCertificate"
-      # aws-api-requires-wildcard: RequestCertificate has no certificate ARN before the certificate exists; the domain, validation method and request tags scope it.
-      Resource = "*"
-      Condition = {
-        "ForAllValues:StringEquals" = { "acm:DomainNames" = domain }
-        StringEquals                = merge({ "acm:ValidationMethod" = "DNS" }, local.request_tags)
-      }
-    }],
-    # Tagging on request is authorised as AddTagsToCertificate too. It may only add the
-    # project's tags, and never to a certificate another environment or project has tagged.
-    [for domain in local.domains : {
-      Sid    = "CertificateTagOnRequest"
-      Effect = "Allow"
-      Action = "acm:AddTagsToCertificate"
-      # aws-api-requires-wildcard: tagging inside RequestCertificate is authorised before the certificate has an ARN; the request and resource tag conditions scope it.
-      Resource  = "*"
-      Condition = { StringEquals = local.request_tags, StringEqualsIfExists = local.resource_tags }
-    }],
-    [for domain in local.domains : {
-      Sid       = "CertificatesOfTheEnvironment"
-      Effect    = "Allow"
-      Action    = ["acm:AddTagsToCertificate", "acm:DeleteCertificate", "acm:RemoveTagsFromCertificate"]
-      Resource  = local.certificates_arn
-      Condition = { StringEquals = local.resource_tags }
-    }],
-    # Records in the environment's own hosted zone, for its domain only: the alias records
-    # (A, AAAA) and the certificate's validation record (a CNAME named `_<token>.<domain>`).
+    # The alias records (A, AAAA) of the environment's domain, in its own hosted zone. The
+    # certificate and its validation record are ci-roles' (certificate.tf there): no ACM
+    # write here, because tagging inside RequestCertificate is authorised on no certificate
+    # ARN, and so would let an untagged certificate be tagged into the project's scope.
     [for domain in local.domains : {
       Sid      = "DnsRecordsOfTheDomain"
       Effect   = "Allow"
       Action   = "route53:ChangeResourceRecordSets"
       Resource = "arn:${local.partition}:route53:::hostedzone/${var.hosted_zone_id}"
       Condition = {
-        "ForAllValues:StringLike"   = { "route53:ChangeResourceRecordSetsNormalizedRecordNames" = [domain, "_*.${domain}"] }
-        "ForAllValues:StringEquals" = { "route53:ChangeResourceRecordSetsRecordTypes" = ["A", "AAAA", "CNAME"] }
+        "ForAllValues:StringEquals" = {
+          "route53:ChangeResourceRecordSetsNormalizedRecordNames" = [domain]
+          "route53:ChangeResourceRecordSetsRecordTypes"           = ["A", "AAAA"]
+        }
       }
     }],
     [

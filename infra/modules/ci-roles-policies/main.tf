@@ -63,8 +63,6 @@ locals {
   web_acl_arn            = module.names.web_acl_arn
   load_balancer_arn      = module.names.load_balancer_arn
   alerts_topic_arn       = module.names.alerts_topic_arn
-  alerts_alias_arn       = module.names.alerts_key_alias_arn
-  kms_keys_arn           = "arn:${local.partition}:kms:${local.region}:${local.account_id}:key/*"
   certificates_arn       = "arn:${local.partition}:acm:${local.region}:${local.account_id}:certificate/*"
   # The service's log group and the web ACL's, each with its log streams.
   log_group_arns = ["${local.log_group_arn}*", "${local.waf_log_group_arn}*"]
@@ -76,6 +74,9 @@ locals {
   state_bucket_arn = "arn:${local.partition}:s3:::${var.state_bucket}"
   state_prefix     = "${var.environment}/"
   state_keys_arn   = "${local.state_bucket_arn}/${local.state_prefix}*"
+  # The units an administrator applies (docs/bootstrap.md): no CI role reads or writes
+  # their state, which holds the CI roles' own settings and the repository's.
+  admin_state_keys_arns = [for unit in ["ci-roles", "github-repo"] : "${local.state_bucket_arn}/${local.state_prefix}${unit}/*"]
 
   # The tags the provider's default_tags put on everything the project creates: in a
   # request (a new resource), and on an existing resource.

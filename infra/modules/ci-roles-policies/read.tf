@@ -1,7 +1,7 @@
 # The read policies of plans (and an apply's refresh), for the plan and infra roles: the
-# state of this environment only, and describe/list/get of the resource types the
-# platform's modules manage (the service and its network; the edge and the alerts). No
-# object outside the state, no log events, no secrets.
+# state of this environment's platform units only, and describe/list/get of the resource
+# types the platform's modules manage (the service and its network; the edge and the
+# alerts). No object outside the state, no log events, no secrets.
 
 locals {
   platform_read = [
@@ -18,6 +18,14 @@ locals {
       Effect   = "Allow"
       Action   = "s3:GetObject"
       Resource = local.state_keys_arn
+    },
+    # No platform unit depends on an admin unit, so neither a plan nor an apply reads
+    # their state; a pull request's plan role would otherwise read it all.
+    {
+      Sid      = "DenyAdminUnitsStateRead"
+      Effect   = "Deny"
+      Action   = "s3:GetObject"
+      Resource = local.admin_state_keys_arns
     },
     # Terragrunt checks the state bucket's settings before it runs OpenTofu.
     {
@@ -136,14 +144,16 @@ locals {
     {
       Sid    = "EdgeDescribeWithoutResourceLevelPermissions"
       Effect = "Allow"
-      Action = ["kms:ListAliases", "route53:ListHostedZones", "sns:GetSubscriptionAttributes"]
-      # aws-api-requires-wildcard: ListAliases, ListHostedZones and GetSubscriptionAttributes have no resource-level permissions.
+      Action = ["acm:ListCertificates", "route53:ListHostedZones", "sns:GetSubscriptionAttributes"]
+      # aws-api-requires-wildcard: ListCertificates, ListHostedZones and GetSubscriptionAttributes have no resource-level permissions.
       Resource = "*"
     },
+    # The alb module finds its certificate by domain: list, describe, the public
+    # certificate and chain (GetCertificate; ACM never returns a private key it issued).
     {
       Sid      = "CertificatesRead"
       Effect   = "Allow"
-      Action   = ["acm:DescribeCertificate", "acm:ListTagsForCertificate"]
+      Action   = ["acm:DescribeCertificate", "acm:GetCertificate", "acm:ListTagsForCertificate"]
       Resource = local.certificates_arn
     },
     {
@@ -197,14 +207,6 @@ locals {
       Effect   = "Allow"
       Action   = ["sns:GetTopicAttributes", "sns:ListSubscriptionsByTopic", "sns:ListTagsForResource"]
       Resource = "arn:${local.partition}:sns:${local.region}:${local.account_id}:${local.name}-*"
-    },
-    # The alerts topic's key: keys are found by the project's tags (their ARNs are IDs).
-    {
-      Sid       = "KeysRead"
-      Effect    = "Allow"
-      Action    = ["kms:DescribeKey", "kms:GetKeyPolicy", "kms:GetKeyRotationStatus", "kms:ListResourceTags"]
-      Resource  = local.kms_keys_arn
-      Condition = { StringEquals = local.resource_tags }
     },
   ]
 }

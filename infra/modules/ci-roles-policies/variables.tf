@@ -79,7 +79,7 @@ variable "state_bucket" {
 }
 
 variable "domain_name" {
-  description = "The environment's public name (empty: none). The infra role may request a certificate for it and change its records, nothing else."
+  description = "The environment's public name (empty: none). The infra role may change its alias records, nothing else (its certificate is ci-roles')."
   type        = string
 
   validation {

@@ -11,7 +11,8 @@
 #
 # Every policy document comes from ../ci-roles-policies (provider-free, tested with
 # `tofu test`); this module creates the roles and attaches exactly what it outputs
-# (policies.tf).
+# (policies.tf). It also creates what only an admin may (docs/decisions/0005-shared-account.md): the
+# alerts topic's key (alerts_key.tf) and the domain's certificate (certificate.tf).
 
 data "aws_caller_identity" "current" {}
 

@@ -37,3 +37,13 @@ output "platform_read_policy_arn" {
   description = "Read policy of the plan and infra roles: this environment's state and the platform's resource settings."
   value       = aws_iam_policy.this["platform-read"].arn
 }
+
+output "alerts_key_arn" {
+  description = "KMS key of the alerts topic (alias `alias/<name>-alerts`, which the alerts module names)."
+  value       = aws_kms_key.alerts.arn
+}
+
+output "certificate_arn" {
+  description = "The issued ACM certificate of domain_name, which the alb module serves; null without a domain."
+  value       = var.domain_name == "" ? null : aws_acm_certificate_validation.this[0].certificate_arn
+}

@@ -23,11 +23,11 @@ locals {
   managed_descriptions = {
     boundary           = "Permissions boundary of the roles the ${local.name} infra role manages: pull the image, write logs, no IAM"
     platform-read      = "What a plan of ${local.name} reads: its state and the platform's resource settings"
-    platform-read-edge = "What a plan of ${local.name} reads of its edge and alerts: certificates, DNS, web ACL, log bucket settings, topics, keys"
+    platform-read-edge = "What a plan of ${local.name} reads of its edge and alerts: certificates, DNS, web ACL, log bucket settings, topics"
     infra-compute      = "terragrunt apply of ${local.name}: its image repository, cluster, service, task definitions, logs, alarms, scaling"
     infra-network      = "terragrunt apply of ${local.name}: its load balancer and the project's security groups"
-    infra-edge         = "terragrunt apply of ${local.name}: its certificate, DNS records, access-log bucket and web ACL"
-    infra-alerts       = "terragrunt apply of ${local.name}: its alerts key, alias, topic and e-mail subscriptions"
+    infra-edge         = "terragrunt apply of ${local.name}: its DNS records, access-log bucket and web ACL"
+    infra-alerts       = "terragrunt apply of ${local.name}: its alerts topic and e-mail subscriptions"
   }
 }
 

@@ -54,13 +54,13 @@ variable "state_bucket" {
 }
 
 variable "domain_name" {
-  description = "The environment's public name (env.hcl `domain_name`; empty: none). The infra role may request a certificate for it and change its records, nothing else; a new name needs this unit applied again."
+  description = "The environment's public name (env.hcl `domain_name`; empty: none). This module issues its certificate; the infra role may change its alias records, nothing else. A new name needs this unit applied again."
   type        = string
   default     = ""
 }
 
 variable "hosted_zone_id" {
-  description = "Route 53 hosted zone holding domain_name (env.hcl `hosted_zone_id`): the only zone whose records the infra role may change."
+  description = "Route 53 hosted zone holding domain_name (env.hcl `hosted_zone_id`): where this module validates the certificate, and the only zone whose records the infra role may change."
   type        = string
   default     = ""
 }

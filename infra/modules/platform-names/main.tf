@@ -1,6 +1,6 @@
-# The names of what the alb and alerts modules create, and their ARNs, computed once: the
-# resource modules name their resources from here and ci-roles-policies grants the infra
-# role exactly these, so the two cannot drift apart. Provider-free (no resources, no data
+# The names of what the alb and alerts modules create (the alerts key: ci-roles), and
+# their ARNs, computed once: the resource modules name their resources from here and
+# ci-roles-policies grants the infra role exactly these, so the two cannot drift apart. Provider-free (no resources, no data
 # sources): the account, region and partition come in as inputs.
 
 locals {

@@ -50,6 +50,16 @@ output "alerts_topic_arn" {
   value       = "${local.arn_prefix}:sns:${local.regional}:${local.alerts_topic_name}"
 }
 
+output "alarm_name_prefix" {
+  description = "Prefix of every alarm of the environment (the only alarms that may notify the alerts topic)."
+  value       = "${var.name}-"
+}
+
+output "release_audit_rule_prefix" {
+  description = "Prefix of the EventBridge rules that notify the alerts topic (ecs-service's release-audit rules)."
+  value       = "${var.name}-release-audit-"
+}
+
 output "alerts_key_alias" {
   description = "Alias of the KMS key that encrypts the alerts topic."
   value       = local.alerts_key_alias

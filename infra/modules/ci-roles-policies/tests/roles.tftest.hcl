@@ -157,6 +157,26 @@ run "dev" {
     error_message = "a task definition may be registered for another launch type, or privileged."
   }
 
+  # No CI role may create, tag or change a KMS key: tagging inside CreateKey needs
+  # kms:TagResource on every key of the account, which would let the infra role tag an
+  # untagged key into the project's scope. The alerts key is ci-roles' (an admin's).
+  assert {
+    condition = !anytrue(flatten([for doc in concat(values(output.managed_policies), flatten([for role in values(output.roles) : values(role.inline)])) : [
+      for s in jsondecode(doc).Statement : [for a in flatten([s.Action]) : startswith(a, "kms:")] if s.Effect == "Allow"
+    ]]))
+    error_message = "a CI role holds a KMS permission: with kms:TagResource an untagged key can be tagged into its scope."
+  }
+
+  # Nor request, tag or delete a certificate: tagging inside RequestCertificate is
+  # authorised on no certificate ARN, so a grant of it lets an untagged certificate be
+  # tagged into the project's scope. The certificate is ci-roles' (an admin's).
+  assert {
+    condition = !anytrue(flatten([for doc in concat(values(output.managed_policies), flatten([for role in values(output.roles) : values(role.inline)])) : [
+      for s in jsondecode(doc).Statement : [for a in flatten([s.Action]) : startswith(a, "acm:") && !can(regex("^acm:(Describe|Get|List)", a))] if s.Effect == "Allow"
+    ]]))
+    error_message = "a CI role may write a certificate: with acm:AddTagsToCertificate an untagged certificate can be tagged into its scope."
+  }
+
   # The release-audit rules: the infra role manages the environment's rules only; plans
   # read them.
   assert {
@@ -241,6 +261,36 @@ run "dev_lock" {
   }
 }
 
+# State (read.tf, infra.tf): the plan and infra roles read the environment's platform
+# units, the infra role writes them; no CI role reads or writes the admin units' state.
+run "dev_state" {
+  command = apply
+
+  module {
+    source = "./tests/object_writers"
+  }
+
+  variables {
+    roles            = run.dev.roles
+    managed_policies = run.dev.managed_policies
+    actions          = ["s3:DeleteObject", "s3:GetObject", "s3:PutObject"]
+    objects = {
+      platform = "arn:aws:s3:::state-111111111111/dev/alb/tofu.tfstate"
+      admin    = "arn:aws:s3:::state-111111111111/dev/ci-roles/tofu.tfstate"
+      github   = "arn:aws:s3:::state-111111111111/dev/github-repo/tofu.tfstate"
+    }
+  }
+
+  assert {
+    condition = jsonencode(output.writers) == jsonencode({
+      admin    = { "s3:DeleteObject" = [], "s3:GetObject" = [], "s3:PutObject" = [] }
+      github   = { "s3:DeleteObject" = [], "s3:GetObject" = [], "s3:PutObject" = [] }
+      platform = { "s3:DeleteObject" = ["infra"], "s3:GetObject" = ["infra", "plan"], "s3:PutObject" = ["infra"] }
+    })
+    error_message = "a CI role may read or write the ci-roles or github-repo state, or the plan and infra roles lose the platform's: ${jsonencode(output.writers)}"
+  }
+}
+
 run "prod_own_account" {
   command = apply
 
@@ -302,6 +352,31 @@ run "prod_own_account" {
     condition = alltrue(flatten([for s in jsondecode(output.roles.infra.inline.state).Statement :
     [for r in flatten([s.Resource]) : startswith(r, "arn:aws:s3:::state-222222222222/prod/")]]))
     error_message = "prod's infra role writes state outside prod/."
+  }
+}
+
+# Prod's admin units, github-repo included (prod's state holds it).
+run "prod_own_account_state" {
+  command = apply
+
+  module {
+    source = "./tests/object_writers"
+  }
+
+  variables {
+    roles            = run.prod_own_account.roles
+    managed_policies = run.prod_own_account.managed_policies
+    actions          = ["s3:GetObject"]
+    objects = {
+      platform = "arn:aws:s3:::state-222222222222/prod/ecs-service/tofu.tfstate"
+      admin    = "arn:aws:s3:::state-222222222222/prod/ci-roles/tofu.tfstate"
+      github   = "arn:aws:s3:::state-222222222222/prod/github-repo/tofu.tfstate"
+    }
+  }
+
+  assert {
+    condition     = jsonencode(output.writers) == jsonencode({ admin = { "s3:GetObject" = [] }, github = { "s3:GetObject" = [] }, platform = { "s3:GetObject" = ["infra", "plan"] } })
+    error_message = "a prod role may read the ci-roles or github-repo state, or the plan and infra roles cannot read the platform's: ${jsonencode(output.writers)}"
   }
 }
 

@@ -20,6 +20,11 @@ run "dev" {
   }
 
   assert {
+    condition     = output.alarm_name_prefix == "${var.name}-" && output.release_audit_rule_prefix == "${var.name}-release-audit-"
+    error_message = "The alarms and the release-audit rules that may notify the alerts topic are the environment's own."
+  }
+
+  assert {
     condition = alltrue([for arn in [output.load_balancer_arn, output.web_acl_arn, output.waf_log_group_arn, output.alerts_topic_arn, output.alerts_key_alias_arn] :
       startswith(arn, "arn:${var.partition}:") && strcontains(arn, ":${var.region}:${var.account_id}:")
     ]) && startswith(output.access_logs_bucket_arn, "arn:${var.partition}:s3:::")
