@@ -16,6 +16,7 @@ from fnmatch import fnmatch
 from typing import Any
 
 import pytest
+import yaml
 
 from tools.iam_lint import lint, suppression_for
 from tools.infra_checks import ADMIN_UNITS
@@ -291,6 +292,8 @@ def test_prod_deploy_role_copies_into_its_own_repository_and_nowhere_else(layout
     assert ecr_grants(DOCS[layout]["deploy"]) == {
         REPOSITORY: BUILD_REPOSITORY_READ,
         own: OWN_REPOSITORY_COPY,
+        # The registry token its workflow logs in with (no resource-level permissions).
+        "*": {"ecr:GetAuthorizationToken"},
     }
 
 
@@ -835,10 +838,29 @@ def release_tool_ecr_actions() -> set[str]:
     return found
 
 
+def test_every_job_that_logs_in_to_ecr_assumes_a_role_that_may() -> None:
+    """amazon-ecr-login asks for a registry token with the job's role: only prod's jobs log
+    in (gh attestation verify reads the image before a promotion or a prod rollback), so
+    prod's deploy role may, in every layout."""
+    logins = {}
+    for path in sorted((ROOT / ".github" / "workflows").glob("*.yml")):
+        for job_id, job in yaml.safe_load(path.read_text())["jobs"].items():
+            for step in job.get("steps", []):
+                if str(step.get("uses", "")).startswith("aws-actions/amazon-ecr-login@"):
+                    logins.setdefault(f"{path.name}:{job_id}", []).append(step)
+    assert set(logins) == {"deploy.yml:deploy-prod", "release.yml:release"}
+    for step in logins["release.yml:release"]:
+        # release.yml's environment is an input: its logins run for prod only (validate
+        # refuses a promotion to anything but prod).
+        assert "inputs.action == 'promote'" in step["if"] or "inputs.env == 'prod'" in step["if"]
+    for layout in PROD_LAYOUTS:
+        assert "ecr:GetAuthorizationToken" in actions(DOCS[layout]["deploy"]), layout
+
+
 def test_release_tool_ecr_calls_are_allowed_to_the_roles_that_run_it() -> None:
     calls = release_tool_ecr_actions()
     # The scan sees the calls (a scan finding nothing proves nothing).
-    login = {"ecr:GetAuthorizationToken"}  # `publish`'s docker push, nobody else's
+    login = {"ecr:GetAuthorizationToken"}  # `publish`'s docker push (and prod's workflow login)
     assert login | {"ecr:DescribeRepositories", "ecr:DescribeImages"} <= calls
     reads = {a for a in calls - login if access_level(a) in {"Read", "List"}}
     writes = calls - login - reads

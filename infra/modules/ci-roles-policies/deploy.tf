@@ -7,6 +7,9 @@ locals {
     # digest, untagged (the layer uploads, then PutImage of the manifest). Prod's role
     # reads the build repository through its repository policy when in another account.
     local.build_repository_read,
+    # There, the job also logs in to the registry (amazon-ecr-login), so that `gh
+    # attestation verify` can read the image it checks before promoting or rolling back.
+    local.publishes ? [] : [local.ecr_auth],
     local.publishes ? [] : [{
       Sid    = "OwnRepositoryCopy"
       Effect = "Allow"
