@@ -1,9 +1,9 @@
 """The environment lock: one object in the environment's state bucket that every job which
-changes the environment takes first, with an S3 conditional write, and releases at the end
-of its successful run.
+changes the environment takes first, with an S3 conditional write, and releases when it
+ends, unless it was cancelled.
 
 GitHub's concurrency groups queue those jobs, but a workflow on any branch may join a group
-and cancel the running job. A cancelled or failed run keeps the lock, so the next run
+and cancel the running job. A cancelled run keeps the lock, so the next run
 refuses, naming the holder, instead of building on something half done; a re-run of the
 same run (any attempt) takes its own lock over. Only the environment's infra and deploy
 roles may write the object (infra/modules/ci-roles-policies/lock.tf); an admin removes a
