@@ -93,8 +93,9 @@ SUPPRESSIONS: tuple[Suppression, ...] = (
         "ci-roles-policies",
         "deploy.inline.release",
         "sts:AssumeRole of dev's release-reader role only (PromotionSourceAssume): promotion "
-        "reads dev's service from prod's account",
-        findings=("sts:assumerole",),
+        "reads dev's service from prod's account; ecr:GetAuthorizationToken is its workflow's "
+        "registry login, for gh attestation verify",
+        findings=("ecr:getauthorizationtoken,sts:assumerole",),
     ),
     Suppression(
         "CREDENTIALS_EXPOSURE",

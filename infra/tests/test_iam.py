@@ -13,6 +13,8 @@ DEPLOY_ACTIONS = {
     "ecr:DescribeImages",
     "ecr:DescribeRepositories",
     "ecr:GetDownloadUrlForLayer",
+    # Prod's registry login (its jobs verify the image's provenance through the registry).
+    "ecr:GetAuthorizationToken",
     # Prod's copy of the image it promotes into its own repository, by digest (which
     # repository each role writes: infra/tests/test_ci_roles_security.py).
     "ecr:InitiateLayerUpload",

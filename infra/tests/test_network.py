@@ -64,3 +64,25 @@ def test_the_module_refuses_private_subnets_it_cannot_build(
 ) -> None:
     with pytest.raises(ValueError, match=message):
         plan_variables("network", {**network_inputs("prod"), **changes})
+
+
+def test_the_endpoints_admit_the_whole_vpc_whose_names_they_answer() -> None:
+    # Private DNS points every subnet of the VPC at the interface endpoints: a narrower
+    # ingress would cut ECR and CloudWatch Logs off from the rest of the VPC (the public
+    # tasks of an environment sharing it).
+    with (LIVE.parent / "modules" / "network" / "private.tf").open() as file:
+        module = load_hcl(file)
+    endpoints = [
+        body
+        for block in module["resource"]
+        for body in block.get("aws_vpc_endpoint", {}).values()
+        if body.get("vpc_endpoint_type") == ["Interface"]  # bc-python-hcl2 lists each value
+    ]
+    assert endpoints and all(body["private_dns_enabled"] == [True] for body in endpoints)
+    (ingress,) = [
+        body
+        for block in module["resource"]
+        for body in block.get("aws_vpc_security_group_ingress_rule", {}).values()
+    ]
+    assert ingress["cidr_ipv4"] == ["${data.aws_vpc.this.cidr_block}"]
+    assert (ingress["from_port"], ingress["to_port"]) == ([443], [443])

@@ -65,20 +65,24 @@ resource "aws_security_group" "endpoints" {
   count = local.private ? 1 : 0
 
   name        = "${var.name}-endpoints"
-  description = "VPC endpoints of ${var.name}: HTTPS in from the private subnets"
+  description = "VPC endpoints of ${var.name}: HTTPS in from the VPC"
   vpc_id      = data.aws_vpc.this.id
   tags        = merge(var.tags, { Name = "${var.name}-endpoints" })
 }
 
+# From the whole VPC, not only the private subnets: private DNS makes every subnet of the
+# VPC resolve ECR and CloudWatch Logs to these endpoints (the public subnets' tasks of an
+# environment that shares the VPC included), so whatever is admitted nowhere else would
+# lose both.
 resource "aws_vpc_security_group_ingress_rule" "endpoints" {
-  count = length(var.private_subnet_cidrs)
+  count = local.private ? 1 : 0
 
   security_group_id = aws_security_group.endpoints[0].id
-  description       = "HTTPS from ${var.private_subnet_cidrs[count.index]}"
+  description       = "HTTPS from the VPC"
   ip_protocol       = "tcp"
   from_port         = 443
   to_port           = 443
-  cidr_ipv4         = var.private_subnet_cidrs[count.index]
+  cidr_ipv4         = data.aws_vpc.this.cidr_block
 }
 
 resource "aws_vpc_endpoint" "interface" {
