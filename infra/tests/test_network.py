@@ -78,7 +78,8 @@ def test_the_endpoints_admit_the_whole_vpc_whose_names_they_answer() -> None:
         for body in block.get("aws_vpc_endpoint", {}).values()
         if body.get("vpc_endpoint_type") == ["Interface"]  # bc-python-hcl2 lists each value
     ]
-    assert endpoints and all(body["private_dns_enabled"] == [True] for body in endpoints)
+    assert endpoints
+    assert all(body["private_dns_enabled"] == [True] for body in endpoints)
     (ingress,) = [
         body
         for block in module["resource"]
