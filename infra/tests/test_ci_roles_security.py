@@ -842,7 +842,7 @@ def test_every_job_that_logs_in_to_ecr_assumes_a_role_that_may() -> None:
     """amazon-ecr-login asks for a registry token with the job's role: only prod's jobs log
     in (gh attestation verify reads the image before a promotion or a prod rollback), so
     prod's deploy role may, in every layout."""
-    logins = {}
+    logins: dict[str, list[dict[str, Any]]] = {}
     for path in sorted((ROOT / ".github" / "workflows").glob("*.yml")):
         for job_id, job in yaml.safe_load(path.read_text())["jobs"].items():
             for step in job.get("steps", []):
