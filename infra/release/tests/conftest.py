@@ -251,32 +251,36 @@ class Platform:
     manifests: dict[str, str] = field(default_factory=dict)
 
     def push(self, sha: str, content: str | None = None) -> str:
-        """Pushes an image tagged `sha` into the build repository, its one blob (`content`, by
-        default the SHA) uploaded first, and returns its digest; that blob is both its config
-        and its layer, so the config digest is sha256 of `content`."""
-        blob = (content or sha).encode()
-        layer = upload_blob(self.ecr, "hello", blob)
-        self.downloads.blobs[layer] = blob
-        manifest = {
-            "schemaVersion": 2,
-            "mediaType": "application/vnd.docker.distribution.manifest.v2+json",
-            "config": {
-                "mediaType": "application/vnd.docker.container.image.v1+json",
-                "size": 7,
-                "digest": layer,
-            },
-            "layers": [
-                {
-                    "mediaType": "application/vnd.docker.image.rootfs.diff.tar.gzip",
-                    "size": 7,
-                    "digest": layer,
-                }
-            ],
-        }
-        text = json.dumps(manifest)
+        """Pushes an image tagged `sha` into the build repository whose one blob (`content`,
+        by default the SHA) is both its config and its layer, and returns its digest; the
+        config digest is sha256 of `content`."""
+        digest = self.push_blobs(sha, [(content or sha).encode()])
+        assert digest == digest_of(content or sha)
+        return digest
+
+    def push_blobs(self, sha: str, blobs: list[bytes]) -> str:
+        """Pushes an image tagged `sha` whose config is the first of `blobs` and whose layers
+        are all of them, each uploaded first, and returns its digest."""
+        digests = [upload_blob(self.ecr, "hello", blob) for blob in blobs]
+        self.downloads.blobs.update(zip(digests, blobs, strict=True))
+        layer_type = "application/vnd.docker.image.rootfs.diff.tar.gzip"
+        text = json.dumps(
+            {
+                "schemaVersion": 2,
+                "mediaType": "application/vnd.docker.distribution.manifest.v2+json",
+                "config": {
+                    "mediaType": "application/vnd.docker.container.image.v1+json",
+                    "size": len(blobs[0]),
+                    "digest": digests[0],
+                },
+                "layers": [
+                    {"mediaType": layer_type, "size": len(blob), "digest": digest}
+                    for blob, digest in zip(blobs, digests, strict=True)
+                ],
+            }
+        )
         image = self.ecr.put_image(repositoryName="hello", imageManifest=text, imageTag=sha)
         digest: str = image["image"]["imageId"]["imageDigest"]
-        assert digest == digest_of(content or sha)
         self.manifests[digest] = text
         return digest
 

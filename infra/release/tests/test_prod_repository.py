@@ -82,7 +82,7 @@ def test_a_blob_larger_than_a_part_arrives_whole(
 ) -> None:
     # moto asks for 10 MiB parts: this blob takes two.
     big = bytes(range(256)) * (10 * 4096 + 1)
-    digest = _push_manifest(platform, SHA_A, [big])
+    digest = platform.push_blobs(SHA_A, [big])
     outputs = tmp_path / "github_output"
     monkeypatch.setenv("GITHUB_OUTPUT", str(outputs))
 
@@ -150,30 +150,3 @@ def test_copy_image_has_no_target_in_dev(platform: Platform, run: Run) -> None:
 
     assert result.code == 2
     assert "invalid choice: 'dev'" in result.err
-
-
-def _push_manifest(platform: Platform, sha: str, blobs: list[bytes]) -> str:
-    """Pushes an image tagged `sha` whose config is the first of `blobs` and whose layers are
-    all of them; returns its digest."""
-    digests = [upload_blob(platform.ecr, "hello", blob) for blob in blobs]
-    platform.downloads.blobs.update(zip(digests, blobs, strict=True))
-    layer_type = "application/vnd.docker.image.rootfs.diff.tar.gzip"
-    manifest = json.dumps(
-        {
-            "schemaVersion": 2,
-            "mediaType": "application/vnd.docker.distribution.manifest.v2+json",
-            "config": {
-                "mediaType": "application/vnd.docker.container.image.v1+json",
-                "size": len(blobs[0]),
-                "digest": digests[0],
-            },
-            "layers": [
-                {"mediaType": layer_type, "size": len(b), "digest": d}
-                for b, d in zip(blobs, digests, strict=True)
-            ],
-        }
-    )
-    pushed = platform.ecr.put_image(repositoryName="hello", imageManifest=manifest, imageTag=sha)
-    digest: str = pushed["image"]["imageId"]["imageDigest"]
-    platform.manifests[digest] = manifest
-    return digest

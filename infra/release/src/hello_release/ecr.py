@@ -13,6 +13,7 @@ from hello_release.names import REPOSITORY
 
 if TYPE_CHECKING:
     from mypy_boto3_ecr import ECRClient
+    from mypy_boto3_ecr.type_defs import ImageDetailTypeDef, ImageIdentifierTypeDef
 
 # What a single-platform image's manifest can be; a manifest list names other manifests,
 # which a copy would have to follow (the build pushes one amd64 image).
@@ -32,29 +33,37 @@ def _where(registry_id: str | None) -> str:
     return f"registry {registry_id}" if registry_id else "this account's registry"
 
 
+def _no_repository(repository: str, registry_id: str | None) -> ReleaseError:
+    return ReleaseError(f"ECR repository {repository} not found in {_where(registry_id)}")
+
+
 def repository_uri(ecr: ECRClient, registry_id: str | None, repository: str = REPOSITORY) -> str:
     try:
         found = ecr.describe_repositories(repositoryNames=[repository], **_registry(registry_id))
     except ecr.exceptions.RepositoryNotFoundException:
-        raise ReleaseError(
-            f"ECR repository {repository} not found in {_where(registry_id)}"
-        ) from None
+        raise _no_repository(repository, registry_id) from None
     return found["repositories"][0]["repositoryUri"]
 
 
-def find_digest(ecr: ECRClient, sha: str, registry_id: str | None) -> str | None:
-    """The digest the build repository's tag `sha` names, or None when there is no such tag."""
+def _image(
+    ecr: ECRClient, repository: str, image_id: ImageIdentifierTypeDef, registry_id: str | None
+) -> ImageDetailTypeDef | None:
+    """What `repository` holds under `image_id` (a tag or a digest), or None: nothing."""
     try:
         found = ecr.describe_images(
-            repositoryName=REPOSITORY, imageIds=[{"imageTag": sha}], **_registry(registry_id)
+            repositoryName=repository, imageIds=[image_id], **_registry(registry_id)
         )
     except ecr.exceptions.ImageNotFoundException:
         return None
     except ecr.exceptions.RepositoryNotFoundException:
-        raise ReleaseError(
-            f"ECR repository {REPOSITORY} not found in {_where(registry_id)}"
-        ) from None
-    return found["imageDetails"][0]["imageDigest"]
+        raise _no_repository(repository, registry_id) from None
+    return found["imageDetails"][0]
+
+
+def find_digest(ecr: ECRClient, sha: str, registry_id: str | None) -> str | None:
+    """The digest the build repository's tag `sha` names, or None when there is no such tag."""
+    image = _image(ecr, REPOSITORY, {"imageTag": sha}, registry_id)
+    return image["imageDigest"] if image else None
 
 
 def digest(ecr: ECRClient, sha: str, registry_id: str | None) -> str:
@@ -68,13 +77,7 @@ def digest(ecr: ECRClient, sha: str, registry_id: str | None) -> str:
 
 def has_image(ecr: ECRClient, repository: str, digest: str) -> bool:
     """Whether this account's `repository` holds the image `digest`."""
-    try:
-        ecr.describe_images(repositoryName=repository, imageIds=[{"imageDigest": digest}])
-    except ecr.exceptions.ImageNotFoundException:
-        return False
-    except ecr.exceptions.RepositoryNotFoundException:
-        raise ReleaseError(f"ECR repository {repository} not found in {_where(None)}") from None
-    return True
+    return _image(ecr, repository, {"imageDigest": digest}, None) is not None
 
 
 def manifest(ecr: ECRClient, digest: str, registry_id: str | None) -> tuple[str, str]:
